@@ -1,0 +1,402 @@
+"""The ``geobrief`` command: a thin layer over the library.
+
+Only the standard library is imported at start, so ``geobrief --help``
+answers at once; each command imports what it needs.
+
+Exit status: 0 when everything went well, 1 when some input could not be
+read (the rest is still processed and written), 2 for a usage error, 3 when
+the command failed as a whole.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
+
+_EPILOG = """\
+commands:
+  build        read articles and write briefing.html + places.geojson
+  extract      per-article places and claims as JSON Lines
+  export       write the places as GeoJSON, GeoPackage, GeoParquet, KML or CSV
+  snapshot     PNG of a briefing map (headless Chromium)
+  eval         geoparsing scores on an annotated corpus
+  eval-claims  status-claim scores on an annotated file
+  geocode      look a name up in the offline gazetteer (or an online geocoder)
+  gazetteer    build or inspect the offline gazetteer index
+
+examples:
+  geobrief build seeds/                      # -> output/briefing.html, output/places.geojson
+  geobrief build news/ extra.jsonl --out brief/
+  geobrief extract seeds/ --jsonl > places.jsonl
+  geobrief eval ../shared/eval/lgl.jsonl --json
+Run 'geobrief COMMAND --help' for a command's options and examples.
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    fmt = argparse.RawDescriptionHelpFormatter
+    p = argparse.ArgumentParser(
+        prog="geobrief",
+        description="Turn news articles into an offline geospatial briefing.",
+        epilog=_EPILOG,
+        formatter_class=fmt,
+    )
+    p.add_argument("--version", action="version", version=f"geobrief {_version()}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    def inputs(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("inputs", nargs="+", metavar="INPUT", help="article files (.txt .md .html .json .jsonl) or folders")
+        sp.add_argument("--geocoder", metavar="SERVICE", help="online geocoder for names the gazetteer lacks (e.g. nominatim); off by default")
+        sp.add_argument("--user-agent", metavar="UA", help="user agent for the online geocoder (required by Nominatim)")
+
+    b = sub.add_parser(
+        "build",
+        help="read articles and write the briefing",
+        formatter_class=fmt,
+        description="Read articles, find and resolve their places and claims, write briefing.html and places.geojson.",
+        epilog="examples:\n  geobrief build seeds/\n  geobrief build a.txt b.html feed.jsonl --out brief/ --title 'Syria, week 7'\n"
+        "  geobrief build seeds/ --cdn        # smaller HTML that loads Leaflet from a CDN",
+    )
+    inputs(b)
+    b.add_argument("--out", "-o", default="output", metavar="DIR", help="output folder (default: output/)")
+    b.add_argument("--title", help="briefing title")
+    b.add_argument("--cdn", action="store_true", help="reference map scripts on CDNs instead of inlining them")
+    b.add_argument("--quiet", "-q", action="store_true", help="print only errors")
+
+    e = sub.add_parser(
+        "extract",
+        help="per-article places and claims as JSON Lines",
+        formatter_class=fmt,
+        description="One JSON object per article: {id, places: [{name, lat, lon, kind, claims: [...]}], unresolved}. "
+        "No merging across articles.",
+        epilog="examples:\n  geobrief extract seeds/ --jsonl\n  geobrief extract feed.jsonl --jsonl -o places.jsonl",
+    )
+    inputs(e)
+    e.add_argument("--jsonl", action="store_true", help="JSON Lines output (the default and only format)")
+    e.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
+
+    x = sub.add_parser(
+        "export",
+        help="export the places to a GIS format",
+        formatter_class=fmt,
+        description="Write the briefing's places in the documented property schema.",
+        epilog="examples:\n  geobrief export seeds/ -o places.gpkg\n  geobrief export seeds/ -o places.csv\n"
+        "  geobrief export seeds/ -o places.parquet --format parquet",
+    )
+    inputs(x)
+    x.add_argument("--output", "-o", required=True, metavar="FILE", help="file to write; format from its suffix")
+    x.add_argument("--format", "-f", choices=["geojson", "gpkg", "parquet", "kml", "csv"], help="format (default: from suffix)")
+
+    s = sub.add_parser(
+        "snapshot",
+        help="PNG of a briefing map",
+        formatter_class=fmt,
+        description="Open a briefing.html in headless Chromium and save a PNG of the map.",
+        epilog="examples:\n  geobrief snapshot output/briefing.html -o briefing.png\n  geobrief snapshot output/",
+    )
+    s.add_argument("html", metavar="HTML_OR_DIR", help="briefing.html, or the folder holding it")
+    s.add_argument("--output", "-o", metavar="PNG", help="PNG to write (default: beside the HTML)")
+    s.add_argument("--width", type=int, default=1280)
+    s.add_argument("--height", type=int, default=800)
+
+    ev = sub.add_parser(
+        "eval",
+        help="geoparsing scores on an annotated corpus",
+        formatter_class=fmt,
+        description="Recognition P/R/F1 (strict spans), resolution given gold spans and end to end "
+        "(acc@161 km, mean/median km, AUC), and articles per second.",
+        epilog="examples:\n  geobrief eval ../shared/eval/lgl.jsonl\n  geobrief eval ../shared/eval/tr_news.jsonl --gold-spans --json\n"
+        "  geobrief eval ../shared/eval/geovirus.jsonl --errors 20",
+    )
+    ev.add_argument("file", metavar="FILE.jsonl")
+    ev.add_argument("--gold-spans", action="store_true", help="only resolution given the gold spans")
+    ev.add_argument("--json", action="store_true", help="print one JSON object")
+    ev.add_argument("--errors", type=int, default=0, metavar="N", help="list the N worst misses and false positives")
+
+    ec = sub.add_parser(
+        "eval-claims",
+        help="status-claim scores on an annotated file",
+        formatter_class=fmt,
+        description="Micro P/R/F1 over (place, event) pairs, modality accuracy and per-event F1, "
+        "in the format of shared/eval/status_dev.jsonl.",
+        epilog="examples:\n  geobrief eval-claims ../shared/eval/status_dev.jsonl\n  geobrief eval-claims tests/data/claims_testset.jsonl --json",
+    )
+    ec.add_argument("file", metavar="GOLD.jsonl")
+    ec.add_argument("--json", action="store_true", help="print one JSON object")
+    ec.add_argument("--gold-places", action="store_true", help="use the gold places instead of recognising them (claims alone)")
+
+    g = sub.add_parser(
+        "geocode",
+        help="look a name up",
+        formatter_class=fmt,
+        description="Candidates for a place name in the offline gazetteer, best first.",
+        epilog="examples:\n  geobrief geocode Tartus\n  geobrief geocode 'Moscow' --all\n  geobrief geocode 'Hmeimim Air Base' --json",
+    )
+    g.add_argument("name")
+    g.add_argument("--all", action="store_true", help="every candidate, not only the best")
+    g.add_argument("--json", action="store_true")
+
+    z = sub.add_parser(
+        "gazetteer",
+        help="build or inspect the offline gazetteer index",
+        formatter_class=fmt,
+        description="The index is built once into the user's cache folder (GEOBRIEF_CACHE_DIR overrides).",
+        epilog="examples:\n  geobrief gazetteer            # build if needed, print where and how big\n  geobrief gazetteer --rebuild",
+    )
+    z.add_argument("--rebuild", action="store_true", help="build again even if a current index exists")
+    return p
+
+
+def _version() -> str:
+    from geobrief import __version__
+
+    return __version__
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``geobrief`` console script."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return EXIT_USAGE
+    handler = _COMMANDS[args.command]
+    from geobrief.errors import GeobriefError
+
+    try:
+        return handler(args)
+    except GeobriefError as exc:
+        print(f"geobrief: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("geobrief: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def _err(msg: str) -> None:
+    print(msg, file=sys.stderr)
+
+
+def _briefing(args: argparse.Namespace, title: str | None = None) -> Any:
+    from geobrief.pipeline import brief
+
+    geocoder = None
+    if args.geocoder:
+        from geobrief.geocoders import get_geocoder
+
+        geocoder = get_geocoder(args.geocoder, user_agent=args.user_agent)
+    return brief(args.inputs, title=title, geocoder=geocoder)
+
+
+def _report_failures(briefing: Any) -> None:
+    for f in briefing.failures:
+        _err(f"geobrief: cannot read {f.source}: {f.reason}")
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    briefing = _briefing(args, args.title)
+    _report_failures(briefing)
+    if not briefing.articles:
+        _err("geobrief: error: no article could be read; nothing written")
+        return EXIT_ERROR
+    written = briefing.save(Path(args.out), cdn=args.cdn)
+    if not args.quiet:
+        n_mentions = sum(len(p.mentions) for p in briefing.places)
+        print(
+            f"articles read: {len(briefing.articles)}"
+            + (f" ({len(briefing.failures)} input(s) failed)" if briefing.failures else "")
+        )
+        print(f"places resolved: {len(briefing.places)} (from {n_mentions} mentions)")
+        print(f"mentions unresolved: {len(briefing.unresolved)}")
+        print(f"claims: {len(briefing.claims)}")
+        print("files written: " + ", ".join(str(p) for p in written))
+    return EXIT_PARTIAL if briefing.failures else EXIT_OK
+
+
+def article_record(analysis: Any) -> dict[str, Any]:
+    """The ``geobrief extract`` JSON object of one analysed article (documented in the README)."""
+    claims_by_place: dict[str, list[Any]] = {}
+    for claim in analysis.claims:
+        claims_by_place.setdefault(claim.place_id, []).append(claim)
+    places: dict[str, dict[str, Any]] = {}
+    unresolved = []
+    for res in analysis.resolutions:
+        m = res.mention
+        if res.place is None:
+            unresolved.append({"text": m.text, "start": m.start, "end": m.end})
+            continue
+        c = res.place
+        entry = places.setdefault(
+            c.id,
+            {
+                "id": c.id,
+                "name": c.name,
+                "lat": c.lat,
+                "lon": c.lon,
+                "kind": c.kind,
+                "country_code": c.country_code,
+                "confidence": round(res.confidence, 3),
+                "mentions": [],
+                "claims": [
+                    {
+                        "event": cl.event,
+                        "modality": cl.modality,
+                        "label": cl.label,
+                        "attribution": cl.attribution,
+                        "time": cl.time,
+                        "historical": cl.historical,
+                        "conflicting": cl.conflicting,
+                        "evidence": [e.to_dict() for e in cl.evidence],
+                    }
+                    for cl in claims_by_place.get(c.id, [])
+                ],
+            },
+        )
+        entry["mentions"].append({"text": m.text, "start": m.start, "end": m.end})
+    return {"id": analysis.article.id, "places": list(places.values()), "unresolved": unresolved}
+
+
+def _cmd_extract(args: argparse.Namespace) -> int:
+    from geobrief.io import read_inputs
+    from geobrief.pipeline import Pipeline
+
+    articles, failures = read_inputs(args.inputs)
+    for f in failures:
+        _err(f"geobrief: cannot read {f.source}: {f.reason}")
+    geocoder = None
+    if args.geocoder:
+        from geobrief.geocoders import get_geocoder
+
+        geocoder = get_geocoder(args.geocoder, user_agent=args.user_agent)
+    pipeline = Pipeline(geocoder=geocoder)
+    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
+    try:
+        for article in articles:
+            record = article_record(pipeline.analyse(article))
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    if not articles:
+        return EXIT_ERROR
+    return EXIT_PARTIAL if failures else EXIT_OK
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from geobrief.export import export
+
+    briefing = _briefing(args)
+    _report_failures(briefing)
+    if not briefing.articles:
+        _err("geobrief: error: no article could be read; nothing written")
+        return EXIT_ERROR
+    path = export(briefing, Path(args.output), args.format)
+    print(f"wrote {path} ({len(briefing.places)} places)")
+    return EXIT_PARTIAL if briefing.failures else EXIT_OK
+
+
+def _cmd_snapshot(args: argparse.Namespace) -> int:
+    from geobrief.render import snapshot
+
+    html = Path(args.html)
+    if html.is_dir():
+        html = html / "briefing.html"
+    if not html.is_file():
+        _err(f"geobrief: error: no briefing at {html}")
+        return EXIT_ERROR
+    png = Path(args.output) if args.output else html.with_suffix(".png")
+    snapshot(html, png, width=args.width, height=args.height)
+    print(f"wrote {png}")
+    return EXIT_OK
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    from geobrief.evaluate import evaluate_geoparsing, format_report
+
+    result = evaluate_geoparsing(args.file, gold_spans_only=args.gold_spans, errors=args.errors)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        print(format_report(result))
+    return EXIT_OK
+
+
+def _cmd_eval_claims(args: argparse.Namespace) -> int:
+    from geobrief.evaluate_claims import evaluate_claims, format_claims_report
+
+    kwargs: dict[str, Any] = {}
+    if args.gold_places:
+        from geobrief.evaluate_claims import gold_places_predictor
+
+        kwargs["predict"] = gold_places_predictor
+    result = evaluate_claims(args.file, **kwargs)
+    print(json.dumps(result, ensure_ascii=False) if args.json else format_claims_report(result))
+    return EXIT_OK
+
+
+def _cmd_geocode(args: argparse.Namespace) -> int:
+    from geobrief.gazetteer import load_gazetteer
+    from geobrief.text import name_key
+
+    gaz = load_gazetteer()
+    matches = gaz.lookup(name_key(args.name))
+    if not matches:
+        _err(f"geobrief: no gazetteer entry for {args.name!r}")
+        return EXIT_PARTIAL
+    shown = matches if args.all else matches[:1]
+    rows = [
+        {
+            "id": m.candidate.id,
+            "name": m.candidate.name,
+            "lat": m.candidate.lat,
+            "lon": m.candidate.lon,
+            "kind": m.candidate.kind,
+            "country_code": m.candidate.country_code,
+            "admin1": m.candidate.admin1,
+            "population": m.candidate.population,
+            "match": m.match,
+            "source": m.candidate.source,
+        }
+        for m in shown
+    ]
+    if args.json:
+        print(json.dumps(rows if args.all else rows[0], ensure_ascii=False))
+    else:
+        for r in rows:
+            where = ", ".join(x for x in (r["admin1"], r["country_code"]) if x)
+            print(f"{r['name']} ({r['kind']}, {where}) {r['lat']:.4f}, {r['lon']:.4f}  [{r['id']}; {r['match']}]")
+    return EXIT_OK
+
+
+def _cmd_gazetteer(args: argparse.Namespace) -> int:
+    from geobrief.gazetteer import load_gazetteer
+
+    gaz = load_gazetteer(rebuild=args.rebuild)
+    path = getattr(gaz, "path", None)
+    size = getattr(gaz, "__len__", None)
+    print(f"gazetteer index: {path or '(in memory)'}" + (f", {len(gaz)} entries" if size else ""))
+    return EXIT_OK
+
+
+_COMMANDS = {
+    "build": _cmd_build,
+    "extract": _cmd_extract,
+    "export": _cmd_export,
+    "snapshot": _cmd_snapshot,
+    "eval": _cmd_eval,
+    "eval-claims": _cmd_eval_claims,
+    "geocode": _cmd_geocode,
+    "gazetteer": _cmd_gazetteer,
+}
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

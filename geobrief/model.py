@@ -1,0 +1,359 @@
+"""The pure data model of a briefing.
+
+Everything here is a frozen dataclass with no dependency beyond the standard
+library: extraction produces these objects, rendering and exports only
+consume them.  Offsets are Python ``str`` offsets into ``Article.text``,
+end-exclusive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    import folium
+    import geopandas
+
+#: Closed set of event types (``shared/spec/status.md``), in display order.
+EVENTS: tuple[str, ...] = (
+    "military_presence",
+    "withdrawal",
+    "deployment",
+    "attack",
+    "control_change",
+    "visit",
+    "protest",
+    "disaster",
+)
+
+#: Modalities, from the most to the least cautious when breaking ties.
+MODALITIES: tuple[str, ...] = (
+    "denied",
+    "negated",
+    "reported",
+    "claimed",
+    "requested",
+    "planned",
+    "confirmed",
+    "asserted",
+)
+
+#: Modalities that hold a claim as true / as false (for the ``conflicting`` flag).
+POSITIVE_MODALITIES = frozenset({"asserted", "confirmed", "reported"})
+NEGATIVE_MODALITIES = frozenset({"denied", "negated"})
+
+#: Kinds of place a gazetteer entry can be.
+PLACE_KINDS: tuple[str, ...] = (
+    "continent",
+    "country",
+    "admin1",
+    "admin2",
+    "city",
+    "facility",
+    "airport",
+    "region",
+    "sea",
+    "river",
+    "landmark",
+)
+
+
+def event_label(event: str, modality: str = "asserted") -> str:
+    """Human label of a claim: ``reported withdrawal``, ``visit``.
+
+    Parameters
+    ----------
+    event : str
+        Event type, one of :data:`EVENTS`.
+    modality : str
+        Modality, one of :data:`MODALITIES`; ``asserted`` is not written.
+    """
+    words = event.replace("_", " ")
+    return words if modality == "asserted" else f"{modality} {words}"
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news article: its text and what is known about it."""
+
+    id: str
+    text: str
+    title: str | None = None
+    url: str | None = None
+    source: str | None = None
+    published: str | None = None  # ISO 8601 date or datetime, as given
+    origin: str | None = None  # file (and line) it was read from
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """An input that could not be read, and why."""
+
+    source: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A gazetteer entry a mention may refer to."""
+
+    id: str  # stable, e.g. "geonames:170654", "airport:OSLK", "layer:facilities:…"
+    name: str
+    lat: float
+    lon: float
+    kind: str  # one of PLACE_KINDS
+    feature_code: str = ""  # GeoNames feature code where known (PPLC, ADM1, AIRB…)
+    country_code: str = ""  # ISO 3166-1 alpha-2
+    admin1: str = ""  # name of the first-level area it lies in
+    population: int = 0
+    source: str = ""  # data source, for provenance
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A toponym as it stands in an article."""
+
+    article_id: str
+    start: int
+    end: int
+    text: str
+    sentence_start: int = 0
+    sentence_end: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """The gazetteer entry chosen for a mention (``place`` is None if unresolved)."""
+
+    mention: Mention
+    place: Candidate | None
+    confidence: float = 0.0
+    alternatives: tuple[Candidate, ...] = ()
+
+    @property
+    def resolved(self) -> bool:
+        return self.place is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """The words a claim rests on, in one article."""
+
+    article_id: str
+    start: int  # sentence (or clause) span in the article text
+    end: int
+    text: str
+    mention_start: int  # the place mention inside it (article offsets)
+    mention_end: int
+    modality: str = "asserted"
+    attribution: str | None = None
+    inner_modality: str | None = None  # nested frame: "reports that X had requested …"
+    time: str | None = None  # time expression as written ("in late 2024")
+    time_start: str | None = None  # resolved ISO date range, if any
+    time_end: str | None = None
+    historical: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "article": self.article_id,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "mention_start": self.mention_start,
+            "mention_end": self.mention_end,
+            "modality": self.modality,
+            "attribution": self.attribution,
+            "inner_modality": self.inner_modality,
+            "time": self.time,
+            "time_start": self.time_start,
+            "time_end": self.time_end,
+            "historical": self.historical,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One event at one place, with its modality and evidence.
+
+    A claim extracted from one article has one article's evidence; merged
+    claims gather evidence across articles (``sources`` counts them).
+    """
+
+    place_id: str
+    event: str
+    modality: str = "asserted"
+    attribution: str | None = None
+    evidence: tuple[Evidence, ...] = ()
+    conflicting: bool = False
+    historical: bool = False
+    time: str | None = None
+
+    @property
+    def label(self) -> str:
+        return event_label(self.event, self.modality)
+
+    @property
+    def sources(self) -> int:
+        return len({e.article_id for e in self.evidence})
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "event": self.event,
+            "modality": self.modality,
+            "label": self.label,
+            "attribution": self.attribution,
+            "sources": self.sources,
+            "conflicting": self.conflicting,
+            "historical": self.historical,
+            "time": self.time,
+            "evidence": [e.to_dict() for e in self.evidence],
+        }
+
+
+def main_claim(claims: Iterable[Claim]) -> Claim | None:
+    """The claim that gives a place its colour and icon.
+
+    Prefers current over historical, non-negated over negated or denied,
+    then the most sources, then the event order of :data:`EVENTS`.
+    """
+
+    def rank(c: Claim) -> tuple[int, int, int, int]:
+        return (
+            int(c.historical),
+            int(c.modality in NEGATIVE_MODALITIES),
+            -c.sources,
+            EVENTS.index(c.event) if c.event in EVENTS else len(EVENTS),
+        )
+
+    ranked = sorted(claims, key=rank)
+    return ranked[0] if ranked else None
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A resolved place with everything the articles say about it."""
+
+    id: str
+    name: str
+    lat: float
+    lon: float
+    kind: str
+    feature_code: str = ""
+    country_code: str = ""
+    admin1: str = ""
+    source: str = ""
+    confidence: float = 0.0
+    mentions: tuple[Mention, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    alternatives: tuple[Candidate, ...] = ()
+
+    @property
+    def articles(self) -> tuple[str, ...]:
+        """Ids of the articles that mention the place, in first-seen order."""
+        return tuple(dict.fromkeys(m.article_id for m in self.mentions))
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(c.label for c in self.claims))
+
+    @property
+    def main_claim(self) -> Claim | None:
+        return main_claim(self.claims)
+
+    @property
+    def surface_forms(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(m.text for m in self.mentions))
+
+    def to_properties(self) -> dict[str, Any]:
+        """The documented GeoJSON properties of the place (see README)."""
+        main = self.main_claim
+        return {
+            "id": self.id,
+            "name": self.name,
+            "kind": self.kind,
+            "feature_code": self.feature_code,
+            "country_code": self.country_code,
+            "admin1": self.admin1,
+            "source": self.source,
+            "confidence": round(self.confidence, 3),
+            "status": main.label if main else "mentioned",
+            "labels": list(self.labels),
+            "claims": [c.to_dict() for c in self.claims],
+            "mentions": len(self.mentions),
+            "surface_forms": list(self.surface_forms),
+            "articles": list(self.articles),
+        }
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """The result of reading articles: places, claims, evidence, and what failed."""
+
+    articles: tuple[Article, ...]
+    places: tuple[Place, ...]
+    unresolved: tuple[Resolution, ...] = ()
+    failures: tuple[Failure, ...] = ()
+    title: str = "Briefing"
+    options: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+    # -- lookups -------------------------------------------------------------
+    def article(self, article_id: str) -> Article:
+        for a in self.articles:
+            if a.id == article_id:
+                return a
+        raise KeyError(article_id)
+
+    def place(self, name_or_id: str) -> Place:
+        """The place with this id, or else the first whose name matches (case-insensitive)."""
+        for p in self.places:
+            if p.id == name_or_id:
+                return p
+        key = name_or_id.casefold()
+        for p in self.places:
+            if p.name.casefold() == key or key in (s.casefold() for s in p.surface_forms):
+                return p
+        raise KeyError(name_or_id)
+
+    @property
+    def claims(self) -> tuple[Claim, ...]:
+        return tuple(c for p in self.places for c in p.claims)
+
+    # -- frames and rendering (heavy imports stay inside) --------------------
+    @property
+    def places_frame(self) -> geopandas.GeoDataFrame:
+        """The places as a GeoDataFrame in EPSG:4326, one row per place."""
+        from geobrief.frames import places_frame
+
+        return places_frame(self)
+
+    def to_geojson(self) -> dict[str, Any]:
+        """The places as a GeoJSON FeatureCollection (plain dict)."""
+        from geobrief.frames import places_geojson
+
+        return places_geojson(self)
+
+    def layers(self) -> list[folium.FeatureGroup]:
+        """The briefing's layers, as ``folium.FeatureGroup`` objects for any map."""
+        from geobrief.render import briefing_layers
+
+        return briefing_layers(self)
+
+    def to_map(self, m: folium.Map | None = None, **kwargs: Any) -> folium.Map:
+        """Render on ``m`` (or a new map) and return the map."""
+        from geobrief.render import render
+
+        return render(self, m=m, **kwargs)
+
+    def save(self, directory: str | Path, **kwargs: Any) -> list[Path]:
+        """Write ``briefing.html`` and ``places.geojson`` to *directory*; return the paths."""
+        from geobrief.render import save_briefing
+
+        return save_briefing(self, Path(directory), **kwargs)
+
+    def _repr_html_(self) -> str:  # Jupyter
+        from geobrief.render import briefing_fragment
+
+        return briefing_fragment(self)

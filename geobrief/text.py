@@ -1,0 +1,125 @@
+"""Text utilities shared by every stage: name keys and sentence spans.
+
+``name_key`` is the one normalisation of place names: the gazetteer indexes
+by it and the recogniser looks names up by it, so both must use this function.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "ʻ": "'", "´": "'"})
+_DASHES = re.compile(r"[\u2010-\u2015\u2212-]+")
+_NON_WORD = re.compile(r"[^\w' ]+")
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=200_000)
+def name_key(name: str) -> str:
+    """Normalised lookup key of a place name.
+
+    Case-folded, diacritics removed, dashes and punctuation turned into
+    spaces (apostrophes kept, unified), white space folded.  ``"Al-Ḩasakah"``
+    and ``"al Hasakah"`` share a key; ``"St. Louis"`` becomes ``"st louis"``.
+
+    Parameters
+    ----------
+    name : str
+        A surface form or gazetteer name.
+
+    Returns
+    -------
+    str
+        The key; empty if the name has no letters or digits.
+    """
+    s = unicodedata.normalize("NFKD", name.translate(_APOSTROPHES))
+    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    s = _DASHES.sub(" ", s.casefold())
+    s = _NON_WORD.sub(" ", s).replace("'", "'")
+    s = _SPACES.sub(" ", s).strip(" '")
+    return s
+
+
+# Abbreviations after which a full stop does not end a sentence.
+_ABBREVIATIONS = frozenset(
+    """
+    mr mrs ms dr prof sr jr st mt ft gen lt col maj capt cmdr adm sgt cpl pvt rep sen gov pres
+    rev hon messrs no vs etc inc ltd co corp dept univ jan feb mar apr jun jul aug sep sept oct
+    nov dec ala ariz ark calif colo conn del fla ga ill ind kan kans ky la md mass mich minn miss
+    mo mont neb nev okla ore pa tenn tex va vt wash wis wyo approx est fig al e g i
+    """.split()
+)
+_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+|$)|\n\s*\n|\n")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Split text into sentence spans ``(start, end)``, stripped of white space.
+
+    A rule-based splitter: ends at ``. ! ?`` followed by space, and at line
+    breaks; not after known abbreviations ("Mr.", "Gen.", "Dec."), single
+    capitals ("U.S.", initials) or before a lower-case continuation.
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    n = len(text)
+    for m in _SENTENCE_END.finditer(text):
+        end = m.end()
+        if m.group().startswith((".", "!", "?")) and "\n" not in m.group():
+            if not _ends_sentence(text, m.start(), end):
+                continue
+        _add_span(text, start, end, spans)
+        start = end
+    if start < n:
+        _add_span(text, start, n, spans)
+    return spans
+
+
+def _ends_sentence(text: str, dot: int, after: int) -> bool:
+    if text[dot] == ".":
+        word = re.search(r"([A-Za-z]+)\.?$", text[max(0, dot - 12) : dot + 1])
+        if word:
+            w = word.group(1)
+            if w.casefold() in _ABBREVIATIONS or (len(w) == 1 and w.isupper()):
+                return False
+            # "U.S." / "a.m.": letter-dot sequences
+            if re.search(r"(?:\b[A-Za-z]\.){2,}$", text[max(0, dot - 8) : dot + 1]):
+                nxt = re.match(r"\s+(\S)", text[after:])
+                if nxt and not nxt.group(1).isupper():
+                    return False
+                return bool(nxt) and _next_word_starts_sentence(text, after)
+    nxt = re.match(r"\s*(\S)", text[after:])
+    if nxt and nxt.group(1).islower():
+        return False
+    return True
+
+
+def _next_word_starts_sentence(text: str, after: int) -> bool:
+    m = re.match(r"\s+([A-Z][a-z]*)", text[after:])
+    # After "U.S." a capitalised function word starts a new sentence; a name usually doesn't.
+    return bool(m) and m.group(1) in {"The", "A", "An", "He", "She", "It", "They", "We", "In", "But", "This", "That", "I"}
+
+
+def _add_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append((start, end))
+
+
+def sentence_at(spans: list[tuple[int, int]], offset: int) -> tuple[int, int]:
+    """The sentence span containing *offset* (binary search over ``spans``)."""
+    lo, hi = 0, len(spans) - 1
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        s, e = spans[mid]
+        if offset < s:
+            hi = mid - 1
+        elif offset >= e:
+            lo = mid + 1
+        else:
+            return s, e
+    return (offset, offset)

@@ -1,0 +1,1 @@
+"""Curated GeoJSON reference layers shipped with geobrief (see README.md here)."""
