@@ -29,6 +29,10 @@ class GeocoderError(GeobriefError, RuntimeError):
     """An online geocoder failed (network, quota, service error)."""
 
 
+class GeocoderConfigError(GeocoderError, ValueError):
+    """A geocoder is misconfigured (unknown service, missing user agent, bad option)."""
+
+
 class GeocoderTimeout(GeocoderError, TimeoutError):
     """An online geocoder did not answer in time."""
 

@@ -79,6 +79,7 @@ class ArticleAnalysis:
     sentences: tuple[tuple[int, int], ...]
     resolutions: tuple[Resolution, ...]
     claims: tuple[Claim, ...]
+    failures: tuple[Failure, ...] = ()  # e.g. an online geocoder that failed for some names
 
     @property
     def mentions(self) -> tuple[Mention, ...]:
@@ -133,12 +134,14 @@ class Pipeline:
         sentences = sentence_spans(article.text)
         mentions = self.recognizer.recognize(article.text, article.id, sentences)
         resolutions = self.resolver.resolve(article.text, mentions)
+        failures: list[Failure] = []
         if self.geocoder is not None:
             from geobrief.geocoders import resolve_unresolved
 
-            resolutions = resolve_unresolved(resolutions, self.geocoder)
+            # Errors of the online service are recorded, not raised: the offline result stands.
+            resolutions = resolve_unresolved(resolutions, self.geocoder, failures=failures)
         claims = self.claims.extract(article, resolutions, sentences)
-        return ArticleAnalysis(article, tuple(sentences), tuple(resolutions), tuple(claims))
+        return ArticleAnalysis(article, tuple(sentences), tuple(resolutions), tuple(claims), tuple(failures))
 
     def brief(
         self,
@@ -203,7 +206,7 @@ def assemble(
         articles=articles,
         places=tuple(places),
         unresolved=tuple(unresolved),
-        failures=tuple(failures),
+        failures=tuple(failures) + tuple(f for a in analyses for f in a.failures),
         title=title or default_title(articles),
     )
 
