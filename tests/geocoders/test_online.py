@@ -298,7 +298,9 @@ def test_requests_are_spaced_by_min_delay(fake_nominatim, online_kwargs):
     times = fake_nominatim.times()
     assert len(times) == 4
     gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
-    assert min(gaps) >= delay - 0.03, gaps  # loopback jitter allowance
+    # Arrival times jitter on a loaded machine: the overall pace strictly, each gap loosely.
+    assert times[-1] - times[0] >= 3 * delay * 0.9, gaps
+    assert min(gaps) >= delay * 0.6, gaps
 
 
 def test_rate_limit_holds_across_threads(fake_nominatim, online_kwargs):
@@ -312,7 +314,10 @@ def test_rate_limit_holds_across_threads(fake_nominatim, online_kwargs):
     assert [a is not None for a in answers] == [True, True, True, False, False, False]
     times = sorted(fake_nominatim.times())
     assert len(times) == len(names) and geocoder.requests == len(names)
-    assert min(b - a for a, b in zip(times, times[1:], strict=False)) >= delay - 0.03
+    # The server sees arrival times, which jitter on a loaded machine: check the overall pace
+    # strictly and each gap loosely.
+    assert times[-1] - times[0] >= (len(names) - 1) * delay * 0.9
+    assert min(b - a for a, b in zip(times, times[1:], strict=False)) >= delay * 0.5
 
 
 def test_unreadable_cache_is_an_explicit_error(fake_nominatim, online_kwargs):
