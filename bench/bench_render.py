@@ -1,0 +1,96 @@
+"""Benchmark the briefing page on a large synthetic briefing.
+
+Builds a briefing of N synthetic places (default 5,000) over 50 articles,
+renders ``briefing.html`` and measures:
+
+* ``html_bytes`` - size of the self-contained page;
+* ``build_s``    - time to build and render the page in Python (first call,
+  including imports and reading assets); ``build_warm_s`` the second call;
+* ``interactive_s`` - time from navigation until the page is interactive in
+  headless Chromium (all markers placed in their clusters, panel built);
+* ``popup_s``    - time to open one place's popup from the articles panel.
+
+Usage::
+
+    python bench/bench_render.py [--places 5000] [--articles 50] [--out DIR]
+
+Prints one JSON object.  Chromium timings are skipped (null) when Playwright
+or Chromium is missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "render"))
+
+from render_factory import synthetic_briefing  # noqa: E402
+
+from geobrief.render import CHROMIUM_ARGS, chromium_executable, offline_route, page_html  # noqa: E402
+
+
+def browser_timings(path: Path) -> dict[str, float | None]:
+    """Load the page offline in headless Chromium and time it."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return {"interactive_s": None, "popup_s": None}
+    exe = chromium_executable()
+    if exe is None:
+        return {"interactive_s": None, "popup_s": None}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=exe, args=list(CHROMIUM_ARGS))
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.route("**/*", offline_route)
+        t0 = time.perf_counter()
+        page.goto(path.resolve().as_uri(), wait_until="load")
+        page.wait_for_selector(".gb-map[data-gb-visible]", timeout=120_000)
+        interactive = time.perf_counter() - t0
+        t1 = time.perf_counter()
+        page.evaluate("geobrief.controllers()[0].openPlace(1)")
+        page.wait_for_selector(".leaflet-popup .gb-popup", timeout=30_000)
+        popup = time.perf_counter() - t1
+        visible = int(page.locator(".gb-map").get_attribute("data-gb-visible"))
+        browser.close()
+    return {"interactive_s": round(interactive, 3), "popup_s": round(popup, 3), "markers": visible}
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--places", type=int, default=5000)
+    parser.add_argument("--articles", type=int, default=50)
+    parser.add_argument("--out", type=Path, default=None, help="keep briefing.html here")
+    args = parser.parse_args(argv)
+
+    briefing = synthetic_briefing(args.places, args.articles)
+    t0 = time.perf_counter()
+    html = page_html(briefing, tiles=False)
+    build = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    page_html(briefing, tiles=False)
+    warm = time.perf_counter() - t0
+    out = args.out or Path(tempfile.mkdtemp(prefix="geobrief-bench-"))
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "briefing.html"
+    path.write_text(html, encoding="utf-8")
+    result = {
+        "places": args.places,
+        "articles": args.articles,
+        "html_bytes": path.stat().st_size,
+        "build_s": round(build, 3),
+        "build_warm_s": round(warm, 3),
+        **browser_timings(path),
+    }
+    print(json.dumps(result))
+    return result
+
+
+if __name__ == "__main__":
+    main()

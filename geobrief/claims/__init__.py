@@ -1,0 +1,112 @@
+"""Status claims: what the articles say happens at each place.
+
+``extract_claims`` reads one article and links event cues to the resolved
+place mentions (rules in ``geobrief/rules/``, see :mod:`geobrief.claims.extract`);
+``merge_claims`` merges claims about the same place and event across
+articles, following ``shared/spec/status.md``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+from geobrief.model import MODALITIES, NEGATIVE_MODALITIES, POSITIVE_MODALITIES, Article, Claim, Resolution
+
+__all__ = ["extract_claims", "merge_claims"]
+
+
+def extract_claims(
+    article: Article, resolutions: Sequence[Resolution], sentences: list[tuple[int, int]] | None = None
+) -> list[Claim]:
+    """The claims one article makes about its resolved places.
+
+    Parameters
+    ----------
+    article : Article
+        The article; ``published`` (ISO date) anchors relative time expressions.
+    resolutions : sequence of Resolution
+        Its place mentions; unresolved ones (``place`` None) get no claims but
+        still count as places in the grammar (lists, apposition).
+    sentences : list of (start, end), optional
+        Sentence spans; :func:`geobrief.text.sentence_spans` when omitted.
+
+    Returns
+    -------
+    list of Claim
+        One claim per (place id, event, modality), each with one evidence span
+        per linked mention (sentence offsets, mention offsets, modality,
+        attribution, inner modality, time, historical flag).  No merging
+        across articles.
+    """
+    from geobrief.claims.extract import extract
+
+    return extract(article, resolutions, sentences)
+
+
+def _majority_modality(modalities: Sequence[str]) -> str:
+    counts = Counter(modalities)
+    top = max(counts.values())
+    tied = [m for m, n in counts.items() if n == top]
+    # ties go to the more cautious modality (MODALITIES runs from most to least cautious)
+    return min(tied, key=lambda m: MODALITIES.index(m) if m in MODALITIES else len(MODALITIES))
+
+
+def merge_claims(claims: Iterable[Claim]) -> list[Claim]:
+    """Merge claims about the same place and event, across articles.
+
+    Each merged claim keeps every evidence span (with its own modality and
+    attribution); ``sources`` is the number of distinct articles behind it.
+    Its modality is the one most of its evidence has, ties going to the more
+    cautious one; it is ``conflicting`` when the evidence holds the event both
+    as true (asserted, confirmed, reported) and as false (denied, negated);
+    ``historical`` only when all its evidence is historical.
+
+    Parameters
+    ----------
+    claims : iterable of Claim
+        Claims of any number of articles and places.
+
+    Returns
+    -------
+    list of Claim
+        One claim per (place id, event), in first-seen order.
+    """
+    groups: dict[tuple[str, str], list[Claim]] = {}
+    for c in claims:
+        groups.setdefault((c.place_id, c.event), []).append(c)
+    merged = []
+    for (place_id, event), group in groups.items():
+        evidence = []
+        seen = set()
+        for c in group:
+            for e in c.evidence:
+                key = (e.article_id, e.start, e.end, e.mention_start, e.mention_end, e.modality)
+                if key not in seen:
+                    seen.add(key)
+                    evidence.append(e)
+        mods = [e.modality for e in evidence] or [c.modality for c in group]
+        modality = _majority_modality(mods)
+        kinds = set(mods)
+        conflicting = bool(kinds & POSITIVE_MODALITIES) and bool(kinds & NEGATIVE_MODALITIES)
+        historical = all(e.historical for e in evidence) if evidence else all(c.historical for c in group)
+        attribution = next((e.attribution for e in evidence if e.modality == modality and e.attribution), None)
+        if attribution is None:
+            attribution = next((c.attribution for c in group if c.modality == modality and c.attribution), None)
+        current = [e for e in evidence if not e.historical] or evidence
+        time = next((e.time for e in current if e.time), None)
+        if time is None:
+            time = next((c.time for c in group if c.time), None)
+        merged.append(
+            Claim(
+                place_id=place_id,
+                event=event,
+                modality=modality,
+                attribution=attribution,
+                evidence=tuple(evidence),
+                conflicting=conflicting,
+                historical=historical,
+                time=time,
+            )
+        )
+    return merged

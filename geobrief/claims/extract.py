@@ -1,0 +1,812 @@
+"""Rule-based status-claim extraction: link event cues to place mentions.
+
+Per sentence, the text is tokenised (each place mention becomes one token)
+and split into clauses.  Cues of the event table (``rules/events.json``) are
+found by regex; a place mention gets an event only when a *role* links it to
+a cue inside the same clause:
+
+after
+    cue ... PREP (noun phrase) PLACE: "withdrew its forces from Idlib",
+    "a naval base at Tartus", "the withdrawal of forces from an airfield in X".
+object
+    cue PLACE: "seized Aleppo", "evacuated the town of X".
+passive / subject
+    PLACE was CUE-ed / PLACE CUE: "Aleppo was captured", "X came under fire".
+modifier
+    PLACE cue-noun: "the Hmeimim Air Base", "the Istanbul bombing".
+locative
+    the place stands in a locative phrase ("in X", "near the city of X") of
+    the clause and is the nearest such place to the cue: "clashes with police
+    in X", "In X, protesters ...".
+
+A place named as the actor ("Turkey was removing its forces"), by metonymy
+("Moscow said") or as an origin ("troops from X") has no such link and gets
+no claim.  Places coordinated with a linked place ("Foua and Kfraya") share
+its link.
+
+Modality comes from the cues around the event cue: outer frames over the
+sentence (reported, claimed, confirmed, denied; with the attributed party)
+and local cues in the clause (negated, requested, planned).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from geobrief.claims.rules import CueGroup, event_rules, modality_rules
+from geobrief.claims.timex import TimeExpr, find_times, is_historical, latest_year
+from geobrief.model import Article, Claim, Evidence, Resolution
+from geobrief.text import sentence_spans
+
+_TOKEN = re.compile(r"\d[\d,.]*\d|[\w’'][\w’'.-]*[\w]|[\w]|[^\w\s]")
+_CLAUSE_BREAK_WORDS = frozenset({"but", "whereas", "although", "though", "while", "meanwhile", "however"})
+# words that end the noun phrase between a preposition and the place
+_NP_STOP = frozenset(
+    """
+    and or but that which who whom whose to was were is are has have had been be being will would
+    said says after before when while then as than if because since by with for from into onto
+    """.split()
+)
+_GAP_STOP = frozenset("that which who whom whose but said says say told while when because if".split())
+_AUX = frozenset("was were is are been being be get gets got has have had".split())
+_PASSIVE_AUX = frozenset("was were is are been being be get gets got".split())
+_COORD = frozenset({"and", "or", ","})
+_PRONOUNS = frozenset("he she they it we i you his her their its this that these those who which".split())
+_NESTED_PREPS = frozenset({"in", "at", "near", "of", "outside", "inside", "on", "above", "below", "off", "along", "beyond"})
+# any preposition that may close a multi-word cue ("control over", "spread to", "pulled ... out of")
+_PREPS = frozenset("in at near of on over to into onto from out through across toward towards around off against".split())
+_DETERMINERS = frozenset({"the", "a", "an"})
+_QUOTES = frozenset({'"', "“", "”"})
+
+
+@dataclass
+class _Tok:
+    start: int  # article offsets
+    end: int
+    low: str
+    mention: int = -1  # index into the sentence's mentions, or -1
+    clause: int = 0
+
+    @property
+    def is_word(self) -> bool:
+        return self.mention < 0 and (self.low[0].isalnum() or self.low[0] in "'’")
+
+
+@dataclass(frozen=True)
+class _Link:
+    mention: int  # index into sentence mentions
+    event: str
+    cue_start: int  # token index range of the cue
+    cue_end: int
+    role: str
+
+
+@dataclass
+class _Sentence:
+    start: int
+    end: int
+    text: str  # the sentence text
+    toks: list[_Tok]
+    mentions: list[Resolution]
+    mention_tok: list[int]  # token index of each mention
+
+    def tok_range(self, a: int, b: int) -> tuple[int, int] | None:
+        """Token index range covering article offsets [a, b), or None if it cuts a mention."""
+        starts = [t.start for t in self.toks]
+        i = max(0, bisect_right(starts, a) - 1)  # the token containing a ("demonstration" in "counter-demonstration")
+        if i < len(self.toks) and self.toks[i].end <= a:
+            i += 1
+        j = bisect_right(starts, b - 1)
+        if i >= j:
+            return None
+        if any(t.mention >= 0 for t in self.toks[i:j]):
+            return None
+        return i, j
+
+
+def _tokenise(text: str, offset: int, mentions: Sequence[Resolution]) -> tuple[list[_Tok], list[int]]:
+    spans = sorted(((r.mention.start, r.mention.end, k) for k, r in enumerate(mentions)), key=lambda s: s[0])
+    toks: list[_Tok] = []
+    mention_tok = [-1] * len(mentions)
+    si = 0
+    pos = 0
+    while pos < len(text):
+        a = offset + pos
+        if si < len(spans) and spans[si][0] <= a:
+            ms, me, k = spans[si]
+            si += 1
+            if me <= a:
+                continue
+            mention_tok[k] = len(toks)
+            toks.append(_Tok(ms, me, text[ms - offset : me - offset].casefold(), mention=k))
+            pos = max(pos, me - offset)
+            continue
+        m = _TOKEN.search(text, pos)
+        if m is None:
+            break
+        nxt = spans[si][0] - offset if si < len(spans) else len(text)
+        if m.start() >= nxt:
+            pos = nxt
+            continue
+        end = min(m.end(), nxt)
+        word = text[m.start() : end]
+        # a trailing full stop belongs to the sentence, not the word ("Idlib." / "U.S." kept)
+        if word.endswith(".") and len(word) > 1 and word.count(".") == 1:
+            end -= 1
+            word = word[:-1]
+        toks.append(_Tok(offset + m.start(), offset + end, word.casefold()))
+        pos = end
+    # split possessive "'s" off words ("Syria's" -> "syria" "'s")
+    out: list[_Tok] = []
+    for t in toks:
+        if t.mention < 0 and len(t.low) > 2 and t.low[-2:] in ("'s", "’s"):
+            out.append(_Tok(t.start, t.end - 2, t.low[:-2]))
+            out.append(_Tok(t.end - 2, t.end, "'s"))
+        else:
+            out.append(t)
+    mention_tok = [-1] * len(mentions)
+    for i, t in enumerate(out):
+        if t.mention >= 0:
+            mention_tok[t.mention] = i
+        t.low = t.low.replace("’", "'")
+    return out, mention_tok
+
+
+def _split_clauses(toks: list[_Tok]) -> None:
+    clause = 0
+    for i, t in enumerate(toks):
+        if t.mention < 0 and i > 0:
+            prev = toks[i - 1].low
+            if t.low in (";", "—", "–") or (t.low in _CLAUSE_BREAK_WORDS and not (t.low == "but" and _not_only(toks, i))):
+                clause += 1
+            elif t.low in ("after", "before", "as", "which", "when") and prev == ",":
+                clause += 1
+            elif t.low == "and" and prev == "," and i + 1 < len(toks) and toks[i + 1].low in _PRONOUNS:
+                clause += 1
+        t.clause = clause
+
+
+def _not_only(toks: list[_Tok], i: int) -> bool:
+    return any(toks[j].low == "only" and toks[j - 1].low == "not" for j in range(max(1, i - 8), i))
+
+
+# -- linking ---------------------------------------------------------------------------------------
+
+
+def _is_filler(t: _Tok, fillers: frozenset[str]) -> bool:
+    return t.mention < 0 and (t.low in fillers or t.low.endswith("-held") or t.low.endswith("-controlled"))
+
+
+def _np_ok(gap: list[_Tok], fillers: frozenset[str], max_words: int) -> bool:
+    """Whether the tokens between a preposition (or verb) and a place form a plausible noun phrase.
+
+    "the city of", "an airfield in", "the rebel-held", "Giza 's" (a possessor
+    place) and coordinations "Foua and" (a place before the target) pass.
+    """
+    if not gap:
+        return True
+    has_place = any(t.mention >= 0 for t in gap)
+    words = 0
+    for k, t in enumerate(gap):
+        if t.mention >= 0:
+            continue
+        if t.low in _COORD:
+            if not (k > 0 and gap[k - 1].mention >= 0) and not (t.low == "and" and k > 1 and gap[k - 1].low == ","):
+                return False
+            continue
+        if t.low == "'s":
+            if not (k > 0 and gap[k - 1].mention >= 0):
+                words += 1
+            continue
+        if not t.is_word or t.low in _NP_STOP:
+            return False
+        words += 1
+    if words > max_words:
+        return False
+    last = gap[-1]
+    if last.mention < 0 and last.low not in _COORD and last.low != "'s":
+        # the word right before the place: a filler, a nested locative preposition, or a capitalised name part
+        if not (_is_filler(last, fillers) or last.low in _NESTED_PREPS):
+            return False
+    if has_place and not any(t.low in ("and", "or") for t in gap):
+        # "Aleppo, Syria" / "Maoxian county in Sichuan": the target is a container of the place before it;
+        # "the Hunan city of Yueyang" / "Giza's Haram district": the target is inside it
+        for k, t in enumerate(gap):
+            if t.mention < 0:
+                continue
+            nxt = next((u for u in gap[k + 1 :] if not _is_filler(u, fillers) or u.low == "of"), None)
+            if nxt is None or nxt.low not in ("of", "'s"):
+                return False
+    return True
+
+
+def _apposition_ok(gap: list[_Tok], fillers: frozenset[str], max_words: int) -> bool:
+    """A noun phrase then a comma: "the earthquake-ravaged capital, X"."""
+    return len(gap) >= 2 and gap[-1].low == "," and _is_filler(gap[-2], fillers) and _np_ok(gap[:-1], fillers, max_words)
+
+
+def _match_prep(toks: list[_Tok], i: int, preps: tuple[tuple[str, ...], ...]) -> int:
+    """Length of the preposition of *preps* that starts at token i (0 if none)."""
+    best = 0
+    for p in preps:
+        n = len(p)
+        if i + n <= len(toks) and all(toks[i + k].low == p[k] and toks[i + k].mention < 0 for k in range(n)):
+            best = max(best, n)
+    return best
+
+
+def _after_link(s: _Sentence, g: CueGroup, a: int, b: int, m: int, fillers: frozenset[str], np_words: int) -> bool:
+    gap = s.toks[b:m]
+    # a cue that ends in its own preposition ("control over", "spread to") takes the place directly
+    if s.toks[b - 1].low in _PREPS and b - 1 > a and _np_ok(gap, fillers, np_words):
+        return True
+    # a preposition that starts in the cue ("pulled its troops out" + "of")
+    n = _match_prep(s.toks, b - 1, g.after)
+    if n > 1 and b - 1 + n <= m and _np_ok(s.toks[b - 1 + n : m], fillers, np_words):
+        return True
+    for p in range(len(gap) - 1, -1, -1):
+        n = _match_prep(gap, p, g.after)
+        if not n:
+            continue
+        pre = gap[:p]
+        words = [t for t in pre if t.mention < 0]
+        if len(words) > g.window:
+            continue
+        # a clause word or a new verb group ("the visit was announced in X") ends the cue's reach,
+        # unless the verb only places the event ("a meeting to be held in X", "clashes broke out in X")
+        if any((not t.is_word and t.low not in ("-",)) or t.low in _GAP_STOP for t in words):
+            return False
+        if any(t.low in _AUX for t in words) and not (
+            words and event_rules().light_verbs.search(s.text, words[0].start - s.start, words[-1].end - s.start)
+        ):
+            return False
+        fill = gap[p + n :]
+        return _np_ok(fill, fillers, np_words) or _apposition_ok(fill, fillers, np_words)
+    return False
+
+
+def _object_link(s: _Sentence, b: int, m: int, fillers: frozenset[str]) -> bool:
+    gap = s.toks[b:m]
+    if len(gap) > 5:
+        return False
+    # "seized Aleppo", "evacuated the town of X", "attacked a police station in X"
+    return _np_ok(gap, fillers, 4)
+
+
+def _relative_object(s: _Sentence, m: int, a: int) -> bool:
+    """ "X, which rebels captured in 2012": the place is the object of a relative clause."""
+    toks = s.toks
+    if not (m + 2 < a and toks[m + 1].low == "," and toks[m + 2].low in ("which", "whom")):
+        return False
+    gap = toks[m + 3 : a]
+    return len(gap) <= 5 and all((t.is_word or t.mention >= 0) and t.low not in _GAP_STOP for t in gap)
+
+
+def _skip_apposition(toks: list[_Tok], i: int, limit: int) -> int:
+    """Index after ", an apposition ," starting at toks[i] == ',' (or i if none)."""
+    if i < limit and toks[i].low == ",":
+        for j in range(i + 1, min(limit, i + 14)):
+            if toks[j].low == ",":
+                return j + 1
+            if toks[j].low in _GAP_STOP or toks[j].low in (";", "."):
+                break
+    return i
+
+
+def _passive_link(s: _Sentence, m: int, a: int, need_aux: bool) -> bool:
+    i = _skip_apposition(s.toks, m + 1, a)
+    gap = s.toks[i:a]
+    if len(gap) > 4:
+        return False
+    if any(not t.is_word or not (t.low in _AUX or t.low.endswith("ly") or t.low in ("also", "again", "now", "already", "reportedly", "still", "then", "not", "never")) for t in gap):
+        return False
+    return not need_aux or any(t.low in _PASSIVE_AUX for t in gap)
+
+
+def _locative_marked(s: _Sentence, m: int, fillers: frozenset[str], preps: frozenset[str], blockers: frozenset[str]) -> bool:
+    toks = s.toks
+    if m + 1 < len(toks) and toks[m + 1].low == "'s":
+        return False  # "Syria's Idlib province": a possessor, not the location
+    j = m - 1
+    seen = 0
+    # back over a short noun phrase ("in the mountains of X", "at a market in X") to the preposition
+    while j >= 0 and seen <= 5:
+        t = toks[j]
+        if t.mention < 0 and t.low in preps:
+            break
+        if t.mention >= 0 or t.low in _COORD or t.low == "'s" or (t.is_word and t.low not in _NP_STOP):
+            j -= 1
+            seen += t.mention < 0
+            continue
+        break
+    if j < 0 or toks[j].low not in preps or toks[j].mention >= 0:
+        return False
+    gap = toks[j + 1 : m]
+    if gap and not (_np_ok(gap, fillers, 5) or _apposition_ok(gap, fillers, 5)):
+        return False
+    # "the spokesman in X", "the embassy in X": the phrase locates a person or office, not an event
+    k = j - 1
+    if k >= 0 and toks[k].low in blockers:
+        return False
+    if k >= 1 and toks[k].low[0].isalpha() and toks[k - 1].low in blockers:
+        return False
+    return True
+
+
+def _inner_place(s: _Sentence, k: int, fillers: frozenset[str]) -> int:
+    """The place named inside the phrase of place k: "the Cairns suburbs of X", "the Hunan city of X"."""
+    toks = s.toks
+    i = s.mention_tok[k] + 1
+    n = 0
+    while i < len(toks) and n < 2 and _is_filler(toks[i], fillers) and toks[i].low != "of":
+        i += 1
+        n += 1
+    if n and i + 1 < len(toks) and toks[i].low == "of" and toks[i + 1].mention >= 0:
+        return toks[i + 1].mention
+    return k
+
+
+def _where_marked(s: _Sentence, m: int) -> int:
+    """Token index after "X, where" (or -1)."""
+    toks = s.toks
+    if m + 2 < len(toks) and toks[m + 1].low == "," and toks[m + 2].low == "where":
+        return m + 3
+    return -1
+
+
+def _context_event(s: _Sentence, a: int, theme: str | None) -> str | None:
+    """Disaster or attack for an ambiguous cue, from the nouns around it, else the article's theme."""
+    rules = event_rules()
+    best: tuple[int, str] | None = None
+    for kind, rx in rules.context.items():
+        for mt in rx.finditer(s.text):
+            rng = s.tok_range(s.start + mt.start(), s.start + mt.end())
+            if rng is None:
+                continue
+            if s.toks[rng[0]].clause != s.toks[a].clause:
+                continue
+            d = abs(rng[0] - a)
+            if best is None or d < best[0]:
+                best = (d, kind)
+    if best is not None:
+        return None if best[1] == "none" else best[1]
+    return theme
+
+
+def _find_links(s: _Sentence, theme: str | None) -> list[_Link]:
+    rules = event_rules()
+    fillers, np_words = rules.np_fillers, rules.after_np_words
+    toks = s.toks
+    # all cue matches: (token start, token end, group, role)
+    cues: list[tuple[int, int, CueGroup, str]] = []
+    for g in rules.groups:
+        for role, rx in g.patterns.items():
+            for mt in rx.finditer(s.text):
+                rng = s.tok_range(s.start + mt.start(), s.start + mt.end())
+                if rng is not None:
+                    cues.append((rng[0], rng[1], g, role))
+    # a cue inside a longer cue of another event ("strikes" in "air strikes") gives way
+    kept = []
+    for c in cues:
+        a, b, g, _ = c
+        if any(
+            o[2].event != g.event and o[0] <= a and b <= o[1] and (o[1] - o[0]) > (b - a) for o in cues
+        ):
+            continue
+        kept.append(c)
+    cues = kept
+
+    links: list[_Link] = []
+    loc_marked = {
+        k: _locative_marked(s, mt, fillers, rules.locative_preps, rules.locative_blockers)
+        for k, mt in enumerate(s.mention_tok)
+        if mt >= 0
+    }
+    for a, b, g, role in cues:
+        event = g.event
+        if event == "by_context":
+            ev = _context_event(s, a, theme)
+            if ev is None:
+                continue
+            event = ev
+        if g.force_event and _force_before(s, a):
+            # "troops arrived in X" is a deployment; "soldiers visiting a market" is neither
+            cue_text = s.text[toks[a].start - s.start : toks[b - 1].end - s.start]
+            if g.force_cues is not None and not g.force_cues.fullmatch(cue_text):
+                continue
+            event = g.force_event
+        clause = toks[a].clause
+        if role == "locative":
+            best: tuple[int, int] | None = None
+            for k, mt in enumerate(s.mention_tok):
+                if mt < 0 or toks[mt].clause != clause:
+                    continue
+                marked = loc_marked.get(k, False)
+                if not marked and g.where:
+                    w = _where_marked(s, mt)
+                    marked = w >= 0 and a >= w
+                if not marked:
+                    continue
+                d = (mt - b) if mt >= b else (a - mt)
+                if d > rules.locative_window:
+                    continue
+                lo, hi = (b, mt) if mt >= b else (mt, a)
+                if any(toks[i].low in _QUOTES for i in range(lo, hi)):
+                    continue  # a slogan or quotation is not the place's event
+                score = d * 2 + (0 if mt >= b else 1)  # ties go to the place after the cue
+                if best is None or score < best[0]:
+                    best = (score, k)
+            if best is not None:
+                k = _inner_place(s, best[1], fillers)
+                links.append(_Link(k, event, a, b, role))
+            continue
+        for k, mt in enumerate(s.mention_tok):
+            if mt < 0:
+                continue
+            if role in ("after", "object", "modifier") and (mt < b):
+                if role != "modifier":
+                    continue
+            same_clause = toks[mt].clause == clause
+            ok = False
+            if role == "after" and mt >= b and same_clause:
+                ok = _after_link(s, g, a, b, mt, fillers, np_words)
+            elif role == "object" and mt >= b and same_clause:
+                ok = _object_link(s, b, mt, fillers)
+            elif role == "passive" and mt < a and same_clause:
+                ok = _passive_link(s, mt, a, need_aux=True)
+            elif role == "subject" and mt < a and same_clause:
+                ok = _passive_link(s, mt, a, need_aux=False)
+            elif role == "modifier" and mt == a - 1:
+                # "a U.S. military base", a country before a noun: an owner, not the location
+                ok = event != "military_presence" or (
+                    not (mt > 0 and toks[mt - 1].low in ("a", "an"))
+                    and (s.mentions[k].place is None or s.mentions[k].place.kind != "country")
+                )
+            elif role == "object" and mt < a:
+                ok = _relative_object(s, mt, a)
+            if ok:
+                links.append(_Link(k, event, a, b, role))
+    return _propagate_coordination(s, links)
+
+
+def _force_before(s: _Sentence, a: int) -> bool:
+    rules = event_rules()
+    lo = max(0, a - 6)
+    seg_start = s.toks[lo].start - s.start
+    seg_end = s.toks[a].start - s.start
+    return bool(rules.force_nouns.search(s.text[seg_start:seg_end]))
+
+
+def _propagate_coordination(s: _Sentence, links: list[_Link]) -> list[_Link]:
+    """Give places listed with a linked place ("Foua and Kfraya", "India, Nepal, and Bangladesh") its links."""
+    toks = s.toks
+    out = list(links)
+    seen = {(lk.mention, lk.event) for lk in links}
+    for lk in links:
+        for direction in (1, -1):
+            chain: list[int] = []
+            has_conj = False
+            i = s.mention_tok[lk.mention] + direction
+            while 0 <= i < len(toks):
+                t = toks[i]
+                if t.mention >= 0:
+                    chain.append(t.mention)
+                    i += direction
+                    continue
+                if t.low in _COORD or t.low in _DETERMINERS:
+                    has_conj |= t.low in ("and", "or")
+                    i += direction
+                    continue
+                break
+            if not has_conj:
+                continue
+            for k in chain:
+                if (k, lk.event) not in seen:
+                    seen.add((k, lk.event))
+                    out.append(_Link(k, lk.event, lk.cue_start, lk.cue_end, lk.role + "+coord"))
+    return out
+
+
+# -- modality --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _FrameHit:
+    modality: str
+    speaker: str
+    a: int  # token range
+    b: int
+
+
+def _frames(s: _Sentence) -> list[_FrameHit]:
+    rules = modality_rules()
+    hits: list[_FrameHit] = []
+    for f in rules.frames:
+        for mt in f.pattern.finditer(s.text):
+            rng = s.tok_range(s.start + mt.start(), s.start + mt.end())
+            if rng is not None:
+                hits.append(_FrameHit(f.modality, f.speaker, rng[0], rng[1]))
+    # overlapping frames: the longer match wins ("said to be" reported over "said" claimed)
+    hits.sort(key=lambda h: (h.a, -(h.b - h.a)))
+    kept: list[_FrameHit] = []
+    for h in hits:
+        if kept and h.a < kept[-1].b:
+            continue
+        kept.append(h)
+    return kept
+
+
+def _local(s: _Sentence, a: int, b: int, lo: int) -> str | None:
+    """The local modality (negated > requested > planned) of the event cue at tokens [a, b)."""
+    rules = modality_rules()
+    toks = s.toks
+    clause = toks[a].clause
+    found: dict[str, int] = {}
+    for cue in rules.local:
+        start = max(0, min(a, lo) - cue.window)
+        if start >= a:
+            continue
+        seg_a = toks[start].start - s.start
+        seg_b = toks[max(a, b - 1)].start - s.start  # inside a multi-word cue too ("forces were no longer present")
+        for mt in cue.pattern.finditer(s.text, seg_a, seg_b):
+            rng = s.tok_range(s.start + mt.start(), s.start + mt.end())
+            if rng is None or toks[rng[0]].clause != clause:
+                continue
+            between = toks[rng[1] : a]
+            if cue.modality == "negated":
+                if rules.negation_cancel.match(s.text, mt.start()):
+                    continue
+                if any(t.low in rules.negation_barriers for t in between):
+                    continue
+            if cue.modality == "planned" and rules.modal_cancel.match(s.text, mt.start()):
+                continue
+            if cue.modality in ("planned", "requested") and any(t.low in rules.modal_barriers for t in between):
+                continue  # "talks will focus on the withdrawal": the event is a topic, not the plan
+            if cue.modality in ("requested", "planned") and any(t.low in (";",) for t in between):
+                continue
+            found.setdefault(cue.modality, rng[0])
+    if b < len(toks):
+        # after the cue: "a counter-demonstration in X did not take place", "rallies were planned in X"
+        end = toks[min(len(toks) - 1, b + 6)].end - s.start
+        for modality, rx in (("negated", rules.post_negation), ("planned", rules.post_planned)):
+            if modality in found:
+                continue
+            mt = rx.search(s.text, toks[b - 1].end - s.start, end)
+            if mt is not None:
+                rng = s.tok_range(s.start + mt.start(), s.start + mt.end())
+                if rng is not None and toks[rng[0]].clause == clause:
+                    found[modality] = rng[0]
+    for modality in ("negated", "requested", "planned"):
+        if modality in found:
+            return modality
+    return None
+
+
+def _attribution(s: _Sentence, f: _FrameHit) -> str | None:
+    rules = modality_rules()
+    toks = s.toks
+
+    def good(t: _Tok) -> bool:
+        raw = s.text[t.start - s.start : t.end - s.start]
+        return t.mention >= 0 or raw[:1].isupper() or t.low in rules.attribution_nouns or t.low in ("'s", "of", "-")
+
+    def phrase(i: int, j: int) -> str | None:
+        if i >= j:
+            return None
+        text = s.text[toks[i].start - s.start : toks[j - 1].end - s.start].strip(" ,")
+        low = text.casefold()
+        if low in _PRONOUNS or not text:
+            return None
+        return re.sub(r"^(?:the|The)\s+", "", text)
+
+    if f.speaker == "none":
+        return None
+    if f.speaker in ("before", "after"):
+        # speaker before the verb: "Kremlin spokesperson Dmitry Peskov said", "Russia separately confirmed"
+        j = f.a
+        while j > 0 and toks[j - 1].low.endswith("ly") and toks[j - 1].mention < 0:
+            j -= 1
+        if j > 0 and toks[j - 1].low in ("also", "later", "has", "have", "had", "had also", "then"):
+            j -= 1
+        i = j
+        while i > 0 and (j - i) < 7 and good(toks[i - 1]) and toks[i - 1].low not in (",",):
+            i -= 1
+        while i < j and toks[i].low in ("of", "'s", "-"):
+            i += 1
+        if i > 0 and toks[i - 1].low in _DETERMINERS:
+            i -= 1
+        name = phrase(i, j)
+        if name and (toks[j - 1].mention >= 0 or any(good(t) and t.low not in ("'s", "of") for t in toks[i:j])):
+            if not (len(name.split()) == 1 and name.casefold() in _DETERMINERS):
+                return name
+        if f.speaker == "before" and not toks[f.a].low.startswith("said"):
+            return None
+    # speaker after: "according to SANA", ", said Peskov", ", the statement said" handled above
+    i = f.b
+    while i < len(toks) and toks[i].low in _DETERMINERS:
+        i += 1
+    j = i
+    while j < len(toks) and (j - i) < 7 and good(toks[j]) and toks[j].low not in (",", "."):
+        j += 1
+    if j > i:
+        return phrase(f.b if toks[f.b].low in _DETERMINERS else i, j)
+    return None
+
+
+def _modality(s: _Sentence, frames: list[_FrameHit], lk: _Link) -> tuple[str, str | None, str | None]:
+    """(modality, inner modality, attribution) of a link."""
+    a, b = lk.cue_start, lk.cue_end
+    mt = s.mention_tok[lk.mention]
+    inner = _local(s, a, b, mt if mt < a else a)
+    toks = s.toks
+    # a frame inside a long cue counts as before it ("forces were reported to be moving"), but not a
+    # speech verb that is part of the cue itself ("declared a state of disaster")
+    before = [f for f in frames if f.b <= a or (f.a >= a and f.b <= b and f.modality != "claimed")]
+    after = [f for f in frames if f.a >= b and _frames_cue(s, f, b)]
+    frame = before[-1] if before else (after[0] if after else None)
+    if frame is None:
+        return inner or "asserted", None, None
+    attribution = _attribution(s, frame)
+    if frame.modality == "reported" and attribution is None:
+        attribution = "reports"
+    if frame.modality == "claimed" and inner is not None:
+        # a party's routine "said" yields to what it says: "X said troops would leave" = planned
+        return inner, None, attribution
+    if inner == "negated" and frame.speaker == "none":
+        return "negated", None, attribution  # "no cases have been reported in X"
+    return frame.modality, inner, attribution
+
+
+def _frames_cue(s: _Sentence, f: _FrameHit, b: int) -> bool:
+    """Whether a frame that follows the event cue governs it.
+
+    Not when the cue is part of the speaker ("a peacekeeper officer in X told
+    reporters"), nor across ", and" / ", but" (another clause).
+    """
+    toks = s.toks
+    between = toks[b : f.a]
+    if f.speaker != "none" and len(between) <= 6 and all(t.is_word or t.mention >= 0 for t in between):
+        return False
+    for i in range(len(between) - 1):
+        if between[i].low == "," and between[i + 1].low in ("and", "but"):
+            return False
+    return True
+
+
+# -- time ------------------------------------------------------------------------------------------
+
+
+def _time_for(s: _Sentence, times: list[TimeExpr], a: int) -> TimeExpr | None:
+    if not times:
+        return None
+    toks = s.toks
+    clause = toks[a].clause
+    best: tuple[int, TimeExpr] | None = None
+    for t in times:
+        rng = s.tok_range(t.start, t.end)
+        if rng is None:
+            continue
+        if toks[rng[0]].clause != clause:
+            continue
+        d = abs(rng[0] - a)
+        if best is None or d < best[0]:
+            best = (d, t)
+    return best[1] if best else None
+
+
+def _since_clause(s: _Sentence, a: int) -> bool:
+    """Whether the cue stands in a "since ..." clause (background of the article's present)."""
+    toks = s.toks
+    for j in range(a - 1, max(-1, a - 16), -1):
+        if toks[j].low == "since":
+            return True
+        if toks[j].low in (";", ".") or toks[j].low in _CLAUSE_BREAK_WORDS:
+            return False
+    return False
+
+
+# -- entry point -----------------------------------------------------------------------------------
+
+
+def _theme(text: str) -> str | None:
+    ctx = event_rules().context
+    n_dis = len(ctx["disaster"].findall(text))
+    n_att = len(ctx["attack"].findall(text))
+    if n_dis == n_att == 0:
+        return None
+    return "disaster" if n_dis > n_att else "attack"
+
+
+def extract(article: Article, resolutions: Sequence[Resolution], sentences: list[tuple[int, int]] | None = None) -> list[Claim]:
+    """Per-article claims; see :func:`geobrief.claims.extract_claims`."""
+    text = article.text
+    spans = sentences if sentences is not None else sentence_spans(text)
+    theme = _theme(text)
+    ref_year = latest_year(text) if not article.published else None
+    order = sorted(range(len(resolutions)), key=lambda k: resolutions[k].mention.start)
+    by_key: dict[tuple[str, str, str], list[Evidence]] = {}
+    attributions: dict[tuple[str, str, str], str | None] = {}
+    ri = 0
+    for s_start, s_end in spans:
+        group: list[Resolution] = []
+        while ri < len(order) and resolutions[order[ri]].mention.start < s_end:
+            r = resolutions[order[ri]]
+            if r.mention.start >= s_start and r.mention.end <= s_end:
+                group.append(r)
+            ri += 1
+        if not group or not any(r.place is not None for r in group):
+            continue
+        stext = text[s_start:s_end]
+        toks, mention_tok = _tokenise(stext, s_start, group)
+        _split_clauses(toks)
+        sent = _Sentence(s_start, s_end, stext, toks, group, mention_tok)
+        links = _find_links(sent, theme)
+        if not links:
+            continue
+        frames = _frames(sent)
+        future = set()
+        times = find_times(stext, article.published)
+        times = [
+            TimeExpr(t.start + s_start, t.end + s_start, t.text, t.kind, t.past, t.year, t.time_start, t.time_end, t.age_days)
+            for t in times
+        ]
+        done: set[tuple[int, str]] = set()
+        for lk in links:
+            r = group[lk.mention]
+            if r.place is None or (lk.mention, lk.event) in done:
+                continue
+            done.add((lk.mention, lk.event))
+            modality, inner, attribution = _modality(sent, frames, lk)
+            t = _time_for(sent, times, lk.cue_start)
+            if t is not None and modality == "planned" and t.kind == "weekday" and article.published:
+                future.add(t.start)
+                t = next(
+                    (
+                        TimeExpr(u.start + s_start, u.end + s_start, u.text, u.kind, u.past, u.year, u.time_start, u.time_end, u.age_days)
+                        for u in find_times(stext, article.published, {t.start - s_start})
+                        if u.start + s_start == t.start
+                    ),
+                    t,
+                )
+            historical = False
+            if t is not None:
+                historical = is_historical(t, article.published, ref_year)
+                if not historical and not article.published and t.year is not None and _since_clause(sent, lk.cue_start):
+                    historical = True
+            ev = Evidence(
+                article_id=article.id,
+                start=s_start,
+                end=s_end,
+                text=stext,
+                mention_start=r.mention.start,
+                mention_end=r.mention.end,
+                modality=modality,
+                attribution=attribution,
+                inner_modality=inner,
+                time=t.text if t else None,
+                time_start=t.time_start if t else None,
+                time_end=t.time_end if t else None,
+                historical=historical,
+            )
+            key = (r.place.id, lk.event, modality)
+            by_key.setdefault(key, []).append(ev)
+            if attributions.get(key) is None:
+                attributions[key] = attribution
+    claims = []
+    for (place_id, event, modality), evidence in by_key.items():
+        first_time = next((e for e in evidence if e.time), None)
+        claims.append(
+            Claim(
+                place_id=place_id,
+                event=event,
+                modality=modality,
+                attribution=attributions.get((place_id, event, modality)),
+                evidence=tuple(evidence),
+                historical=all(e.historical for e in evidence),
+                time=first_time.time if first_time else None,
+            )
+        )
+    return claims

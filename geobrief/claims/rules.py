@@ -1,0 +1,204 @@
+"""Loading the claim pattern tables of ``geobrief/rules/`` (data, not code).
+
+The tables are JSON files shipped as package data:
+
+``events.json``
+    Event cue groups: an event type, cue regexes and the roles by which a place
+    mention links to a cue (see the ``_doc`` field of the file).
+``modality.json``
+    Outer frames (reported, claimed, confirmed, denied) and local cues
+    (negated, requested, planned), attribution nouns.
+``time.json``
+    Time expressions and how to resolve them.
+
+Everything is compiled once and cached.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from geobrief.errors import GeobriefError
+
+RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+
+#: Roles by which a place links to a cue.
+ROLES = ("after", "object", "passive", "subject", "modifier", "locative")
+
+
+class RulesError(GeobriefError, ValueError):
+    """A claim rule table is missing or malformed."""
+
+
+def _load(name: str) -> dict[str, Any]:
+    path = RULES_DIR / name
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise RulesError(f"cannot load rule table {path}: {exc}") from exc
+
+
+def _alternation(patterns: list[str]) -> re.Pattern[str]:
+    # longest alternatives first so "air base" wins over "base" at the same position
+    ordered = sorted(patterns, key=len, reverse=True)
+    body = "|".join(f"(?:{p})" for p in ordered)
+    try:
+        return re.compile(rf"(?<!\w)(?:{body})(?![\w])", re.IGNORECASE)
+    except re.error as exc:
+        raise RulesError(f"bad cue pattern in {patterns!r}: {exc}") from exc
+
+
+@dataclass(frozen=True)
+class CueGroup:
+    """One row group of ``events.json``."""
+
+    event: str  # an event type or "by_context"
+    patterns: dict[str, re.Pattern[str]]  # role -> compiled cue alternation
+    after: tuple[tuple[str, ...], ...]  # linking prepositions, as word tuples
+    window: int
+    where: bool
+    force_event: str | None
+    force_cues: re.Pattern[str] | None  # cues that become force_event after a force noun; others are dropped
+
+
+@dataclass(frozen=True)
+class EventRules:
+    groups: tuple[CueGroup, ...]
+    context: dict[str, re.Pattern[str]]  # disaster / attack / none nouns
+    force_nouns: re.Pattern[str]
+    np_fillers: frozenset[str]
+    after_np_words: int
+    locative_preps: frozenset[str]
+    locative_blockers: frozenset[str]
+    locative_window: int
+    light_verbs: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class Frame:
+    modality: str
+    speaker: str  # before / after / none
+    pattern: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class LocalCue:
+    modality: str
+    window: int
+    pattern: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class ModalityRules:
+    frames: tuple[Frame, ...]
+    local: tuple[LocalCue, ...]
+    negation_cancel: re.Pattern[str]
+    modal_cancel: re.Pattern[str]
+    negation_barriers: frozenset[str]
+    modal_barriers: frozenset[str]
+    post_negation: re.Pattern[str]
+    post_planned: re.Pattern[str]
+    attribution_nouns: frozenset[str]
+
+
+@dataclass(frozen=True)
+class TimePattern:
+    kind: str
+    past: bool
+    pattern: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class TimeRules:
+    patterns: tuple[TimePattern, ...]
+    months: dict[str, int]
+    weekdays: tuple[str, ...]
+    historical_days: int
+
+
+@lru_cache(maxsize=1)
+def event_rules() -> EventRules:
+    """The compiled event cue table."""
+    data = _load("events.json")
+    groups = []
+    for g in data["groups"]:
+        cues = g["cues"]
+        patterns: dict[str, re.Pattern[str]] = {}
+        if g.get("after"):
+            patterns["after"] = _alternation(g.get("after_cues", cues))
+        for role in ("object", "passive", "subject", "modifier"):
+            if g.get(role):
+                patterns[role] = _alternation(g.get(f"{role}_cues", cues))
+        if g.get("locative"):
+            patterns["locative"] = _alternation(g.get("locative_cues", cues))
+        groups.append(
+            CueGroup(
+                event=g["event"],
+                patterns=patterns,
+                after=tuple(tuple(p.split()) for p in g.get("after", [])),
+                window=int(g.get("window", 4)),
+                where=bool(g.get("where", False)),
+                force_event=g.get("force_event"),
+                force_cues=_alternation(g["force_cues"]) if g.get("force_cues") else None,
+            )
+        )
+    ctx = {k: _alternation(v) for k, v in data["context"].items() if not k.startswith("_")}
+    return EventRules(
+        groups=tuple(groups),
+        context=ctx,
+        force_nouns=_alternation(data["force_nouns"]),
+        np_fillers=frozenset(data["np_fillers"]),
+        after_np_words=int(data.get("after_np_words", 4)),
+        locative_preps=frozenset(data["locative_preps"]),
+        locative_blockers=frozenset(data["locative_blockers"]),
+        locative_window=int(data.get("locative_window", 14)),
+        light_verbs=_alternation(data.get("light_verbs", ["$^"])),
+    )
+
+
+@lru_cache(maxsize=1)
+def modality_rules() -> ModalityRules:
+    """The compiled modality, negation and attribution tables."""
+    data = _load("modality.json")
+    frames = tuple(Frame(f["modality"], f["speaker"], _alternation(f["cues"])) for f in data["frames"])
+    local = tuple(LocalCue(c["modality"], int(c["window"]), _alternation(c["cues"])) for c in data["local"])
+    return ModalityRules(
+        frames=frames,
+        local=local,
+        negation_cancel=_alternation(data["negation_cancel"]),
+        modal_cancel=_alternation(data["modal_cancel"]),
+        negation_barriers=frozenset(data["negation_barriers"]),
+        modal_barriers=frozenset(data["modal_barriers"]),
+        post_negation=_alternation(data["post_negation"]),
+        post_planned=_alternation(data["post_planned"]),
+        attribution_nouns=frozenset(data["attribution_nouns"]),
+    )
+
+
+@lru_cache(maxsize=1)
+def time_rules() -> TimeRules:
+    """The compiled time-expression table."""
+    data = _load("time.json")
+    months = {m: i + 1 for i, m in enumerate(data["months"])}
+    months.update({k: int(v) for k, v in data["month_abbr"].items()})
+    month_re = "(?:" + "|".join(sorted(months, key=len, reverse=True)) + ")"
+    weekday_re = "(?:" + "|".join(data["weekdays"]) + ")"
+    patterns = []
+    for p in data["patterns"]:
+        rx = p["regex"].replace("MONTH", month_re).replace("WEEKDAY", weekday_re)
+        try:
+            compiled = re.compile(rf"(?<![\w-])(?:{rx})(?![\w])", re.IGNORECASE)
+        except re.error as exc:
+            raise RulesError(f"bad time pattern {p['regex']!r}: {exc}") from exc
+        patterns.append(TimePattern(p["kind"], bool(p.get("past", False)), compiled))
+    return TimeRules(
+        patterns=tuple(patterns),
+        months=months,
+        weekdays=tuple(data["weekdays"]),
+        historical_days=int(data.get("historical_days", 183)),
+    )

@@ -1,0 +1,214 @@
+"""Export a briefing's places: GeoJSON, GeoPackage, GeoParquet, KML, CSV.
+
+Every format carries the properties of ``Place.to_properties()`` (see
+``docs/schema.md``).  Formats without nested types store list and dict
+properties as JSON strings.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import escape as xml_escape
+
+from geobrief.errors import MissingDependencyError, RenderError
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from geobrief.model import Briefing
+
+#: Formats and the file suffixes that select them.
+FORMATS: dict[str, tuple[str, ...]] = {
+    "geojson": (".geojson", ".json"),
+    "gpkg": (".gpkg",),
+    "parquet": (".parquet", ".geoparquet"),
+    "kml": (".kml",),
+    "csv": (".csv",),
+}
+
+#: Properties whose values are lists or dicts.
+NESTED = ("labels", "claims", "surface_forms", "articles")
+
+
+def _format_of(path: Path, fmt: str | None) -> str:
+    if fmt is not None:
+        key = fmt.lower().lstrip(".")
+        aliases = {"json": "geojson", "geoparquet": "parquet", "geopackage": "gpkg"}
+        key = aliases.get(key, key)
+        if key not in FORMATS:
+            raise RenderError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        return key
+    suffix = path.suffix.lower()
+    for key, suffixes in FORMATS.items():
+        if suffix in suffixes:
+            return key
+    raise RenderError(f"cannot tell the export format from {path.name!r}; pass fmt= ({', '.join(FORMATS)})")
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def export(briefing: Briefing, path: Path, fmt: str | None = None) -> Path:
+    """Write the briefing's places to *path*.
+
+    Parameters
+    ----------
+    briefing : Briefing
+        The briefing to export.
+    path : Path
+        Output file; its parent directory is created if needed.
+    fmt : str, optional
+        ``geojson``, ``gpkg``, ``parquet`` (GeoParquet), ``kml`` or ``csv``;
+        by default taken from the file suffix.
+
+    Returns
+    -------
+    Path
+        The path written.
+
+    Raises
+    ------
+    RenderError
+        The format is unknown or the file cannot be written.
+    MissingDependencyError
+        ``parquet`` without pyarrow.
+    """
+    path = Path(path)
+    key = _format_of(path, fmt)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if key == "geojson":
+            from geobrief.frames import places_geojson
+
+            text = json.dumps(places_geojson(briefing), ensure_ascii=False, indent=1, sort_keys=False)
+            path.write_text(text + "\n", encoding="utf-8")
+        elif key == "csv":
+            path.write_text(_csv(briefing), encoding="utf-8", newline="")
+        elif key == "kml":
+            path.write_text(_kml(briefing), encoding="utf-8")
+        elif key == "gpkg":
+            frame = _flat_frame(briefing, nested_as_json=NESTED)
+            if path.exists():  # GDAL would add a layer to an existing package
+                path.unlink()
+            frame.to_file(path, driver="GPKG", layer="places", engine="pyogrio")
+        else:
+            try:
+                import pyarrow  # noqa: F401
+            except ImportError as exc:
+                raise MissingDependencyError("pyarrow", "GeoParquet export", "export") from exc
+            # Lists of strings stay lists; claims (nested, mixed nulls) go as JSON.
+            frame = _flat_frame(briefing, nested_as_json=("claims",))
+            frame.to_parquet(path, index=False)
+    except (MissingDependencyError, RenderError):
+        raise
+    except Exception as exc:  # pyogrio / pyarrow / OS errors
+        raise RenderError(f"cannot write {key} to {path}: {exc}") from exc
+    return path
+
+
+def _flat_frame(briefing: Briefing, nested_as_json: tuple[str, ...]):
+    from geobrief.frames import places_frame
+
+    frame = places_frame(briefing)
+    for col in nested_as_json:
+        frame[col] = [_dumps(v) for v in frame[col]]
+    for col in NESTED:
+        if col not in nested_as_json:
+            frame[col] = [list(v) for v in frame[col]]
+    return frame
+
+
+def _csv(briefing: Briefing) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(
+        [
+            "id",
+            "name",
+            "lat",
+            "lon",
+            "kind",
+            "feature_code",
+            "country_code",
+            "admin1",
+            "source",
+            "confidence",
+            "status",
+            "labels",
+            "mentions",
+            "surface_forms",
+            "articles",
+            "claims",
+        ]
+    )
+    from geobrief.frames import places_geojson
+
+    for feature in places_geojson(briefing)["features"]:
+        p = feature["properties"]
+        lon, lat = feature["geometry"]["coordinates"]
+        writer.writerow(
+            [
+                p["id"],
+                p["name"],
+                lat,
+                lon,
+                p["kind"],
+                p["feature_code"],
+                p["country_code"],
+                p["admin1"],
+                p["source"],
+                p["confidence"],
+                p["status"],
+                "; ".join(p["labels"]),
+                p["mentions"],
+                "; ".join(p["surface_forms"]),
+                "; ".join(p["articles"]),
+                _dumps(p["claims"]),
+            ]
+        )
+    return buf.getvalue()
+
+
+def _x(value: Any) -> str:
+    """XML-escape text, dropping the control characters XML 1.0 forbids."""
+    text = "" if value is None else str(value)
+    text = "".join(ch for ch in text if ch in "\t\n\r" or ord(ch) >= 0x20)
+    return xml_escape(text, {'"': "&quot;"})
+
+
+def _kml(briefing: Briefing) -> str:
+    from geobrief.frames import places_geojson
+
+    out = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<kml xmlns="http://www.opengis.net/kml/2.2">',
+        "<Document>",
+        f"<name>{_x(briefing.title)}</name>",
+    ]
+    for feature in places_geojson(briefing)["features"]:
+        p = feature["properties"]
+        lon, lat = feature["geometry"]["coordinates"]
+        lines = [f"{p['name']} ({p['status']})"]
+        for claim in p["claims"]:
+            for ev in claim["evidence"]:
+                lines.append(f"{claim['label']}: {ev['text']} [{ev['article']}]")
+        out.append("<Placemark>")
+        out.append(f"<name>{_x(p['name'])}</name>")
+        # Plain escaped text (no CDATA, no HTML): viewers show it literally.
+        out.append(f"<description>{_x(chr(10).join(lines))}</description>")
+        out.append("<ExtendedData>")
+        for key, value in p.items():
+            shown = _dumps(value) if isinstance(value, list | dict) else ("" if value is None else value)
+            out.append(f"<Data name={_quoted(key)}><value>{_x(shown)}</value></Data>")
+        out.append("</ExtendedData>")
+        out.append(f"<Point><coordinates>{lon!r},{lat!r}</coordinates></Point>")
+        out.append("</Placemark>")
+    out += ["</Document>", "</kml>", ""]
+    return "\n".join(out)
+
+
+def _quoted(value: Any) -> str:
+    return '"' + _x(value) + '"'

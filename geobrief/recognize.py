@@ -1,0 +1,796 @@
+"""Toponym recognition: find the place names in an article.
+
+A pure-Python recogniser built on the gazetteer: it tokenises the text,
+matches the longest capitalised token runs whose :func:`~geobrief.text.name_key`
+the gazetteer knows (with and without an Arabic article, "al-X" / "X"), adds
+pattern mentions the gazetteer may not hold ("X Air Base", "X County",
+"Smalltown, Ky."), and then drops what context shows is not a place:
+
+* people: a title before ("Mr.", "President", "Gov."), a given name before
+  ("Jack London"), a surname after ("Paris Hilton"), or a word the article
+  uses as a person's name elsewhere ("Mr. Washington ... Washington said");
+* organisations: an organisation word after ("Cambridge University",
+  "Washington Post");
+* common words: an English word that is common in lower case ("Reading",
+  "Police") at the start of a sentence, or anywhere unless the place is
+  important (a country, a first-level area, a large city);
+* acronyms: short all-capital words that are not place abbreviations
+  ("FDA", "NATO"; "UK", "US" stay).
+
+The word lists are data tables in ``geobrief/data/recog_*.tsv``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING
+
+from geobrief.model import Mention
+from geobrief.text import name_key, sentence_at, sentence_spans
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from geobrief.gazetteer import Gazetteer, Match
+
+# A word: letters/digits, inner apostrophes, inner dots ("U.S", "W.Va").
+_TOKEN = re.compile(r"[^\W_]+(?:(?:['’]|\.(?=[^\W_]))[^\W_]+)*")
+# What may stand between two words of one name.
+_JOINERS = frozenset({" ", "-", "‐", "–", "—", ". ", "-\u200b"})
+# Lower-case words that may stand inside a multi-word name ("Bay of Bengal").
+_INNER_LOWER = frozenset(
+    [
+        "of",
+        "the",
+        "de",
+        "del",
+        "della",
+        "di",
+        "da",
+        "du",
+        "des",
+        "la",
+        "le",
+        "les",
+        "los",
+        "las",
+        "el",
+        "al",
+        "y",
+        "en",
+        "sur",
+        "upon",
+        "on",
+        "am",
+        "im",
+        "an",
+        "der",
+        "den",
+        "van",
+        "von",
+        "and",
+    ]
+)
+_ARABIC_ARTICLES = ("al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "ath", "adh")
+_MAJOR_KINDS = frozenset({"continent", "country", "admin1"})
+
+# Words a sentence can open with before a place name without being part of it.
+_QUOTE_OPENERS = frozenset("\"“‘'([")
+
+
+def _load_table(name: str, column: int = 0) -> dict[str, str]:
+    """A ``recog_*.tsv`` table as ``{first column: column}`` ('#' lines are comments)."""
+    out: dict[str, str] = {}
+    text = resources.files("geobrief.data").joinpath(name).read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        out[parts[0]] = parts[column] if column < len(parts) else ""
+    return out
+
+
+def _load_rows(name: str) -> list[tuple[str, str]]:
+    """A two-column ``recog_*.tsv`` table as (word, class) rows."""
+    text = resources.files("geobrief.data").joinpath(name).read_text(encoding="utf-8")
+    return [tuple(line.split("\t")[:2]) for line in text.splitlines() if line and not line.startswith("#")]  # type: ignore[misc]
+
+
+@lru_cache(maxsize=1)
+def _tables() -> _Tables:
+    words = _load_table("recog_common_words.tsv", 2)
+    zipf = {w: float(z) for w, z in _load_table("recog_common_words.tsv", 1).items()}
+    by_class: dict[str, set[str]] = {}
+    for word, cls in _load_rows("recog_context_words.tsv"):
+        by_class.setdefault(cls, set()).add(word)
+    return _Tables(
+        zipf=zipf,
+        common={w for w, p in words.items() if p == "0"},
+        common_proper={w for w, p in words.items() if p == "1"},
+        first_names=frozenset(_load_table("recog_first_names.tsv")),
+        common_first=frozenset(
+            n for n, f in _load_table("recog_first_names.tsv", 1).items() if float(f) >= 0.1
+        ),
+        surnames=frozenset(_load_table("recog_surnames.tsv")),
+        titles=frozenset(by_class.get("title", ())),
+        org_words=frozenset(by_class.get("org", ())) | frozenset(by_class.get("media", ())),
+        media_words=frozenset(by_class.get("media", ())),
+        diseases=frozenset(by_class.get("disease", ())),
+        designators=frozenset(by_class.get("designator", ())),
+        facilities=frozenset(by_class.get("facility", ())),
+        locatives=frozenset(by_class.get("locative", ())),
+        nonplace=frozenset(by_class.get("nonplace", ())),
+        streets=frozenset(by_class.get("street", ())),
+        natural_suffix=frozenset(by_class.get("natural_suffix", ())),
+        natural_prefix=frozenset(by_class.get("natural_prefix", ())),
+        compass=frozenset(by_class.get("compass", ())),
+        function_words=frozenset(by_class.get("function", ())),
+        pattern_words=frozenset(
+            phrase.split()[0]
+            for cls in ("designator", "facility", "street", "natural_suffix", "natural_prefix", "compass")
+            for phrase in by_class.get(cls, ())
+        ),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Tables:
+    zipf: dict[str, float]  # word frequency (Zipf scale) of common English words
+    common: set[str]  # common lower-case English words (never proper nouns)
+    common_proper: set[str]  # common words that are also proper nouns ("turkey", "mobile")
+    first_names: frozenset[str]
+    common_first: frozenset[str]  # the most frequent given names ("Michael", "Mary")
+    surnames: frozenset[str]
+    titles: frozenset[str]  # name_key form: "mr", "president", "gov"
+    org_words: frozenset[str]
+    diseases: frozenset[str]  # "virus", "fever": "West Nile virus" is no place
+    media_words: frozenset[str]  # "Times", "Post": a newspaper named after a place is no mention of it
+    designators: frozenset[str]  # "county", "province": make "X County" a place
+    facilities: frozenset[str]  # "air base", "airport": make "X Air Base" a place
+    locatives: frozenset[str]  # "in", "near": a place usually follows
+    nonplace: frozenset[str]  # months, weekdays, ...: capitalised but never places alone
+    streets: frozenset[str]  # "Main Street": street words after a name
+    natural_suffix: frozenset[str]  # "Neches River", "Black Sea"
+    natural_prefix: frozenset[str]  # "Lake Erie", "Mount Kenya", "Fort Hood"
+    function_words: frozenset[str]  # "In", "On", "This": never start a name
+    pattern_words: frozenset[str]  # first words of every pattern phrase (a fast pre-check)
+    compass: frozenset[str]  # "West Africa", "Northern Europe": a direction before a big place
+
+
+class _Tok:
+    """A word token: offsets, text and its shape."""
+
+    __slots__ = ("start", "end", "text", "cap", "upper", "abbrev")
+
+    def __init__(self, start: int, end: int, text: str) -> None:
+        self.start = start
+        self.end = end
+        self.text = text
+        self.cap = text[0].isupper()  # starts with an upper-case letter
+        self.upper = len(text) >= 2 and text.isupper()  # all capitals ("NATO", "U.S")
+        self.abbrev = "." in text  # "U.S", "W.Va": inner dots
+
+
+@dataclass(slots=True)
+class _Span:
+    i: int  # first token index
+    j: int  # last token index (inclusive)
+    start: int
+    end: int
+    matches: tuple[Match, ...]
+    key: str
+    how: str  # "gazetteer" | "designator" | "facility" | "pattern"
+
+
+def tokenize(text: str) -> list[_Tok]:
+    """Word tokens of *text*, possessive "'s" split off."""
+    toks: list[_Tok] = []
+    append = toks.append
+    for m in _TOKEN.finditer(text):
+        word = m.group()
+        if len(word) > 2 and word[-2] in "'’" and word[-1] in "sS":
+            append(_Tok(m.start(), m.end() - 2, word[:-2]))
+        else:
+            append(_Tok(m.start(), m.end(), word))
+    return toks
+
+
+def importance(matches: Iterable[Match]) -> int:
+    """How well known the best of these places is.
+
+    3: a country or continent; 2: a first-level area of at least 100,000
+    people, a capital or a city of a million; 1: a city of 100,000 or a
+    first-level area's seat; 0: anything else.
+    """
+    best = 0
+    for m in matches:
+        c = m.candidate
+        if c.kind in ("country", "continent"):
+            return 3
+        if (
+            (c.kind == "admin1" and c.population >= 100_000)
+            or c.population >= 1_000_000
+            or c.feature_code == "PPLC"
+        ):
+            best = max(best, 2)
+        elif c.population >= 100_000 or c.feature_code == "PPLA" or c.kind in ("sea", "region", "river"):
+            best = max(best, 1)
+    return best
+
+
+class Recognizer:
+    """Gazetteer-based toponym recogniser with context filters.
+
+    Parameters
+    ----------
+    gazetteer : Gazetteer
+        The place index (``geobrief.gazetteer``); names are looked up by
+        :func:`geobrief.text.name_key`.
+    demonyms : bool
+        Also return demonyms used of a place ("Russian forces", "Syrian
+        government") as mentions, as the LGL and TR-News annotations do.
+    """
+
+    def __init__(self, gazetteer: Gazetteer, *, demonyms: bool = True) -> None:
+        self.gazetteer = gazetteer
+        self.demonyms = demonyms
+        self.t = _tables()
+        self.max_tokens = max(1, min(int(getattr(gazetteer, "max_tokens", 6) or 6), 8))
+        self._lookup_cache: dict[str, tuple[Match, ...]] = {}
+
+    # -- gazetteer access ------------------------------------------------
+    def _lookup(self, key: str) -> tuple[Match, ...]:
+        got = self._lookup_cache.get(key)
+        if got is None:
+            got = tuple(self.gazetteer.lookup(key)) if key in self.gazetteer else ()
+            if not got:
+                head, _, rest = key.partition(" ")
+                if rest and head in _ARABIC_ARTICLES:
+                    got = tuple(self.gazetteer.lookup(rest)) if rest in self.gazetteer else ()
+            if len(self._lookup_cache) > 500_000:
+                self._lookup_cache.clear()
+            self._lookup_cache[key] = got
+        return got
+
+    # -- main entry ------------------------------------------------------
+    def recognize(
+        self, text: str, article_id: str = "", sentences: list[tuple[int, int]] | None = None
+    ) -> list[Mention]:
+        """Find the toponyms in *text*.
+
+        Parameters
+        ----------
+        text : str
+            The article text.
+        article_id : str
+            Id stored on each mention.
+        sentences : list of (int, int), optional
+            Sentence spans (``geobrief.text.sentence_spans``); computed if omitted.
+
+        Returns
+        -------
+        list of Mention
+            Non-overlapping mentions in text order.
+        """
+        if sentences is None:
+            sentences = sentence_spans(text)
+        toks = tokenize(text)
+        if not toks:
+            return []
+        starts = {s for s, _ in sentences}
+        sent_initial = _Initial(text, toks, starts)
+        people = self._people(text, toks)
+        spans = self._candidates(text, toks)
+        kept: list[_Span] = []
+        for sp in spans:
+            if self._keep(text, toks, sp, sent_initial, people):
+                kept.append(sp)
+        kept.extend(self._city_state(text, toks, kept, sent_initial, people))
+        kept.sort(key=lambda s: s.start)
+        out: list[Mention] = []
+        for sp in kept:
+            ss, se = sentence_at(sentences, sp.start)
+            out.append(Mention(article_id, sp.start, sp.end, text[sp.start : sp.end], ss, se))
+        return out
+
+    # -- candidate spans -------------------------------------------------
+    def _joined(self, text: str, toks: list[_Tok], i: int) -> bool:
+        """Whether token i and i+1 may belong to one name."""
+        a, b = toks[i], toks[i + 1]
+        gap = text[a.end : b.start]
+        if gap in _JOINERS:
+            return gap != ". " or (a.cap and len(a.text) <= 3 and not a.upper)  # "St. Louis"
+        # "Queen Anne's County", "Martha's Vineyard": a possessive inside a name
+        return gap in ("'s ", "’s ") and b.cap
+
+    def _candidates(self, text: str, toks: list[_Tok]) -> list[_Span]:
+        """Greedy left-to-right longest gazetteer / pattern matches."""
+        n = len(toks)
+        out: list[_Span] = []
+        i = 0
+        while i < n:
+            tok = toks[i]
+            # a name starts with a capital, or with "al-" before one ("al-Qamishli")
+            if (not tok.cap or not tok.text[0].isalpha()) and not (
+                tok.text in _ARABIC_ARTICLES
+                and i + 1 < n
+                and text[tok.end : toks[i + 1].start] == "-"
+                and toks[i + 1].cap
+            ):
+                i += 1
+                continue
+            # very common words do not start names ("In March", "On Monday"); "The Hague" may
+            low = tok.text.casefold()
+            if low in self.t.function_words:
+                i += 1
+                continue
+            # the longest run of joinable tokens starting at i
+            j_max = i
+            while j_max + 1 < n and j_max - i + 1 < self.max_tokens + 2 and self._joined(text, toks, j_max):
+                nxt = toks[j_max + 1]
+                if not (nxt.cap or nxt.text in _INNER_LOWER or nxt.text.isdigit()):
+                    break
+                j_max += 1
+            best: _Span | None = None
+            for j in range(min(j_max, i + self.max_tokens - 1), i - 1, -1):
+                if not toks[j].cap and not toks[j].text.isdigit():
+                    continue
+                key = name_key(text[tok.start : toks[j].end])
+                m = self._lookup(key)
+                if m:
+                    if j > i and best is None and importance(m) == 0 and all(x.match == "alias" for x in m):
+                        # "Kentucky State", "Dublin City": an obscure alternate name must not
+                        # swallow a well-known shorter name
+                        shorter = self._shorter_major(text, toks, i, j)
+                        if shorter is not None:
+                            best = shorter
+                            break
+                    if low == "the" and j > i:
+                        # "The Kremlin" -> "Kremlin" when the bare name is known too
+                        rest = name_key(text[toks[i + 1].start : toks[j].end])
+                        if self._lookup(rest):
+                            best = _Span(
+                                i + 1,
+                                j,
+                                toks[i + 1].start,
+                                toks[j].end,
+                                self._lookup(rest),
+                                rest,
+                                "gazetteer",
+                            )
+                            break
+                    best = _Span(i, j, tok.start, toks[j].end, m, key, "gazetteer")
+                    break
+            # pattern phrases: "X County", "X Air Base", "Main Street", "Lake Erie", "West Africa"
+            ext = self._pattern(text, toks, i, j_max, best)
+            if ext is not None and (best is None or ext.j > best.j):
+                best = ext
+            if best is None:
+                i += 1
+                continue
+            # "U.S." / "Ky." / "W.Va.": the abbreviation's own full stop (not "UK." ending a sentence)
+            last = toks[best.j]
+            if text[last.end : last.end + 1] == "." and (
+                last.abbrev
+                or (
+                    not last.upper
+                    and len(last.text) <= 5
+                    and any(m.match == "abbrev" for m in best.matches)
+                    and best.how == "gazetteer"
+                )
+            ):
+                best.end = last.end + 1
+            out.append(best)
+            i = best.j + 1
+        return out
+
+    def _shorter_major(self, text: str, toks: list[_Tok], i: int, j: int) -> _Span | None:
+        """The longest well-known place name starting at token i and ending before token j."""
+        for k in range(j - 1, i - 1, -1):
+            key = name_key(text[toks[i].start : toks[k].end])
+            m = self._lookup(key)
+            if m and importance(m) >= 2:
+                return _Span(i, k, toks[i].start, toks[k].end, m, key, "gazetteer")
+        return None
+
+    def _pattern(self, text: str, toks: list[_Tok], i: int, j_max: int, best: _Span | None) -> _Span | None:
+        """Place phrases built from a name and a designator, facility, street or feature word."""
+        t = self.t
+        if best is not None and any(m.candidate.kind in ("facility", "airport") for m in best.matches):
+            return None
+        first = toks[i].text.casefold()
+        # fast exit: no pattern word in reach
+        lows = [x.text.casefold() for x in toks[i : min(j_max, i + 7) + 1]]
+        if not any(w in t.pattern_words for w in lows):
+            return None
+        # prefix features: "Lake Erie", "Fort Hood", "Gulf of Aden"
+        for width in (2, 1):
+            k = i + width - 1
+            words = " ".join(x.text.casefold() for x in toks[i : k + 1])
+            if k < j_max and words in t.natural_prefix and toks[k + 1].cap:
+                end = k + 1
+                while end + 1 <= j_max and end - k < 3 and toks[end + 1].cap:
+                    end += 1
+                key = name_key(text[toks[i].start : toks[end].end])
+                return _Span(i, end, toks[i].start, toks[end].end, self._lookup(key), key, "pattern")
+        # compass region: "West Africa", "Northern Europe", "Eastern Mediterranean"
+        if first in t.compass and i < j_max:
+            k = i + 1
+            if toks[k].text.casefold() in t.compass and k < j_max:  # "South East Asia"
+                k += 1
+            for end in range(min(j_max, k + 3), k - 1, -1):
+                m = self._lookup(name_key(text[toks[k].start : toks[end].end]))
+                # "West Africa", "Eastern Mediterranean" are regions; "North Texas" is Texas
+                if any(c.candidate.kind in ("continent", "region", "sea") for c in m):
+                    key = name_key(text[toks[i].start : toks[end].end])
+                    return _Span(i, end, toks[i].start, toks[end].end, self._lookup(key), key, "pattern")
+        # suffix words: "Laurel County", "Hmeimim Air Base", "Main Street", "Neches River"
+        lo = i if best is None else best.j
+        for j in range(lo, min(j_max, i + 4)):
+            for width in (3, 2, 1):
+                k = j + width
+                if k > j_max:
+                    continue
+                suffix = toks[j + 1 : k + 1]
+                if not all(x.cap for x in suffix):
+                    continue
+                words = " ".join(x.text.casefold() for x in suffix)
+                if words in t.designators:
+                    how = "designator"
+                elif words in t.facilities:
+                    how = "facility"
+                elif words in t.streets:
+                    how = "street"
+                elif words in t.natural_suffix:
+                    how = "natural"
+                else:
+                    continue
+                name_toks = toks[i : j + 1]
+                if not all(x.cap for x in name_toks) or any(x.upper and len(x.text) <= 4 for x in name_toks):
+                    continue
+                head = name_key(text[toks[i].start : toks[j].end])
+                if t.zipf.get(head, 0.0) >= 5.5 or head in t.nonplace or head in t.titles:
+                    continue
+                head_matches = self._lookup(head)
+                if how in ("designator", "facility") and not head_matches:
+                    words_ = [x.text.casefold() for x in name_toks]
+                    if all(w in t.common or w in t.common_proper or w in t.nonplace for w in words_):
+                        continue  # "Central Business District"
+                if how == "street" and any(m.candidate.kind in _MAJOR_KINDS for m in head_matches):
+                    continue
+                # "Denver District Judge": the phrase names an office, not a place
+                if k + 1 < len(toks) and toks[k + 1].cap and text[toks[k].end : toks[k + 1].start] == " ":
+                    nxt_low = toks[k + 1].text.casefold()
+                    if nxt_low in t.titles or nxt_low in t.org_words:
+                        continue
+                key = name_key(text[toks[i].start : toks[k].end])
+                m = self._lookup(key) or (self._lookup(head) if how in ("designator", "facility") else ())
+                return _Span(i, k, toks[i].start, toks[k].end, m, key, how)
+        return None
+
+    # -- context ---------------------------------------------------------
+    def _people(self, text: str, toks: list[_Tok]) -> set[str]:
+        """Capitalised words the article uses as a person's name."""
+        t = self.t
+        people: set[str] = set()
+        for idx, tok in enumerate(toks[:-1]):
+            nxt = toks[idx + 1]
+            if not nxt.cap or nxt.upper:
+                continue
+            gap = text[tok.end : nxt.start]
+            low = tok.text.casefold()
+            if low in t.titles and tok.cap and gap in (" ", ". "):
+                # "Mr. al-Sharaa": the last capitalised word of the name
+                k = idx + 1
+                while (
+                    k + 1 < len(toks)
+                    and self._joined(text, toks, k)
+                    and (toks[k + 1].cap or toks[k + 1].text in ("al", "el", "bin", "ibn", "van", "de"))
+                ):
+                    k += 1
+                people.add(toks[k].text)
+            elif tok.text in t.first_names and gap == " " and tok.cap and not tok.upper:
+                # "Jack London said": given name + capitalised word that is no place phrase
+                if self._lookup(name_key(f"{tok.text} {nxt.text}")) or nxt.text.casefold() in t.designators:
+                    continue
+                people.add(nxt.text)
+                # "Georgia Stevens ... Georgia began skating": the given name is a person here too
+                if nxt.text in t.surnames and importance(self._lookup(name_key(nxt.text))) < 2:
+                    people.add(tok.text)
+        return people
+
+    def _is_word(self, tok: _Tok) -> bool:
+        """Whether a capitalised token is a known English word, name part or place name."""
+        t = self.t
+        low = tok.text.casefold()
+        return (
+            low in t.common
+            or low in t.common_proper
+            or tok.text in t.first_names
+            or low in t.titles
+            or low in t.org_words
+            or low in t.designators
+            or low in t.nonplace
+            or importance(self._lookup(name_key(tok.text))) >= 1
+        )
+
+    def _keep(self, text: str, toks: list[_Tok], sp: _Span, sent_initial: _Initial, people: set[str]) -> bool:
+        """Whether a candidate span is a toponym in its context."""
+        t = self.t
+        first = toks[sp.i]
+        single = sp.i == sp.j
+        kinds = {m.match for m in sp.matches}
+        abbrev_form = first.abbrev or first.upper or text[sp.end : sp.end + 1] == "."
+        if "abbrev" in kinds and not abbrev_form and kinds != {"abbrev"}:
+            # "Man" is the town, not "Man." (Manitoba): drop abbreviation readings of a plain word
+            kinds = kinds - {"abbrev"}
+        imp = importance(sp.matches)
+        major = imp >= 2
+        big = imp >= 1
+        prev = toks[sp.i - 1] if sp.i > 0 else None
+        nxt = toks[sp.j + 1] if sp.j + 1 < len(toks) else None
+        gap_before = text[prev.end : first.start] if prev else ""
+        gap_after = text[sp.end : nxt.start] if nxt else ""
+        prev_low = prev.text.casefold() if prev else ""
+        nxt_cap = nxt is not None and gap_after == " " and nxt.cap
+        initial = sp.i in sent_initial
+
+        # demonyms ("Russian") only when asked for, and never "Russian" as a language/person noun
+        if kinds == {"demonym"}:
+            if not self.demonyms:
+                return False
+            if (
+                nxt is not None
+                and gap_after == " "
+                and nxt.text.casefold() in ("language", "speaker", "speakers")
+            ):
+                return False
+
+        # currencies and diseases: "US$5", "West Nile virus", "Marburg fever"
+        if text[sp.end : sp.end + 1] == "$":
+            return False
+        if nxt is not None and gap_after == " " and nxt.text.casefold() in t.diseases:
+            return False
+        # titles and honorifics: "Mr. Washington", "President Lincoln"
+        if prev is not None and prev.cap and prev_low in t.titles and gap_before in (" ", ". "):
+            return False
+
+        # abbreviations must look like one: "Ky.", "W.Va.", "NSW", not "On", "Wash" or "US$"
+        if kinds == {"abbrev"} and single:
+            dotted = first.abbrev or text[first.end : first.end + 1] == "."
+            if not (dotted or first.upper):
+                return False
+            # "Loudon Co.", "Dow Chemical Co.": a company or county word after a name
+            if prev is not None and gap_before == " " and prev.cap and not first.upper:
+                return False
+            if first.upper and not dotted and self._caps_context(toks, sp.i):
+                return False
+            # initials of a person: "B.B. King", "J.R. Smith"
+            if not major and nxt_cap:
+                return False
+
+        # short all-capital words are acronyms ("SANA", "NATO") unless the gazetteer calls them an
+        # abbreviation ("UK", "NSW") or a well-known place stands in capitals ("OHIO" in a headline,
+        # "ROME -" opening a dateline)
+        if (
+            first.upper
+            and single
+            and len(first.text.replace(".", "")) <= 4
+            and not first.abbrev
+            and "abbrev" not in kinds
+        ):
+            named = major and "name" in kinds
+            dateline = initial and text[sp.end : sp.end + 3].strip()[:1] in (",", "(", "—", "-", ":")
+            if not (named and (self._caps_context(toks, sp.i) or dateline)):
+                return False
+
+        # "Jack London": a given name right before (and not itself a place)
+        if (
+            prev is not None
+            and gap_before == " "
+            and prev.cap
+            and not prev.upper
+            and prev.text in t.first_names
+            and prev_low not in t.locatives
+            and not self._lookup(name_key(prev.text))
+            and sp.how == "gazetteer"
+        ):
+            return False
+        # organisation words after, within the capitalised run: "Cambridge University",
+        # "Washington Post", "Shady Grove Adventist Hospital"
+        # (a well-known place inside an institution's name is still a mention: "Ohio State University")
+        k = sp.j + 1
+        while (
+            k < len(toks) and k <= sp.j + 2 and toks[k].cap and text[toks[k - 1].end : toks[k].start] == " "
+        ):
+            low = toks[k].text.casefold()
+            if low in t.media_words or (low in t.org_words and imp < 2):
+                return False
+            k += 1
+        # "according to X": a source, a person or an organisation more often than a place
+        if not major and prev_low == "to" and sp.i >= 2 and toks[sp.i - 2].text.casefold() == "according":
+            return False
+        if sp.how != "gazetteer":
+            return True
+        # "Paris Hilton": a surname right after (not itself a place, not a designator)
+        if (
+            single
+            and nxt_cap
+            and not nxt.upper
+            and nxt.text in t.surnames
+            and not self._lookup(name_key(nxt.text))
+            and nxt.text.casefold() not in t.designators
+            and (imp < 3 or first.text in t.first_names)
+        ):
+            return False
+        # a given name followed by another capitalised word: "Mary Wheeler", "Michael Eneramo"
+        if (
+            single
+            and nxt_cap
+            and imp < 3
+            and (first.text in t.first_names)
+            and importance(self._lookup(name_key(nxt.text))) < 1
+            and nxt.text.casefold() not in t.designators
+            and nxt.text.casefold() not in t.org_words
+        ):
+            return False
+        # the article uses this word as a person's name
+        if single and first.text in people and prev_low not in t.locatives:
+            return False
+        # a name between unknown capitalised words is part of a person's name:
+        # "Saddam Hussein", "Susilo Bambang Yudhoyono", "Arve Tamor"
+        if single and imp < 2:
+            if (
+                prev is not None
+                and gap_before == " "
+                and prev.cap
+                and not prev.upper
+                and not self._is_word(prev)
+            ):
+                return False
+            if nxt_cap and not nxt.upper and not self._is_word(nxt):
+                return False
+        key = sp.key
+        # capitalised but never a place on its own: months, weekdays, directions, titles
+        if single and (key in t.nonplace or key in t.titles):
+            return False
+        # a hyphenated compound with a non-place: "Wal-Mart", "Abdel-Hamid"
+        if (
+            nxt is not None
+            and gap_after == "-"
+            and nxt.cap
+            and not nxt.upper
+            and len(nxt.text) >= 3
+            and importance(self._lookup(name_key(nxt.text))) < 1
+        ):
+            return False
+        if (
+            prev is not None
+            and gap_before == "-"
+            and prev.cap
+            and not prev.upper
+            and len(prev.text) >= 3
+            and importance(self._lookup(name_key(prev.text))) < 1
+        ):
+            return False
+        # a saint, not the place: "St. Patrick's Day", "St. John"
+        if prev is not None and prev_low in ("st", "saint") and gap_before in (" ", ". "):
+            return False
+        if not single or kinds == {"demonym"} or first.abbrev or "abbrev" in kinds:
+            return True
+        # one capitalised word: ask for more evidence the rarer the place and the commoner the word
+        located = (prev_low in t.locatives and gap_before == " ") or (
+            nxt is not None and gap_after == ", " and nxt.cap and self._starts_place(text, toks, sp.j + 1)
+        )
+        zipf = t.zipf.get(key, 0.0)
+        initial = initial or self._title_case(text, toks, sp.i)
+        if key in t.common:  # lower-case English word: "Police", "Independence"
+            return major and not initial and zipf < 5.0
+        if key in t.common_proper:  # also a proper noun: "Reading", "Buffalo", "Day", "Hall"
+            if imp >= 3:
+                return True
+            if zipf >= 4.6:
+                return located and big
+            return (big or located) and not (initial and not located)
+        word = first.text if not first.upper else first.text.capitalize()
+        if word in t.first_names:  # "David", "Mary"
+            return imp >= 3 or located or (big and word not in t.common_first)
+        if word in t.surnames:  # "Walsh", "Lincoln", "Richmond"
+            return big or located
+        return True
+
+    @staticmethod
+    def _title_case(text: str, toks: list[_Tok], i: int) -> bool:
+        """Whether token i stands in a run of capitalised words (a headline: "Man Held In Slaying")."""
+        lo, hi = max(0, i - 3), min(len(toks), i + 4)
+        words = [x for x in toks[lo:hi] if len(x.text) > 3 and x.text[0].isalpha()]
+        return len(words) >= 4 and sum(x.cap for x in words) >= len(words) - 1
+
+    def _starts_place(self, text: str, toks: list[_Tok], k: int) -> bool:
+        """Whether a well-known place name starts at token k ("New York", "Ky.")."""
+        for w in (1, 2, 3):
+            if k + w > len(toks):
+                break
+            m = self._lookup(name_key(text[toks[k].start : toks[k + w - 1].end]))
+            if m and (importance(m) >= 2 or any(x.match == "abbrev" for x in m)):
+                return True
+        return False
+
+    @staticmethod
+    def _caps_context(toks: list[_Tok], i: int) -> bool:
+        """Whether the neighbours of token i are in capitals too (a headline, a shouted phrase)."""
+        near = [
+            toks[k] for k in (i - 2, i - 1, i + 1, i + 2) if 0 <= k < len(toks) and toks[k].text[0].isalpha()
+        ]
+        return sum(x.upper for x in near) >= 2
+
+    def _city_state(
+        self, text: str, toks: list[_Tok], kept: list[_Span], sent_initial: _Initial, people: set[str]
+    ) -> Iterable[_Span]:
+        """ "Smalltown, Ky.": an unknown capitalised name right before ", <state or country>"."""
+        t = self.t
+        taken = {k for sp in kept for k in range(sp.i, sp.j + 1)}
+        by_first = {sp.i: sp for sp in kept}
+        for sp in kept:
+            if not any(m.candidate.kind in ("admin1", "country") for m in sp.matches):
+                continue
+            k = sp.i - 1
+            if k < 0 or k in taken or text[toks[k].end : toks[sp.i].start] != ", ":
+                continue
+            j = k
+            while (
+                j - 1 >= 0
+                and j - 1 not in taken
+                and toks[j - 1].cap
+                and toks[j - 1].text.casefold() not in t.titles
+                and self._joined(text, toks, j - 1)
+                and k - j < 2
+            ):
+                j -= 1
+            name = toks[j : k + 1]
+            if not all(x.cap and not x.upper for x in name):
+                continue
+            key = name_key(text[name[0].start : name[-1].end])
+            if key in t.common or key in t.common_proper or key in t.nonplace or key in t.titles:
+                continue
+            if any(x.text in people for x in name) or (
+                len(name) == 1 and j in sent_initial and key in t.surnames
+            ):
+                continue
+            prev = toks[j - 1] if j > 0 else None
+            if prev is not None and prev.text.casefold() in t.titles:
+                continue
+            # a person's name "John Smith, Texas" is rare next to a state; keep only if the first word is no given name
+            if len(name) > 1 and name[0].text in t.first_names:
+                continue
+            if j in by_first:
+                continue
+            yield _Span(j, k, name[0].start, name[-1].end, (), key, "pattern")
+
+
+class _Initial:
+    """Whether a token opens a sentence, a line, a quote or follows a colon (computed on demand)."""
+
+    __slots__ = ("text", "toks", "starts")
+
+    def __init__(self, text: str, toks: list[_Tok], starts: set[int]) -> None:
+        self.text = text
+        self.toks = toks
+        self.starts = starts
+
+    def __contains__(self, idx: int) -> bool:
+        if idx == 0:
+            return True
+        tok = self.toks[idx]
+        if tok.start in self.starts:
+            return True
+        prev = self.toks[idx - 1]
+        gap = self.text[prev.end : tok.start]
+        stripped = gap.strip()
+        return (
+            "\n" in gap
+            or stripped.endswith((":", '"', "“", "—", "--", "(", "•", "*"))
+            or (bool(stripped) and stripped[-1] in ".!?" and not prev.abbrev)
+        )

@@ -1,0 +1,387 @@
+"""Render a briefing: a self-contained Folium map with an articles panel.
+
+The page is a Folium/Leaflet map whose markers, popups, legend and articles
+panel are drawn by a small runtime (``static/geobrief.js``) from one JSON
+payload (:mod:`geobrief.render.payload`).  Article text only ever reaches
+the page as JSON data turned into DOM text, so it displays literally.
+
+By default every script and style is inlined from installed packages
+(``xstatic-leaflet``, ``xstatic-leaflet-markercluster``): a saved
+``briefing.html`` opens with no network, over an offline basemap of country
+outlines.  Element names are derived from the content, so the same briefing
+always renders to the same bytes.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import shutil
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from geobrief.errors import MissingDependencyError, RenderError
+from geobrief.model import EVENTS, event_label
+from geobrief.render.payload import build_payload, script_json
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    import folium
+
+    from geobrief.model import Briefing
+
+__all__ = ["render", "briefing_layers", "save_briefing", "briefing_fragment", "snapshot", "CLUSTER_THRESHOLD"]
+
+#: Above this many places, markers are clustered (unless ``cluster=`` says otherwise).
+CLUSTER_THRESHOLD = 150
+
+#: Chromium flags for headless use in containers and CI.
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
+
+_TILE_HOSTS = "https://tile.openstreetmap.org"
+
+
+def _short(text: str | None, limit: int = 60) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+def _layer_name(text: str) -> str:
+    """A layer-control label: Leaflet inserts it as HTML, and folium compiles
+    rendered macros as Jinja templates, so escape markup and braces."""
+    return html.escape(text).replace("{", "&#123;").replace("}", "&#125;")
+
+
+def briefing_layers(
+    briefing: Briefing, *, cluster: bool | None = None, cdn: bool = False
+) -> list[folium.FeatureGroup]:
+    """The briefing as ``folium.FeatureGroup`` layers for any Folium map.
+
+    Parameters
+    ----------
+    briefing : Briefing
+        The briefing to draw.
+    cluster : bool, optional
+        Cluster markers; by default when there are more than
+        :data:`CLUSTER_THRESHOLD` places.
+    cdn : bool
+        Reference the marker-cluster assets on a CDN instead of inlining them.
+
+    Returns
+    -------
+    list of folium.FeatureGroup
+        First the data layer (all markers, panel and legend; not in the
+        layer control), then one toggleable layer per event type, the
+        context layers (mentioned-only places, countries and regions) and
+        one layer per article.  Add them all to the map (the first one is
+        required), then a ``folium.LayerControl``.
+    """
+    from geobrief.render.elements import BriefingLayer
+
+    if cluster is None:
+        cluster = len(briefing.places) > CLUSTER_THRESHOLD
+    payload = build_payload(briefing, cluster=cluster)
+    ctl = payload["id"]
+    places = payload["places"]
+    layers = [BriefingLayer("Briefing places", ctl=ctl, payload=payload, cdn=cdn)]
+
+    counts: Counter[tuple[str, str]] = Counter(
+        (dim, key) for p in places for dim, keys in p["f"].items() for key in keys
+    )
+
+    def count(dim: str, key: str) -> int:
+        return counts[(dim, key)]
+
+    # Layer names reach Leaflet's layer control as HTML: escape them.
+    for event in EVENTS:
+        n = count("status", event)
+        if n:
+            name = _layer_name(f"{event_label(event).capitalize()} ({n})")
+            layers.append(BriefingLayer(name, ctl=ctl, dim="status", key=event))
+    n = count("status", "mentioned")
+    if n:
+        layers.append(BriefingLayer(f"Mentioned only ({n})", ctl=ctl, dim="status", key="mentioned"))
+    n = count("scope", "areas")
+    if n:
+        layers.append(BriefingLayer(f"Countries &amp; regions ({n})", ctl=ctl, dim="scope", key="areas"))
+    for ai, article in enumerate(payload["articles"]):
+        key = f"a{ai}"
+        label = _short(article["title"] or article["id"])
+        if article["source"]:
+            label = f"{_short(article['source'], 24)}: {label}"
+        name = _layer_name(f"Article: {label} ({count('article', key)})")
+        layers.append(BriefingLayer(name, ctl=ctl, dim="article", key=key))
+    for i, layer in enumerate(layers):  # deterministic JS names
+        layer._id = f"{ctl}_{i}"
+    return layers
+
+
+def _walk(element: Any):
+    yield element
+    for child in list(element._children.values()):
+        yield from _walk(child)
+
+
+def render(
+    briefing: Briefing,
+    m: folium.Map | None = None,
+    *,
+    cdn: bool = False,
+    tiles: bool = True,
+    cluster: bool | None = None,
+) -> folium.Map:
+    """Draw the briefing on a Folium map.
+
+    Parameters
+    ----------
+    briefing : Briefing
+        The briefing to draw.
+    m : folium.Map, optional
+        An existing map to draw on (its basemap and assets are kept); by
+        default a new self-contained map fitted to the places.
+    cdn : bool
+        Reference Leaflet and marker-cluster assets on CDNs instead of
+        inlining them.
+    tiles : bool
+        Add the OpenStreetMap tile layer (new maps only); the offline
+        country outlines are always drawn under it.
+    cluster : bool, optional
+        Cluster markers; by default above :data:`CLUSTER_THRESHOLD` places.
+
+    Returns
+    -------
+    folium.Map
+        The map (``m`` itself when given).
+    """
+    import folium
+
+    from geobrief.render.elements import OutlineLayer, RawHTML, add_leaflet
+    from geobrief.render.outline import outline_json
+    from geobrief.render.payload import script_safe
+
+    new = m is None
+    if m is None:
+        m = folium.Map(
+            location=[20.0, 0.0],
+            zoom_start=2,
+            tiles=None,
+            control_scale=True,
+            world_copy_jump=True,
+            max_zoom=18,
+        )
+        # Folium's defaults pull Bootstrap, jQuery, Font Awesome… from CDNs: geobrief needs only Leaflet.
+        m.default_js = []
+        m.default_css = []
+        root = m.get_root()
+        csp = _csp(cdn=cdn, tiles=tiles)
+        root.header.add_child(
+            RawHTML(f'<meta http-equiv="Content-Security-Policy" content="{csp}"/>'), name="gb_csp"
+        )
+        root.header.add_child(RawHTML('<meta name="referrer" content="no-referrer"/>'), name="gb_referrer")
+        root.header.add_child(RawHTML(f"<title>{html.escape(briefing.title)}</title>"), name="gb_title")
+        add_leaflet(root, cdn)
+        outline = outline_json()
+        if outline:
+            m.add_child(OutlineLayer(script_safe(outline)))
+        if tiles:
+            folium.TileLayer("OpenStreetMap", name="OpenStreetMap", control=True).add_to(m)
+    layers = briefing_layers(briefing, cluster=cluster, cdn=cdn)
+    for layer in layers:
+        m.add_child(layer)
+    if not any(isinstance(c, folium.LayerControl) for c in m._children.values()):
+        overlays = sum(1 for c in m._children.values() if getattr(c, "control", False))
+        control = folium.LayerControl(position="topleft", collapsed=overlays > 14)
+        control._id = f"{layers[0].ctl}_control"
+        m.add_child(control)
+    if new:
+        layers[0].fit = True  # the runtime fits the places, leaving room for the panel
+        # Folium names elements with random ids: rename them from the content.
+        prefix = layers[0].ctl
+        for i, element in enumerate(_walk(m.get_root())):
+            if element not in layers and not element._id.startswith("gb_"):
+                element._id = f"{prefix}n{i}"
+    return m
+
+
+def _csp(*, cdn: bool, tiles: bool) -> str:
+    """Content-Security-Policy of a standalone page: nothing loads but tiles (and CDNs if asked)."""
+    hosts = " https://cdn.jsdelivr.net" if cdn else ""
+    img = "data:" + (f" {_TILE_HOSTS}" if tiles else "")
+    return (
+        "default-src 'none'; "
+        f"script-src 'unsafe-inline'{hosts}; style-src 'unsafe-inline'{hosts}; "
+        f"img-src {img}; font-src 'none'; connect-src 'none'; "
+        "frame-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'"
+    )
+
+
+def page_html(
+    briefing: Briefing, *, cdn: bool = False, tiles: bool = True, cluster: bool | None = None
+) -> str:
+    """The standalone HTML page of a briefing (what ``briefing.html`` holds)."""
+    m = render(briefing, cdn=cdn, tiles=tiles, cluster=cluster)
+    try:
+        return m.get_root().render()
+    except Exception as exc:  # jinja / folium errors
+        raise RenderError(f"cannot render the briefing page: {exc}") from exc
+
+
+def save_briefing(
+    briefing: Briefing, directory: Path, *, cdn: bool = False, tiles: bool = True
+) -> list[Path]:
+    """Write ``briefing.html`` and ``places.geojson`` to *directory*.
+
+    Parameters
+    ----------
+    briefing : Briefing
+        The briefing to save.
+    directory : Path
+        Output directory (created if needed).
+    cdn : bool
+        Reference CDN assets instead of inlining them.
+    tiles : bool
+        Include the online OpenStreetMap tile layer.
+
+    Returns
+    -------
+    list of Path
+        ``[briefing.html, places.geojson]``.  Both are byte-identical for
+        the same briefing.
+    """
+    from geobrief.frames import places_geojson
+
+    directory = Path(directory)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        page = directory / "briefing.html"
+        page.write_text(page_html(briefing, cdn=cdn, tiles=tiles), encoding="utf-8")
+        geo = directory / "places.geojson"
+        geo.write_text(
+            json.dumps(places_geojson(briefing), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        )
+    except OSError as exc:
+        raise RenderError(f"cannot write the briefing to {directory}: {exc}") from exc
+    return [page, geo]
+
+
+def briefing_fragment(briefing: Briefing, *, height: int = 640, tiles: bool = True) -> str:
+    """An embeddable HTML fragment of the briefing (also its Jupyter view).
+
+    The page is isolated in a sandboxed ``<iframe srcdoc>`` (scripts allowed,
+    no same-origin access): its CSS and ids cannot clash with the host page,
+    the fragment can appear any number of times on one page, and no article
+    text can reach the host document.
+
+    Parameters
+    ----------
+    briefing : Briefing
+        The briefing.
+    height : int
+        Height of the frame in CSS pixels.
+    tiles : bool
+        Include the online tile layer.
+
+    Returns
+    -------
+    str
+        HTML (a ``div`` holding the ``iframe``).
+    """
+    page = page_html(briefing, tiles=tiles)
+    title = html.escape(f"Briefing map: {briefing.title}", quote=True)
+    return (
+        '<div class="geobrief-fragment" style="width:100%;">'
+        f'<iframe title="{title}" srcdoc="{html.escape(page, quote=True)}" '
+        'sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox" '
+        f'style="width:100%;height:{int(height)}px;border:1px solid #ccc;border-radius:4px;"></iframe>'
+        "</div>"
+    )
+
+
+def chromium_executable() -> str | None:
+    """Path of a Chromium to drive (``GEOBRIEF_CHROMIUM``, else ``chromium`` on PATH)."""
+    for candidate in (os.environ.get("GEOBRIEF_CHROMIUM"), shutil.which("chromium"), "/usr/bin/chromium"):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+def offline_route(route: Any) -> None:
+    """Playwright route handler: allow ``file:``/``data:``/``about:`` requests, abort the rest."""
+    if route.request.url.startswith(("file:", "data:", "about:")):
+        route.continue_()
+    else:
+        route.abort()
+
+
+def snapshot(briefing_html: Path, png: Path, *, width: int = 1280, height: int = 800) -> Path:
+    """Write a PNG of a briefing page with headless Chromium (offline).
+
+    Parameters
+    ----------
+    briefing_html : Path
+        A saved ``briefing.html``.
+    png : Path
+        Output PNG path.
+    width, height : int
+        Viewport size in CSS pixels.
+
+    Returns
+    -------
+    Path
+        *png*.
+
+    Raises
+    ------
+    MissingDependencyError
+        Playwright is not installed.
+    RenderError
+        No Chromium, or the page did not load.
+    """
+    try:
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        raise MissingDependencyError("playwright", "PNG snapshots", "browser") from exc
+    exe = chromium_executable()
+    if exe is None:
+        raise RenderError("no Chromium found for snapshots (install chromium or set GEOBRIEF_CHROMIUM)")
+    source, png = Path(briefing_html).resolve(), Path(png)
+    if not source.exists():
+        raise RenderError(f"no such page: {source}")
+
+    def shoot() -> None:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=exe, args=list(CHROMIUM_ARGS))
+            try:
+                page = browser.new_page(viewport={"width": int(width), "height": int(height)})
+                page.route("**/*", offline_route)
+                page.goto(source.as_uri(), wait_until="load")
+                if page.query_selector(".folium-map"):
+                    page.wait_for_selector(".gb-map[data-gb-ready]", timeout=30_000)
+                page.wait_for_timeout(200)  # let Leaflet finish painting
+                page.screenshot(path=str(png))
+            finally:
+                browser.close()
+
+    try:
+        png.parent.mkdir(parents=True, exist_ok=True)
+        # Playwright's sync API refuses a thread with a running event loop
+        # (Jupyter, or another sync Playwright): use a thread of our own.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pool.submit(shoot).result()
+    except PlaywrightError as exc:
+        raise RenderError(f"snapshot of {source} failed: {exc}") from exc
+    return png
+
+
+# Keep the JSON helper importable from here for embedding code.
+__all__ += ["script_json", "page_html", "chromium_executable", "offline_route", "CHROMIUM_ARGS"]

@@ -1,0 +1,330 @@
+"""The JSON payload a briefing page is drawn from, and safe ways to embed it.
+
+Nothing here imports folium: the payload is plain data.  Every string from an
+article (text, titles, URLs, names, attributions) is passed as JSON data and
+turned into DOM text by the runtime (``static/geobrief.js``), never into
+markup; :func:`script_json` makes the JSON safe inside a ``<script>`` block.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from geobrief.frames import valid_coordinates
+from geobrief.model import EVENTS, NEGATIVE_MODALITIES, event_label
+from geobrief.text import sentence_spans
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from geobrief.model import Briefing, Place
+
+#: Marker colour (hex) and glyph (SVG markup in a 16x16 box) per event type.
+#: Constants only: the runtime puts these, and nothing from articles, into SVG.
+STYLES: dict[str, tuple[str, str]] = {
+    "military_presence": (
+        "#5b3f99",
+        '<path d="M8 2L13 4V8C13 11 10.5 13 8 14C5.5 13 3 11 3 8V4Z" stroke="none"/>',
+    ),
+    "withdrawal": (
+        "#e67e22",
+        '<path d="M3 3V13M5 8H13M10 5L13 8L10 11" fill="none" stroke-width="2"/>',
+    ),
+    "deployment": ("#1f6fb4", '<path d="M8 2V11M5 8L8 11L11 8M3 14H13" fill="none" stroke-width="2"/>'),
+    "attack": (
+        "#d62728",
+        '<path d="M8 1L9.8 5.5L14.5 4.5L11.5 8.3L14.5 12L9.8 11L8 15L6.2 11L1.5 12L4.5 8.3L1.5 4.5L6.2 5.5Z" stroke="none"/>',
+    ),
+    "control_change": (
+        "#2a9d3a",
+        '<path d="M4 2V14" stroke-width="1.8" fill="none"/><path d="M4.5 2.5H13L11 5.5L13 8.5H4.5Z" stroke="none"/>',
+    ),
+    "visit": (
+        "#8c564b",
+        '<circle cx="8" cy="4.5" r="2.5" stroke="none"/><path d="M3.5 14C3.5 10 5.5 8 8 8S12.5 10 12.5 14Z" stroke="none"/>',
+    ),
+    "protest": (
+        "#c2185b",
+        '<path d="M8 2V10" stroke-width="2.4" fill="none"/><circle cx="8" cy="13" r="1.5" stroke="none"/>',
+    ),
+    "disaster": ("#b8860b", '<path d="M8 2L14.5 14H1.5Z" stroke="none"/>'),
+    "mentioned": ("#7f8c8d", '<circle cx="8" cy="8" r="3" stroke="none"/>'),
+}
+
+#: Place kinds drawn as areal context (lighter ring symbol, "Countries & regions" layer).
+AREA_KINDS = frozenset({"continent", "country", "admin1", "region", "sea", "river"})
+
+#: Data credits shown on every briefing.
+CREDITS: tuple[tuple[str, str], ...] = (
+    ("Place names: GeoNames (CC BY 4.0)", "https://www.geonames.org/"),
+    ("Airports: airportsdata (MIT)", "https://github.com/mborsetti/airportsdata"),
+    ("Country outlines: Natural Earth (public domain)", "https://www.naturalearthdata.com/"),
+    ("Map tiles: \u00a9 OpenStreetMap contributors (ODbL)", "https://www.openstreetmap.org/copyright"),
+    ("Map library: Leaflet, Leaflet.markercluster", "https://leafletjs.com/"),
+)
+
+_HEX = re.compile(r"^#[0-9a-f]{6}$")
+assert all(_HEX.match(c) for c, _ in STYLES.values())
+
+_JS_ESCAPES = {
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
+# "{" before "{", "%" or "#" only occurs inside JSON strings.  Folium re-parses
+# rendered macro output as a Jinja template, so these must not survive.
+_JS_ESCAPES["{"] = "\\u007b"
+_JS_UNSAFE = re.compile("[<>&\u2028\u2029]|\\{(?=[{%#])")
+
+
+def script_json(value: Any) -> str:
+    """JSON text that is safe to put inside an HTML ``<script>`` element.
+
+    ``<``, ``>`` and ``&`` become ``\\u003c``-style escapes (so ``</script>``
+    and ``<!--`` cannot occur), U+2028/U+2029 are escaped for old JS
+    parsers, and ``{`` opening a Jinja delimiter (``{{``, ``{%``, ``{#``) is
+    escaped because folium compiles rendered macro output as a template.  Output is deterministic (sorted keys, compact separators).
+
+    Parameters
+    ----------
+    value : Any
+        JSON-serialisable data.
+
+    Returns
+    -------
+    str
+        A JavaScript expression evaluating to *value*.
+    """
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    return _JS_UNSAFE.sub(lambda m: _JS_ESCAPES[m.group()], text)
+
+
+def script_safe(json_text: str) -> str:
+    """Make existing JSON text safe inside ``<script>`` (see :func:`script_json`)."""
+    return _JS_UNSAFE.sub(lambda m: _JS_ESCAPES[m.group()], json_text)
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL if it is an absolute ``http``/``https`` URL, else None.
+
+    Rejects ``javascript:``, ``data:``, relative and protocol-relative URLs,
+    and URLs with white space or control characters.
+    """
+    if not url or not isinstance(url, str):
+        return None
+    url = url.strip()
+    if any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return url
+
+
+def status_key(place: Place) -> str:
+    """Style key of a place: its main claim's event, or ``mentioned``."""
+    main = place.main_claim
+    return main.event if main is not None and main.event in STYLES else "mentioned"
+
+
+def is_area(place: Place) -> bool:
+    """Whether the place is drawn as areal context rather than a point."""
+    return place.kind in AREA_KINDS
+
+
+def place_events(place: Place) -> list[str]:
+    """The status facets a place belongs to (its claims' events, or ``mentioned``)."""
+    events = [e for e in dict.fromkeys(c.event for c in place.claims) if e in STYLES]
+    return events or ["mentioned"]
+
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def date_range(briefing: Briefing) -> tuple[str | None, str | None]:
+    """Earliest and latest ``Article.published`` date (``YYYY-MM-DD``), if any."""
+    dates = sorted(
+        m.group() for a in briefing.articles if a.published and (m := _DATE.match(a.published.strip()))
+    )
+    return (dates[0], dates[-1]) if dates else (None, None)
+
+
+def _in(text: str, start: int, end: int) -> bool:
+    return isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= len(text)
+
+
+def build_payload(briefing: Briefing, *, cluster: bool = False, panel_open: bool = True) -> dict[str, Any]:
+    """The data the runtime draws a briefing from.
+
+    Parameters
+    ----------
+    briefing : Briefing
+        The briefing.
+    cluster : bool
+        Whether markers are clustered.
+    panel_open : bool
+        Whether the articles panel starts open.
+
+    Returns
+    -------
+    dict
+        JSON-serialisable payload; ``id`` is a content hash used to name
+        DOM anchors and JavaScript variables deterministically.
+    """
+    articles = list(briefing.articles)
+    index = {a.id: i for i, a in enumerate(articles)}
+    texts = [a.text or "" for a in articles]
+    passages: list[set[tuple[int, int]]] = [set() for _ in articles]
+    marks: list[dict[tuple[int, int], int]] = [{} for _ in articles]
+    sentences: dict[int, list[tuple[int, int]]] = {}
+
+    def sentence_of(ai: int, start: int, end: int) -> tuple[int, int]:
+        spans = sentences.get(ai)
+        if spans is None:
+            spans = sentences[ai] = sentence_spans(texts[ai])
+        for s, e in spans:
+            if s <= start and end <= e:
+                return s, e
+        return start, end
+
+    places_out: list[dict[str, Any]] = []
+    used_styles: set[str] = {"mentioned"}
+    for pi, place in enumerate(p for p in briefing.places if valid_coordinates(p)):
+        claims_out = []
+        for claim in place.claims:
+            evs = []
+            for ev in claim.evidence:
+                ai = index.get(ev.article_id)
+                item: dict[str, Any] = {
+                    "a": ai,
+                    "s": ev.start,
+                    "e": ev.end,
+                    "ms": ev.mention_start,
+                    "me": ev.mention_end,
+                    "mod": ev.modality,
+                    "attr": ev.attribution,
+                    "time": ev.time,
+                }
+                ok = ai is not None and _in(texts[ai], ev.start, ev.end)
+                if ok:
+                    passages[ai].add((ev.start, ev.end))
+                if not ok or texts[ai][ev.start : ev.end] != ev.text:
+                    item["t"] = ev.text
+                evs.append(item)
+            used_styles.add(claim.event if claim.event in STYLES else "mentioned")
+            claims_out.append(
+                {
+                    "event": claim.event,
+                    "modality": claim.modality,
+                    "label": claim.label,
+                    "attribution": claim.attribution,
+                    "sources": claim.sources,
+                    "conflicting": claim.conflicting,
+                    "historical": claim.historical,
+                    "time": claim.time,
+                    "ev": evs,
+                }
+            )
+        excerpts = []
+        for m in place.mentions:
+            ai = index.get(m.article_id)
+            if ai is None or not _in(texts[ai], m.start, m.end) or m.start == m.end:
+                continue
+            marks[ai].setdefault((m.start, m.end), pi)
+            if not place.claims and len(excerpts) < 3:
+                if m.sentence_end > m.sentence_start and _in(texts[ai], m.sentence_start, m.sentence_end):
+                    s, e = m.sentence_start, m.sentence_end
+                else:
+                    s, e = sentence_of(ai, m.start, m.end)
+                if s <= m.start and m.end <= e:
+                    excerpts.append([ai, s, e, m.start, m.end])
+                    passages[ai].add((s, e))
+        article_ids = list(place.articles)
+        for c in place.claims:
+            article_ids.extend(ev.article_id for ev in c.evidence)
+        art_idx = sorted({index[a] for a in article_ids if a in index})
+        main = place.main_claim
+        facets: dict[str, list[str]] = {
+            "status": place_events(place),
+            "article": [f"a{i}" for i in art_idx],
+        }
+        if is_area(place):
+            facets["scope"] = ["areas"]
+        places_out.append(
+            {
+                "id": place.id,
+                "n": place.name,
+                "la": round(float(place.lat), 6),
+                "lo": round(float(place.lon), 6),
+                "k": place.kind,
+                "cc": place.country_code,
+                "a1": place.admin1,
+                "s": status_key(place),
+                "area": is_area(place),
+                "neg": bool(main is not None and main.modality in NEGATIVE_MODALITIES),
+                "hist": bool(main is not None and main.historical),
+                "c": claims_out,
+                "m": len(place.mentions),
+                "ar": art_idx,
+                "x": excerpts,
+                "f": facets,
+            }
+        )
+
+    unresolved = []
+    for r in briefing.unresolved:
+        m = r.mention
+        ai = index.get(m.article_id)
+        ok = ai is not None and _in(texts[ai], m.start, m.end) and m.start < m.end
+        if ok:
+            marks[ai].setdefault((m.start, m.end), -1)
+        unresolved.append({"t": m.text, "a": ai if ok else None, "s": m.start})
+
+    articles_out = []
+    for ai, a in enumerate(articles):
+        articles_out.append(
+            {
+                "id": a.id,
+                "title": a.title,
+                "url": safe_url(a.url),
+                "source": a.source,
+                "published": a.published,
+                "text": texts[ai],
+                "passages": sorted([list(p) for p in passages[ai]]),
+                "marks": sorted([s, e, pi] for (s, e), pi in marks[ai].items()),
+            }
+        )
+
+    first, last = date_range(briefing)
+    legend = [e for e in (*EVENTS, "mentioned") if e in used_styles]
+    payload: dict[str, Any] = {
+        "title": briefing.title,
+        "stats": {
+            "articles": len(articles),
+            "places": len(places_out),
+            "from": first,
+            "to": last,
+        },
+        "styles": {
+            k: {"color": c, "glyph": g, "label": "mentioned only" if k == "mentioned" else event_label(k)}
+            for k, (c, g) in STYLES.items()
+        },
+        "legend": legend,
+        "negative": sorted(NEGATIVE_MODALITIES),
+        "articles": articles_out,
+        "places": places_out,
+        "unresolved": unresolved,
+        "failures": [{"s": f.source, "r": f.reason} for f in briefing.failures],
+        "credits": [list(c) for c in CREDITS],
+        "opts": {"cluster": bool(cluster), "panelOpen": bool(panel_open)},
+    }
+    digest = hashlib.sha1(script_json(payload).encode("utf-8")).hexdigest()[:10]
+    payload["id"] = f"gb{digest}"
+    return payload

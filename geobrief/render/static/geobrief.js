@@ -1,0 +1,553 @@
+/* geobrief briefing runtime: markers, popups, articles panel, legend, layer facets.
+ *
+ * All article-derived text reaches the DOM through textContent / setAttribute
+ * only (never innerHTML), so untrusted text shows literally and cannot run.
+ * Data arrives as one JSON payload per briefing (see geobrief/render/payload.py).
+ */
+(function () {
+  "use strict";
+  if (window.geobrief) { return; }
+
+  var SVGNS = "http://www.w3.org/2000/svg";
+  var controllers = {};
+  var pending = {};
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) { e.className = cls; }
+    if (text !== undefined && text !== null) { e.textContent = String(text); }
+    return e;
+  }
+
+  function safeUrl(u) {
+    // The payload is already filtered in Python; check again before any href.
+    return (typeof u === "string" && /^https?:\/\/[^\s]+$/i.test(u)) ? u : null;
+  }
+
+  function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
+
+  /* ---------------------------------------------------------------- icons */
+  function svgIcon(style, variant) {
+    // Only constants from the style table (validated in Python) enter this markup.
+    var c = style.color, g = style.glyph;
+    if (variant === "area") {
+      return '<svg xmlns="' + SVGNS + '" width="22" height="22" viewBox="0 0 22 22" aria-hidden="true">' +
+        '<circle cx="11" cy="11" r="8" fill="' + c + '" fill-opacity="0.18" stroke="' + c +
+        '" stroke-width="2" stroke-dasharray="3 2"/><circle cx="11" cy="11" r="2.5" fill="' + c + '"/></svg>';
+    }
+    var fill = variant === "neg" ? "#ffffff" : c;
+    var ink = variant === "neg" ? c : "#ffffff";
+    return '<svg xmlns="' + SVGNS + '" width="26" height="36" viewBox="0 0 26 36" aria-hidden="true">' +
+      '<path d="M13 35C13 35 2 21.5 2 13A11 11 0 0 1 24 13C24 21.5 13 35 13 35Z" fill="' + fill +
+      '" stroke="' + c + '" stroke-width="2"/>' +
+      '<g transform="translate(5 5)" fill="' + ink + '" stroke="' + ink + '">' + g + '</g></svg>';
+  }
+
+  /* ------------------------------------------------------------ controller */
+  function Controller(data, group) {
+    this.d = data;
+    this.id = data.id;
+    this.container = group;
+    this.facets = {};      // dim -> key -> [featureGroup]
+    this.markers = [];
+    this.visible = [];
+    this.map = null;
+    this.controls = [];
+    this.hl = null;
+    this.passages = {};    // "ai:start" -> element
+    // Shared by every popup's options and updated with the panel's width, so
+    // auto-pan keeps popups clear of the panel.
+    this.panPad = L.point(20, 20);
+    var self = this;
+    var useCluster = data.opts.cluster && typeof L.markerClusterGroup === "function";
+    this.layer = useCluster ? L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false,
+      maxClusterRadius: 45 }) : L.featureGroup();
+    this.clustered = useCluster;
+    data.places.forEach(function (p, i) { self.markers.push(self.makeMarker(p, i)); self.visible.push(false); });
+    group.on("add", function () { self.attach(group._map); });
+    group.on("remove", function () { self.detach(); });
+    this.schedule();
+  }
+
+  Controller.prototype.makeMarker = function (p, i) {
+    var style = this.d.styles[p.s] || this.d.styles.mentioned;
+    var variant = p.area ? "area" : (p.neg ? "neg" : "pin");
+    var icon = L.divIcon({
+      className: "gb-icon gb-ev-" + p.s + (p.hist ? " gb-hist" : "") + (p.area ? " gb-area" : ""),
+      html: svgIcon(style, variant),
+      iconSize: p.area ? [22, 22] : [26, 36],
+      iconAnchor: p.area ? [11, 11] : [13, 35],
+      popupAnchor: p.area ? [0, -9] : [0, -32]
+    });
+    var marker = L.marker([p.la, p.lo], { icon: icon, title: p.n, alt: p.n, riseOnHover: true });
+    var self = this;
+    marker.bindPopup(function () { return self.popup(i); }, this.popupOptions());
+    marker.on("add", function () {
+      var e = marker.getElement();
+      if (e) { e.setAttribute("data-gb-place", p.id); e.setAttribute("data-gb-ctl", self.id); }
+    });
+    return marker;
+  };
+
+  Controller.prototype.popupOptions = function () {
+    return { maxWidth: 420, minWidth: 240, maxHeight: 360, className: "gb-popup-wrap",
+      autoPanPaddingTopLeft: L.point(60, 20), autoPanPaddingBottomRight: this.panPad };
+  };
+
+  Controller.prototype.facet = function (dim, key, group) {
+    var byKey = this.facets[dim] || (this.facets[dim] = {});
+    (byKey[key] || (byKey[key] = [])).push(group);
+    var self = this;
+    group.on("add remove", function () { self.schedule(); });
+    this.schedule();
+  };
+
+  Controller.prototype.isOn = function (dim, key) {
+    var groups = this.facets[dim] && this.facets[dim][key];
+    if (!groups) { return false; }
+    for (var i = 0; i < groups.length; i++) { if (groups[i]._map) { return true; } }
+    return false;
+  };
+
+  Controller.prototype.shows = function (p) {
+    for (var dim in p.f) {
+      if (!Object.prototype.hasOwnProperty.call(p.f, dim) || !this.facets[dim]) { continue; }
+      var keys = p.f[dim], any = false;
+      for (var k = 0; k < keys.length; k++) { if (this.isOn(dim, keys[k])) { any = true; break; } }
+      if (!any) { return false; }
+    }
+    return true;
+  };
+
+  Controller.prototype.schedule = function () {
+    if (this._queued) { return; }
+    this._queued = true;
+    var self = this;
+    var run = function () { self._queued = false; self.refresh(); };
+    if (typeof queueMicrotask === "function") { queueMicrotask(run); } else { setTimeout(run, 0); }
+  };
+
+  Controller.prototype.refresh = function () {
+    var add = [], remove = [];
+    for (var i = 0; i < this.markers.length; i++) {
+      var want = this.shows(this.d.places[i]);
+      if (want !== this.visible[i]) {
+        (want ? add : remove).push(this.markers[i]);
+        this.visible[i] = want;
+      }
+    }
+    if (this.clustered) {
+      if (remove.length) { this.layer.removeLayers(remove); }
+      if (add.length) { this.layer.addLayers(add); }
+    } else {
+      var layer = this.layer;
+      remove.forEach(function (m) { layer.removeLayer(m); });
+      add.forEach(function (m) { layer.addLayer(m); });
+    }
+    var root = this.map && this.map.getContainer();
+    if (root) { root.setAttribute("data-gb-visible", String(this.visible.filter(Boolean).length)); }
+  };
+
+  /* ---------------------------------------------------------- map chrome */
+  Controller.prototype.attach = function (map) {
+    if (!map || this.map === map) { return; }
+    this.map = map;
+    var self = this;
+    // Clustering needs a maximum zoom, which only tile layers set otherwise.
+    if (!map.options.maxZoom) { map.options.maxZoom = 18; }
+    if (!this.container.hasLayer(this.layer)) { this.container.addLayer(this.layer); }
+    map.getContainer().classList.add("gb-map");
+    var Panel = L.Control.extend({ options: { position: "topright" }, onAdd: function () { return self.buildPanel(); } });
+    var Legend = L.Control.extend({ options: { position: "bottomleft" }, onAdd: function () { return self.buildLegend(); } });
+    this.controls = [new Panel(), new Legend()];
+    this.controls.forEach(function (c) { c.addTo(map); });
+    this.fitPanel();
+    map.on("resize", this.fitPanel, this);
+    if (this.fitOnAttach) { this.fit(); }
+    this.schedule();
+    map.getContainer().setAttribute("data-gb-ready", "1");
+  };
+
+  Controller.prototype.fit = function () {
+    var pts = [], all = [];
+    this.d.places.forEach(function (p) { all.push([p.la, p.lo]); if (!p.area) { pts.push([p.la, p.lo]); } });
+    if (!pts.length) { pts = all; }
+    if (!pts.length || !this.map) { return; }
+    var right = (this.panel && !this.panel.classList.contains("gb-collapsed")) ? this.panel.offsetWidth : 0;
+    this.map.fitBounds(L.latLngBounds(pts), { paddingTopLeft: [60, 40], paddingBottomRight: [right + 40, 40],
+      maxZoom: 7, animate: false });
+  };
+
+  Controller.prototype.detach = function () {
+    if (!this.map) { return; }
+    this.controls.forEach(function (c) { c.remove(); });
+    this.map.off("resize", this.fitPanel, this);
+    this.controls = [];
+    this.map = null;
+  };
+
+  Controller.prototype.fitPanel = function () {
+    var open = this.panel && !this.panel.classList.contains("gb-collapsed");
+    this.panPad.x = (open ? this.panel.offsetWidth : 0) + 20;
+    if (this.panel && this.map) {
+      this.panelBody.style.maxHeight = Math.max(120, this.map.getSize().y - 70) + "px";
+    }
+  };
+
+  Controller.prototype.buildLegend = function () {
+    var d = this.d, box = el("div", "gb-legend leaflet-bar");
+    L.DomEvent.disableClickPropagation(box);
+    box.appendChild(el("div", "gb-legend-title", "Legend"));
+    d.legend.forEach(function (key) {
+      var s = d.styles[key], row = el("div", "gb-legend-row"), sym = el("span", "gb-legend-sym");
+      sym.innerHTML = svgIcon(s, "pin");  // constant markup from the style table
+      row.appendChild(sym);
+      row.appendChild(el("span", null, s.label));
+      box.appendChild(row);
+    });
+    var notes = [["area", "country / region / sea (context)"], ["neg", "denied or negated"]];
+    notes.forEach(function (n) {
+      var row = el("div", "gb-legend-row"), sym = el("span", "gb-legend-sym");
+      sym.innerHTML = svgIcon(d.styles.mentioned, n[0]);
+      row.appendChild(sym);
+      row.appendChild(el("span", null, n[1]));
+      box.appendChild(row);
+    });
+    var h = el("div", "gb-legend-row gb-legend-note", "faded: historical");
+    box.appendChild(h);
+    return box;
+  };
+
+  Controller.prototype.buildPanel = function () {
+    var d = this.d, self = this;
+    var panel = el("div", "gb-panel" + (d.opts.panelOpen ? "" : " gb-collapsed"));
+    panel.setAttribute("data-gb-ctl", this.id);
+    L.DomEvent.disableClickPropagation(panel);
+    L.DomEvent.disableScrollPropagation(panel);
+    var toggle = el("button", "gb-toggle", d.opts.panelOpen ? "Hide briefing" : "Show briefing");
+    toggle.type = "button";
+    toggle.addEventListener("click", function () { self.openPanel(panel.classList.contains("gb-collapsed")); });
+    panel.appendChild(toggle);
+    var body = el("div", "gb-panel-body");
+    panel.appendChild(body);
+    this.panel = panel; this.panelBody = body; this.toggle = toggle;
+
+    var head = el("header", "gb-header");
+    head.appendChild(el("h2", "gb-title", d.title));
+    var st = d.stats, line = plural(st.articles, "article", "articles") + " \u00b7 " + plural(st.places, "place", "places");
+    if (st.from) { line += " \u00b7 " + (st.from === st.to ? st.from : st.from + " \u2013 " + st.to); }
+    head.appendChild(el("p", "gb-stats", line));
+    body.appendChild(head);
+
+    var arts = el("section", "gb-articles");
+    arts.appendChild(el("h3", null, "Articles"));
+    d.articles.forEach(function (a, ai) { arts.appendChild(self.buildArticle(a, ai)); });
+    body.appendChild(arts);
+
+    var un = el("section", "gb-unresolved");
+    un.appendChild(el("h3", null, "Unresolved mentions (" + d.unresolved.length + ")"));
+    if (d.unresolved.length) {
+      var ul = el("ul");
+      d.unresolved.forEach(function (u) {
+        var li = el("li");
+        li.appendChild(el("span", "gb-unres-text", u.t));
+        if (u.a !== null && u.a !== undefined && d.articles[u.a]) {
+          li.appendChild(document.createTextNode(" \u2014 "));
+          li.appendChild(self.passageLink(u.a, u.s, d.articles[u.a].title || d.articles[u.a].id, "u"));
+        }
+        ul.appendChild(li);
+      });
+      un.appendChild(ul);
+    } else { un.appendChild(el("p", "gb-none", "None.")); }
+    body.appendChild(un);
+
+    if (d.failures.length) {
+      var fs = el("section", "gb-failures");
+      fs.appendChild(el("h3", null, "Inputs that failed (" + d.failures.length + ")"));
+      var fl = el("ul");
+      d.failures.forEach(function (f) {
+        var li = el("li");
+        li.appendChild(el("code", null, f.s));
+        li.appendChild(document.createTextNode(": " + f.r));
+        fl.appendChild(li);
+      });
+      fs.appendChild(fl);
+      body.appendChild(fs);
+    }
+
+    var cr = el("section", "gb-credits");
+    cr.appendChild(el("h3", null, "Credits"));
+    var cl = el("ul");
+    d.credits.forEach(function (c) {
+      var li = el("li"), url = safeUrl(c[1]);
+      if (url) {
+        var a = el("a", null, c[0]);
+        a.href = url; a.target = "_blank"; a.rel = "noopener noreferrer";
+        li.appendChild(a);
+      } else { li.textContent = c[0]; }
+      cl.appendChild(li);
+    });
+    cr.appendChild(cl);
+    body.appendChild(cr);
+    return panel;
+  };
+
+  Controller.prototype.openPanel = function (open) {
+    if (!this.panel) { return; }
+    this.panel.classList.toggle("gb-collapsed", !open);
+    this.toggle.textContent = open ? "Hide briefing" : "Show briefing";
+    this.fitPanel();
+  };
+
+  Controller.prototype.anchorId = function (ai, start, kind) {
+    return this.id + "-a" + ai + "-" + (kind || "p") + start;
+  };
+
+  Controller.prototype.buildArticle = function (a, ai) {
+    var self = this, box = el("article", "gb-article");
+    box.id = this.id + "-a" + ai;
+    box.appendChild(el("h4", "gb-article-title", a.title || a.id));
+    var meta = el("p", "gb-article-meta");
+    var bits = [a.source, a.published].filter(Boolean);
+    if (bits.length) { meta.appendChild(document.createTextNode(bits.join(" \u00b7 ") + " ")); }
+    var url = safeUrl(a.url);
+    if (url) {
+      var link = el("a", "gb-ext", "original article \u2197");
+      link.href = url; link.target = "_blank"; link.rel = "noopener noreferrer";
+      meta.appendChild(link);
+    }
+    box.appendChild(meta);
+    var text = el("div", "gb-article-text");
+    var t = a.text;
+    // Passages (evidence sentences) become anchors; overlapping ones alias the kept one.
+    var passages = a.passages.slice().sort(function (x, y) { return x[0] - y[0] || y[1] - x[1]; });
+    var kept = [], last = null;
+    passages.forEach(function (p) {
+      if (last && p[0] < last[1]) { self.passages[ai + ":p" + p[0]] = last; return; }
+      last = { s: p[0], e: p[1] }; kept.push(last); self.passages[ai + ":p" + p[0]] = last;
+    });
+    var marks = a.marks.slice().sort(function (x, y) { return x[0] - y[0] || y[1] - x[1]; });
+    var okMarks = [], end = -1;
+    marks.forEach(function (m) { if (m[0] >= end) { okMarks.push(m); end = m[1]; } });
+
+    function emit(parent, from, to) {
+      var pos = from;
+      okMarks.forEach(function (m) {
+        var s = Math.max(m[0], from), e = Math.min(m[1], to);
+        if (e <= s || s < pos) { return; }
+        if (s > pos) { parent.appendChild(document.createTextNode(t.slice(pos, s))); }
+        var node;
+        if (m[2] >= 0) {
+          node = el("a", "gb-mention", t.slice(s, e));
+          node.href = "#";
+          node.title = "Show " + self.d.places[m[2]].n + " on the map";
+          node.setAttribute("data-gb-place", self.d.places[m[2]].id);
+          (function (pi) {
+            node.addEventListener("click", function (ev) { ev.preventDefault(); self.openPlace(pi); });
+          })(m[2]);
+        } else {
+          node = el("span", "gb-unres-mention", t.slice(s, e));
+          node.title = "unresolved place name";
+        }
+        node.id = self.anchorId(ai, m[0], m[2] >= 0 ? "m" : "u");
+        parent.appendChild(node);
+        pos = e;
+      });
+      if (to > pos) { parent.appendChild(document.createTextNode(t.slice(pos, to))); }
+    }
+
+    var pos = 0;
+    kept.forEach(function (p) {
+      if (p.s > pos) { emit(text, pos, p.s); }
+      var span = el("span", "gb-passage");
+      span.id = self.anchorId(ai, p.s, "p");
+      span.tabIndex = -1;
+      emit(span, p.s, p.e);
+      text.appendChild(span);
+      p.el = span;
+      pos = p.e;
+    });
+    if (pos < t.length) { emit(text, pos, t.length); }
+    box.appendChild(text);
+    return box;
+  };
+
+  Controller.prototype.passageLink = function (ai, start, label, kind) {
+    var self = this, a = el("a", "gb-goto", label);
+    var id = this.anchorId(ai, start, kind || "p");
+    a.href = "#" + id;
+    a.setAttribute("data-gb-target", id);
+    a.addEventListener("click", function (ev) { ev.preventDefault(); self.goPassage(ai, start, kind || "p"); });
+    return a;
+  };
+
+  Controller.prototype.goPassage = function (ai, start, kind) {
+    this.openPanel(true);
+    var target = null;
+    if (kind === "p") {
+      var rec = this.passages[ai + ":p" + start];
+      target = rec && rec.el;
+    }
+    var root = this.panel;
+    if (!target && root) { target = root.querySelector("#" + CSS.escape(this.anchorId(ai, start, kind))); }
+    if (!target) { return null; }
+    if (this.hl) { this.hl.classList.remove("gb-hl"); }
+    target.classList.add("gb-hl");
+    this.hl = target;
+    // Scroll only the panel: scrollIntoView would also scroll the map
+    // container (overflow: hidden is still scrollable) and shift the map.
+    var body = this.panelBody, b = body.getBoundingClientRect(), r = target.getBoundingClientRect();
+    body.scrollTop += (r.top - b.top) - Math.max(0, (body.clientHeight - r.height) / 2);
+    if (target.focus) { target.focus({ preventScroll: true }); }
+    return target;
+  };
+
+  Controller.prototype.openPlace = function (i) {
+    var map = this.map, marker = this.markers[i], p = this.d.places[i], self = this;
+    if (!map) { return; }
+    if (this.visible[i]) {
+      if (this.clustered) {
+        this.layer.zoomToShowLayer(marker, function () { marker.openPopup(); });
+      } else {
+        // No animation: the popup's auto-pan must start from the final view.
+        map.setView(marker.getLatLng(), Math.max(map.getZoom(), p.area ? 4 : 6), { animate: false });
+        marker.openPopup();
+      }
+    } else {
+      // Filtered out by the layer toggles: still show what the briefing says.
+      map.setView([p.la, p.lo], Math.max(map.getZoom(), 4), { animate: false });
+      L.popup(this.popupOptions())
+        .setLatLng([p.la, p.lo]).setContent(function () { return self.popup(i); }).openOn(map);
+    }
+  };
+
+  /* --------------------------------------------------------------- popups */
+  Controller.prototype.excerpt = function (ai, s, e, ms, me, fallback) {
+    var a = this.d.articles[ai], t = a ? a.text : null, q = el("q", "gb-excerpt");
+    var text, rs, re;
+    if (t && s >= 0 && e <= t.length && s <= ms && ms < me && me <= e) {
+      text = t.slice(s, e); rs = ms - s; re = me - s;
+    } else {
+      text = fallback || ""; rs = re = -1;
+    }
+    var MAX = 320;
+    var from = 0, to = text.length;
+    if (text.length > MAX && rs >= 0) {
+      from = Math.max(0, rs - 140); to = Math.min(text.length, re + 160);
+    } else if (text.length > MAX) { to = MAX; }
+    if (from > 0) { q.appendChild(document.createTextNode("\u2026")); }
+    if (rs >= 0) {
+      q.appendChild(document.createTextNode(text.slice(from, rs)));
+      q.appendChild(el("mark", null, text.slice(rs, re)));
+      q.appendChild(document.createTextNode(text.slice(re, to)));
+    } else { q.appendChild(document.createTextNode(text.slice(from, to))); }
+    if (to < text.length) { q.appendChild(document.createTextNode("\u2026")); }
+    return q;
+  };
+
+  Controller.prototype.evidenceItem = function (ev) {
+    var li = el("li", "gb-ev"), a = this.d.articles[ev.a];
+    li.appendChild(this.excerpt(ev.a, ev.s, ev.e, ev.ms, ev.me, ev.t));
+    var src = el("div", "gb-ev-src");
+    var bits = [];
+    if (ev.mod && ev.mod !== "asserted") { bits.push(ev.mod); }
+    if (ev.attr) { bits.push("according to " + ev.attr); }
+    if (ev.time) { bits.push(ev.time); }
+    if (bits.length) { src.appendChild(el("span", "gb-ev-mod", bits.join(", ") + " \u2014 ")); }
+    if (a) {
+      src.appendChild(this.passageLink(ev.a, ev.s, a.title || a.id));
+      var url = safeUrl(a.url);
+      if (url) {
+        src.appendChild(document.createTextNode(" "));
+        var x = el("a", "gb-ext", "\u2197");
+        x.href = url; x.target = "_blank"; x.rel = "noopener noreferrer"; x.title = "original article";
+        src.appendChild(x);
+      }
+    }
+    li.appendChild(src);
+    return li;
+  };
+
+  Controller.prototype.popup = function (i) {
+    var p = this.d.places[i], d = this.d, self = this;
+    var box = el("div", "gb-popup");
+    box.setAttribute("data-gb-place", p.id);
+    box.appendChild(el("h3", "gb-pname", p.n));
+    var sub = [p.k, p.a1, p.cc].filter(Boolean).join(", ");
+    var nsrc = p.ar.length;
+    box.appendChild(el("p", "gb-pmeta", sub + " \u00b7 " + plural(nsrc, "source", "sources") + " \u00b7 " +
+      plural(p.m, "mention", "mentions")));
+    if (p.c.length) {
+      var claims = el("div", "gb-claims");
+      p.c.forEach(function (c) {
+        var card = el("div", "gb-claim" + (c.conflicting ? " gb-conflicting" : "") + (c.historical ? " gb-hist" : ""));
+        card.setAttribute("data-gb-event", c.event);
+        var badge = el("span", "gb-badge", c.label);
+        badge.style.backgroundColor = (d.styles[c.event] || d.styles.mentioned).color;
+        card.appendChild(badge);
+        var info = [plural(c.sources, "source", "sources")];
+        if (c.attribution) { info.push("according to " + c.attribution); }
+        if (c.time) { info.push(c.time); }
+        if (c.historical) { info.push("historical"); }
+        if (c.conflicting) { info.push("conflicting reports"); }
+        card.appendChild(el("div", "gb-claim-info", info.join(" \u00b7 ")));
+        if (c.conflicting) {
+          // Both sides of a contested claim, side by side.
+          var sides = el("div", "gb-sides");
+          [["for", function (m) { return d.negative.indexOf(m) < 0; }],
+           ["against", function (m) { return d.negative.indexOf(m) >= 0; }]].forEach(function (side) {
+            var col = el("div", "gb-side gb-side-" + side[0]);
+            col.appendChild(el("div", "gb-side-title", side[0] === "for" ? "says so" : "denies / negates"));
+            var ul = el("ul", "gb-evs");
+            c.ev.forEach(function (ev) { if (side[1](ev.mod || c.modality)) { ul.appendChild(self.evidenceItem(ev)); } });
+            col.appendChild(ul);
+            sides.appendChild(col);
+          });
+          card.appendChild(sides);
+        } else {
+          var ul = el("ul", "gb-evs");
+          c.ev.forEach(function (ev) { ul.appendChild(self.evidenceItem(ev)); });
+          card.appendChild(ul);
+        }
+        claims.appendChild(card);
+      });
+      box.appendChild(claims);
+    } else {
+      box.appendChild(el("div", "gb-claim-info", "mentioned (no status claim)"));
+      var ul = el("ul", "gb-evs");
+      p.x.forEach(function (x) {
+        var li = el("li", "gb-ev");
+        li.appendChild(self.excerpt(x[0], x[1], x[2], x[3], x[4], null));
+        var a = d.articles[x[0]];
+        if (a) {
+          var src = el("div", "gb-ev-src");
+          src.appendChild(self.passageLink(x[0], x[1], a.title || a.id));
+          li.appendChild(src);
+        }
+        ul.appendChild(li);
+      });
+      box.appendChild(ul);
+    }
+    return box;
+  };
+
+  /* ------------------------------------------------------------ public API */
+  window.geobrief = {
+    version: 1,
+    load: function (data, group, options) {
+      var ctl = new Controller(data, group);
+      ctl.fitOnAttach = !!(options && options.fit);
+      controllers[data.id] = ctl;
+      (pending[data.id] || []).forEach(function (f) { ctl.facet(f[0], f[1], f[2]); });
+      delete pending[data.id];
+      if (group._map) { ctl.attach(group._map); }
+      return ctl;
+    },
+    facet: function (id, dim, key, group) {
+      if (controllers[id]) { controllers[id].facet(dim, key, group); }
+      else { (pending[id] || (pending[id] = [])).push([dim, key, group]); }
+    },
+    controller: function (id) { return controllers[id] || null; },
+    controllers: function () { return Object.keys(controllers).map(function (k) { return controllers[k]; }); }
+  };
+})();

@@ -1,0 +1,491 @@
+"""Toponym resolution: choose the gazetteer entry each mention refers to.
+
+Each candidate of a mention gets a score from
+
+* its importance: kind (continent, country, first-level area, city…),
+  population, capital status, how the name matched (name, alias,
+  abbreviation, demonym);
+* the document's context: the countries and first-level areas the article
+  mentions or implies (its focus), "City, State" / "City, Country" patterns,
+  and distance to the other places of the article (spatial coherence).
+
+The context is estimated from a first, importance-only pass and refined
+once.  All mentions with the same name in an article share one reading
+("one sense per discourse") unless a "City, State" pattern says otherwise.
+A mention whose name the gazetteer does not know stays unresolved
+(``place=None``) and is kept.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from geobrief.model import Candidate, Mention, Resolution
+from geobrief.text import name_key
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from geobrief.gazetteer import Gazetteer, Match
+
+_ARABIC_ARTICLES = ("al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "ath", "adh")
+_MAJOR = frozenset({"continent", "country", "admin1"})
+# Base importance of a kind, before population (log10 scale, like population).
+_KIND_BASE = {
+    "continent": 9.6,
+    "country": 9.5,
+    "admin1": 8.0,
+    "sea": 6.0,
+    "region": 6.0,
+    "river": 5.5,
+    "landmark": 4.5,
+    "facility": 4.5,
+    "city": 0.0,
+    "admin2": 3.2,
+    "airport": 2.0,
+}
+_MATCH_PENALTY = {"name": 0.0, "alias": 0.4, "abbrev": 0.3, "demonym": 0.2}
+# Trailing words a mention may carry that the gazetteer name may lack ("Hmeimim Air Base").
+_STRIP_SUFFIXES = (
+    "air base",
+    "airbase",
+    "air force base",
+    "naval base",
+    "military base",
+    "base",
+    "airfield",
+    "air field",
+    "international airport",
+    "airport",
+    "county",
+    "parish",
+    "province",
+    "district",
+    "governorate",
+    "region",
+    "state",
+    "city",
+    "township",
+    "oblast",
+)
+_KM_PER_RAD = 6371.0088
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * _KM_PER_RAD * math.asin(min(1.0, math.sqrt(a)))
+
+
+class Resolver:
+    """Context-aware toponym resolver over a :class:`~geobrief.gazetteer.Gazetteer`.
+
+    Parameters
+    ----------
+    gazetteer : Gazetteer
+        The place index.
+    max_alternatives : int
+        How many runner-up candidates to keep on each resolution.
+    """
+
+    def __init__(self, gazetteer: Gazetteer, *, max_alternatives: int = 4) -> None:
+        self.gazetteer = gazetteer
+        self.max_alternatives = max_alternatives
+
+    # -- candidates --------------------------------------------------------
+    def matches(self, surface: str) -> tuple[Match, ...]:
+        """Gazetteer matches of a surface form, trying common variants.
+
+        Tries the key as written, without / with an Arabic article
+        ("al-Qamishli" / "Qamishli"), a plural demonym ("Palestinians"),
+        and without a designator or facility word ("Laurel County" ->
+        "Laurel", "Hmeimim Air Base" -> "Hmeimim").
+        """
+        gaz = self.gazetteer
+        key = name_key(surface)
+        if not key:
+            return ()
+        tried = [key]
+        head, _, rest = key.partition(" ")
+        if rest and head in _ARABIC_ARTICLES:
+            tried.append(rest)
+        elif " " not in key:
+            tried.append("al " + key)
+        if key.endswith("s") and len(key) > 4:
+            tried.append(key[:-1])
+        for suffix in _STRIP_SUFFIXES:
+            if key.endswith(" " + suffix):
+                tried.append(key[: -len(suffix) - 1])
+                break
+        if key.startswith("the "):
+            tried.append(key[4:])
+        for k in tried:
+            if k in gaz:
+                got = gaz.lookup(k)
+                if k is not key and k == key[:-1]:  # plural: only demonyms ("Palestinians")
+                    got = tuple(m for m in got if m.match == "demonym")
+                if got:
+                    return got
+        return ()
+
+    # -- scoring -----------------------------------------------------------
+    @staticmethod
+    def prior(m: Match) -> float:
+        """Context-free importance of a candidate (log10-population scale)."""
+        c = m.candidate
+        pop = math.log10(c.population + 1) if c.population > 0 else 0.0
+        base = _KIND_BASE.get(c.kind, 0.0)
+        if c.kind == "city":
+            s = max(pop, 2.5)
+            if c.feature_code == "PPLC":
+                s += 1.0
+            elif c.feature_code in ("PPLA", "PPLA2"):
+                s += 0.3
+        elif c.kind in ("admin2",):
+            s = base + 0.3 * pop
+        else:
+            s = max(base, pop)
+        return s - _MATCH_PENALTY.get(m.match, 0.0)
+
+    def resolve(self, text: str, mentions: Sequence[Mention]) -> list[Resolution]:
+        """Resolve each mention of one article.
+
+        Parameters
+        ----------
+        text : str
+            The article text (for "City, State" patterns).
+        mentions : sequence of Mention
+            The article's mentions, any order.
+
+        Returns
+        -------
+        list of Resolution
+            One per mention, in the same order; ``place`` is None where the
+            gazetteer has no candidate.
+        """
+        n = len(mentions)
+        if n == 0:
+            return []
+        # one group per distinct name key: one reading per name in an article
+        keys = [name_key(m.text) for m in mentions]
+        gindex: dict[str, int] = {}
+        gmembers: list[list[int]] = []
+        gcands: list[tuple[Match, ...]] = []
+        for i, k in enumerate(keys):
+            g = gindex.get(k)
+            if g is None:
+                g = gindex[k] = len(gmembers)
+                gmembers.append([])
+                gcands.append(self.matches(mentions[i].text)[:_MAX_CANDIDATES])
+            gmembers[g].append(i)
+        ng = len(gmembers)
+        group_of = [gindex[k] for k in keys]
+
+        # "City, State" / "City, Country": the mention right after ", " contains this one
+        order = sorted(range(n), key=lambda k: mentions[k].start)
+        pair_bonus: list[list[float]] = [[0.0] * len(cs) for cs in gcands]
+        own_bonus: dict[int, list[float]] = {}  # mention -> its own pattern bonus
+        for a, b in zip(order, order[1:], strict=False):
+            ga, gb = group_of[a], group_of[b]
+            if ga == gb or not gcands[ga] or not gcands[gb]:
+                continue
+            gap = text[mentions[a].end : mentions[b].start]
+            if gap.strip() not in (",", "(") or len(gap) > 3:
+                continue
+            if self._in_list(text, mentions, order, a, b):
+                continue  # "Arizona, California, Colorado": a list, not "City, State"
+            if any(m.candidate.kind in _MAJOR and m.match == "name" for m in gcands[ga][:3]):
+                continue  # "Illinois, Missouri": a state is not inside another
+            mine = [self._contained(m.candidate, gcands[gb]) for m in gcands[ga]]
+            own_bonus[a] = mine
+            for k, bonus in enumerate(mine):
+                if bonus > pair_bonus[ga][k]:
+                    pair_bonus[ga][k] = bonus
+
+        priors = [[self.prior(m) for m in cs] for cs in gcands]
+        for g, cs in enumerate(gcands):
+            # "Tartus" is the city, "Tartus province" the area named after it
+            area_word = self._area_word_after(text, mentions[gmembers[g][0]])
+            areas = {
+                (m.candidate.country_code, name_key(m.candidate.name))
+                for m in cs
+                if m.candidate.kind == "admin1"
+            }
+            if areas and not area_word:
+                for k, m in enumerate(cs):
+                    c = m.candidate
+                    if (
+                        c.kind == "city"
+                        and (c.country_code, name_key(c.name)) in areas
+                        and c.feature_code in _SEATS
+                    ):
+                        priors[g][k] = max(priors[g][k], _KIND_BASE["admin1"] + 0.5)
+            # a country outranks towns of its name, not a first-level area of its name ("Georgia")
+            if any(m.match == "name" and m.candidate.kind == "country" for m in cs):
+                for k, m in enumerate(cs):
+                    if m.candidate.kind == "admin1" and m.match == "name":
+                        priors[g][k] += _KIND_BASE["country"] - _KIND_BASE["admin1"]
+            # a name that is some place's own name is not also an alternate name of another
+            # ("Mexico" is the country, not Mexico City; "Illinois" is the state)
+            if any(m.match == "name" and m.candidate.kind in _MAJOR for m in cs):
+                for k, m in enumerate(cs):
+                    if m.match == "alias":
+                        priors[g][k] -= 1.5
+        feats = [[_feat(m.candidate) for m in cs] for cs in gcands]
+        scores = [list(p) for p in priors]
+        for _ in range(3):
+            probs = [_softmax(sc) for sc in scores]
+            ctx = _Context.build(gcands, feats, probs)
+            scores = []
+            for g in range(ng):
+                sc = [
+                    priors[g][k] + pair_bonus[g][k] + ctx.support(g, feats[g][k], gcands[g][k].candidate)
+                    for k in range(len(gcands[g]))
+                ]
+                # spatial coherence only for the leading candidates (it can add at most 2.4)
+                if len(sc) > 1 and ctx.points:
+                    top = max(sc)
+                    for k in range(len(sc)):
+                        if sc[k] > top - _MAX_SPATIAL:
+                            sc[k] += ctx.nearness(g, feats[g][k], gcands[g][k].candidate)
+                scores.append(sc)
+
+        results = [self._result(gcands[g], scores[g]) for g in range(ng)]
+        out: list[Resolution] = []
+        for i, m in enumerate(mentions):
+            g = group_of[i]
+            if i in own_bonus and len(gmembers[g]) > 1:
+                # "Paris, Texas ... Paris, Ky.": a pattern pins this mention's own reading
+                sc = [s - b + o for s, b, o in zip(scores[g], pair_bonus[g], own_bonus[i], strict=True)]
+                place, conf, alts = self._result(gcands[g], sc)
+            else:
+                place, conf, alts = results[g]
+            out.append(Resolution(m, place, conf, alts))
+        return out
+
+    def _result(
+        self, cs: tuple[Match, ...], sc: list[float]
+    ) -> tuple[Candidate | None, float, tuple[Candidate, ...]]:
+        """Best candidate, confidence from the score margin, and alternatives."""
+        if not cs:
+            return (None, 0.0, ())
+        ranked = sorted(range(len(cs)), key=lambda k: -sc[k])
+        best = ranked[0]
+        margin = sc[best] - sc[ranked[1]] if len(ranked) > 1 else 4.0
+        conf = 1.0 / (1.0 + math.exp(-1.5 * margin))
+        seen = {cs[best].candidate.id}
+        alts: list[Candidate] = []
+        for k in ranked[1:]:
+            c = cs[k].candidate
+            if c.id not in seen:
+                seen.add(c.id)
+                alts.append(c)
+            if len(alts) >= self.max_alternatives:
+                break
+        return (cs[best].candidate, round(min(conf, 0.99), 3), tuple(alts))
+
+    @staticmethod
+    def _area_word_after(text: str, m: Mention) -> bool:
+        """Whether the mention names an area: "Idlib province", "Aleppo governorate"."""
+        words = (m.text + " " + text[m.end : m.end + 20]).casefold().split()
+        return any(
+            w.strip(".,;:") in _AREA_WORDS for w in words[len(m.text.split()) : len(m.text.split()) + 1]
+        ) or any(w in _AREA_WORDS for w in m.text.casefold().split()[1:])
+
+    @staticmethod
+    def _in_list(text: str, mentions: Sequence[Mention], order: list[int], a: int, b: int) -> bool:
+        """Whether mentions a, b stand in a list of three or more names."""
+        pos = order.index(a)
+        if pos > 0:
+            before = text[mentions[order[pos - 1]].end : mentions[a].start].strip()
+            if before in (",", ";"):
+                return True
+        if pos + 2 < len(order):
+            after = text[mentions[b].end : mentions[order[pos + 2]].start].strip()
+            if after in (",", "and", ", and", "or", ", or", ";"):
+                return True
+        return False
+
+    @staticmethod
+    def _contained(c: Candidate, container: tuple[Match, ...]) -> float:
+        """Bonus when a candidate lies in one of the container mention's candidates."""
+        best = 0.0
+        for cm in container[:_MAX_CANDIDATES]:
+            x = cm.candidate
+            if x.kind == "country" and x.country_code == c.country_code and c.kind != "country":
+                best = max(best, 4.0)
+            elif (
+                x.kind == "admin1"
+                and c.kind != "admin1"
+                and x.country_code == c.country_code
+                and c.admin1
+                and name_key(c.admin1) == name_key(x.name)
+            ):
+                return 5.0
+        return best
+
+
+_SPATIAL_WEIGHT = 1.0
+_SEATS = frozenset({"PPLA", "PPLC"})
+_AREA_WORDS = frozenset(
+    {"province", "governorate", "state", "region", "oblast", "prefecture", "department", "county"}
+)
+_CAPITAL_WEIGHT = 0.7
+_POINTS_PER_NAME = 8
+_MAX_SPATIAL = 3.0 * _SPATIAL_WEIGHT
+
+#: Most candidates of one name considered (best-first from the gazetteer).
+_MAX_CANDIDATES = 40
+
+
+def _feat(c: Candidate) -> tuple[str, tuple[str, str], float, float, float]:
+    """(country, (country, admin1 key), lat radians, lon radians, cos lat) of a candidate."""
+    a1 = name_key(c.name) if c.kind == "admin1" else name_key(c.admin1) if c.admin1 else ""
+    lat = math.radians(c.lat)
+    return (c.country_code, (c.country_code, a1), lat, math.radians(c.lon), math.cos(lat))
+
+
+def _softmax(scores: list[float]) -> list[float]:
+    if not scores:
+        return []
+    top = max(scores)
+    ex = [math.exp(2.0 * (s - top)) for s in scores]
+    total = sum(ex)
+    return [e / total for e in ex]
+
+
+class _Context:
+    """What the names of an article say, as probability-weighted votes.
+
+    Votes are summed over all names once; a name's own votes are taken
+    out when scoring its candidates.
+    """
+
+    __slots__ = (
+        "ng",
+        "country_mass",
+        "admin1_mass",
+        "named_country",
+        "named_admin1",
+        "admin1_by_country",
+        "points",
+        "totals",
+        "admin1_by_country_total",
+    )
+
+    def __init__(self) -> None:
+        self.ng = 0
+        self.country_mass: list[dict[str, float]] = []
+        self.admin1_mass: list[dict[tuple[str, str], float]] = []
+        self.named_country: list[dict[str, float]] = []  # mass on the country itself being named
+        self.named_admin1: list[dict[tuple[str, str], float]] = []
+        self.admin1_by_country: list[dict[str, float]] = []  # mass on first-level areas, per country
+        self.admin1_by_country_total: dict[str, float] = {}
+        self.points: list[tuple[int, float, float, float, float]] = []  # (group, p, lat, lon, coslat)
+        self.totals: tuple[dict, dict, dict, dict] = ({}, {}, {}, {})
+
+    @classmethod
+    def build(
+        cls, gcands: list[tuple[Match, ...]], feats: list[list[tuple]], probs: list[list[float]]
+    ) -> _Context:
+        ctx = cls()
+        ctx.ng = len(gcands)
+        totals: tuple[dict, dict, dict, dict] = (
+            defaultdict(float),
+            defaultdict(float),
+            defaultdict(float),
+            defaultdict(float),
+        )
+        for g, cs in enumerate(gcands):
+            cm: dict[str, float] = defaultdict(float)
+            am: dict[tuple[str, str], float] = defaultdict(float)
+            nc: dict[str, float] = defaultdict(float)
+            na: dict[tuple[str, str], float] = defaultdict(float)
+            pts: list[tuple[float, float, float, float]] = []
+            nac: dict[str, float] = defaultdict(float)
+            for k, m in enumerate(cs):
+                p = probs[g][k]
+                if p < 0.002:
+                    continue
+                cc, a1, lat, lon, cl = feats[g][k]
+                kind = m.candidate.kind
+                cm[cc] += p
+                if a1[1]:
+                    am[a1] += p
+                if kind == "country":
+                    nc[cc] += p
+                elif kind == "admin1":
+                    na[a1] += p
+                    nac[cc] += p
+                if kind not in ("continent", "country"):
+                    pts.append((p, lat, lon, cl))
+            # each name offers its likeliest readings as points (for spatial coherence)
+            pts.sort(key=lambda x: -x[0])
+            ctx.points.extend(
+                (g, p, lat, lon, cl) for p, lat, lon, cl in pts[:_POINTS_PER_NAME] if p >= 0.002
+            )
+            for own, total in zip((cm, am, nc, na), totals, strict=True):
+                for key, v in own.items():
+                    total[key] += v
+            ctx.country_mass.append(cm)
+            ctx.admin1_mass.append(am)
+            ctx.named_country.append(nc)
+            ctx.named_admin1.append(na)
+            ctx.admin1_by_country.append(nac)
+            for key, v in nac.items():
+                ctx.admin1_by_country_total[key] = ctx.admin1_by_country_total.get(key, 0.0) + v
+        ctx.totals = totals
+        return ctx
+
+    def support(self, g: int, feat: tuple, c: Candidate) -> float:
+        """Context score of candidate *c* of group *g* from every other group."""
+        others = self.ng - 1
+        if others <= 0:
+            return 0.0
+        cc, a1, lat, lon, cl = feat
+        tc, ta, tnc, tna = self.totals
+        country = tc.get(cc, 0.0) - self.country_mass[g].get(cc, 0.0)
+        named_c = tnc.get(cc, 0.0) - self.named_country[g].get(cc, 0.0)
+        s = 3.0 * country / others + min(country, 3.0) * 0.3
+        if c.kind == "country" or c.kind == "continent":
+            return s
+        s += min(named_c, 1.0) * 0.8
+        if c.feature_code == "PPLC":
+            # in international news a capital stands for its government ("Washington said")
+            foreign = sum(tnc.values()) - sum(self.named_country[g].values()) - named_c
+            s += min(max(foreign, 0.0), 3.0) * _CAPITAL_WEIGHT
+        admin1 = named_a = 0.0
+        if a1[1]:
+            admin1 = ta.get(a1, 0.0) - self.admin1_mass[g].get(a1, 0.0)
+            named_a = tna.get(a1, 0.0) - self.named_admin1[g].get(a1, 0.0)
+        if c.kind == "admin1":
+            # a first-level area is supported by places inside it, and by sibling areas
+            # ("Nevada, New Mexico, Oregon": a list of states)
+            siblings = self.admin1_by_country_total.get(cc, 0.0) - self.admin1_by_country[g].get(cc, 0.0)
+            return s + min(admin1, 3.0) * 0.9 + min(siblings, 3.0) * 0.5
+        return s + min(named_a, 1.0) * 2.0 + min(admin1, 3.0) * 0.5
+
+    def nearness(self, g: int, feat: tuple, c: Candidate) -> float:
+        """Spatial coherence: probability-weighted closeness of the other names' places."""
+        if c.kind in ("continent", "country", "admin1"):
+            return 0.0
+        _, _, lat, lon, cl = feat
+        # per other name, its closest plausible reading (likely readings count more):
+        # "Paris and Henry County" pulls both to Tennessee even when each alone is ambiguous
+        best: dict[int, float] = {}
+        exp = math.exp
+        for h, p, plat, plon, pcl in self.points:
+            if h == g:
+                continue
+            x = (lon - plon) * 0.5 * (cl + pcl)
+            y = lat - plat
+            d = _KM_PER_RAD * math.sqrt(x * x + y * y)
+            if d < 1000.0:
+                v = (0.3 + 0.7 * p) * exp(-d / 200.0)
+                if v > best.get(h, 0.0):
+                    best[h] = v
+        near = sum(best.values())
+        return min(near, 3.0) * _SPATIAL_WEIGHT

@@ -1,0 +1,303 @@
+"""Synthetic briefings for render/export tests and the render benchmark.
+
+Built from the data model only (no pipeline): a few places with claims,
+evidence and mentions; a hostile variant whose every text field carries
+script-injection attempts; and a large random one.
+"""
+
+from __future__ import annotations
+
+import random
+
+from geobrief.model import (
+    EVENTS,
+    Article,
+    Briefing,
+    Claim,
+    Evidence,
+    Failure,
+    Mention,
+    Place,
+    Resolution,
+)
+
+#: Injection attempts; each alert/confirm carries a number so a leak is traceable.
+HOSTILE: tuple[str, ...] = (
+    "<script>alert(1)</script>",
+    "</script><script>alert(2)</script>",
+    "<img src=x onerror=alert(3)>",
+    "<svg onload=alert(4)>",
+    '"><script>alert(5)</script>',
+    "'><img src=x onerror=alert(6)>",
+    "javascript:alert(7)",
+    "JaVaScRiPt:alert(8)",
+    "${alert(9)}",
+    "`${alert(10)}`",
+    '\\"; alert(11); //',
+    "\\u003cscript\\u003ealert(12)\\u003c/script\\u003e",
+    "line\u2028sep\u2029para alert(13)",
+    "{{ 7*7 }} {% raw %}alert(14)",
+    "{{ self.__init__.__globals__ }}",
+    "<!-- <script>alert(15)</script> -->",
+    "<iframe src=javascript:alert(16)>",
+    '<a href="javascript:alert(17)">x</a>',
+    "<body onload=alert(18)>",
+    "<style>*{display:none}</style>",
+    "]]><![CDATA[<script>alert(19)</script>",
+    "&lt;script&gt;alert(20)&lt;/script&gt;",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(21)>",
+    "'-alert(22)-'",
+    '";alert(23);//',
+    "</style><script>alert(24)</script>",
+    "<details open ontoggle=alert(25)>",
+    "data:text/html,<script>alert(26)</script>",
+    "<input autofocus onfocus=alert(27)>",
+    "<video><source onerror=alert(28)>",
+    "%3Cscript%3Ealert(29)%3C/script%3E",
+    '<base href="javascript:alert(30)//">',
+    '<meta http-equiv=refresh content="0;url=javascript:alert(31)">',
+    "</textarea><script>confirm(32)</script>",
+    "<scr<script>ipt>alert(33)</scr</script>ipt>",
+    "\\x3cscript\\x3ealert(34)\\x3c/script\\x3e",
+)
+
+HOSTILE_URLS: tuple[str, ...] = (
+    "javascript:alert(40)",
+    " javascript:alert(41)",
+    "JAVASCRIPT:alert(42)",
+    "data:text/html,<script>alert(43)</script>",
+    "vbscript:msgbox(44)",
+    "//evil.example/x",
+    "java\tscript:alert(45)",
+    "https://ok.example/a?q=<script>alert(46)</script>",
+)
+
+
+def _find(text: str, word: str, after: int = 0) -> tuple[int, int]:
+    i = text.index(word, after)
+    return i, i + len(word)
+
+
+def _sentence(text: str, start: int) -> tuple[int, int]:
+    s = text.rfind(". ", 0, start)
+    s = 0 if s < 0 else s + 2
+    e = text.find(".", start)
+    return s, (len(text) if e < 0 else e + 1)
+
+
+def small_briefing(title: str = "Test briefing") -> Briefing:
+    """Two articles, five places: claims (one conflicting), mentions, a country, unresolved."""
+    t1 = (
+        "Officials said troops withdrew from Northbridge on Monday. "
+        "A naval base at Port Alder remains in use. "
+        "Talks were held in Eastvale, near Quietville."
+    )
+    t2 = (
+        "The ministry denied that troops withdrew from Northbridge. "
+        "Protesters rallied in Eastvale and across Freedonia. "
+        "Nobody knows where Zembla is."
+    )
+    a1 = Article(
+        "art-1",
+        t1,
+        title="Troops leave Northbridge",
+        url="https://news.example/1",
+        source="Wire A",
+        published="2024-03-01",
+    )
+    a2 = Article(
+        "art-2",
+        t2,
+        title="Ministry denies withdrawal",
+        url=None,
+        source="Wire B",
+        published="2024-03-04T10:00:00Z",
+    )
+
+    def mention(art: Article, word: str, after: int = 0) -> Mention:
+        s, e = _find(art.text, word, after)
+        ss, se = _sentence(art.text, s)
+        return Mention(art.id, s, e, word, ss, se)
+
+    def evidence(
+        art: Article, m: Mention, modality: str = "asserted", attribution: str | None = None
+    ) -> Evidence:
+        return Evidence(
+            art.id,
+            m.sentence_start,
+            m.sentence_end,
+            art.text[m.sentence_start : m.sentence_end],
+            m.start,
+            m.end,
+            modality=modality,
+            attribution=attribution,
+        )
+
+    nb1, nb2 = mention(a1, "Northbridge"), mention(a2, "Northbridge")
+    withdrawal = Claim(
+        "p:northbridge",
+        "withdrawal",
+        "asserted",
+        None,
+        (evidence(a1, nb1, "asserted", "officials"), evidence(a2, nb2, "denied", "the ministry")),
+        conflicting=True,
+    )
+    northbridge = Place(
+        "p:northbridge",
+        "Northbridge",
+        36.2,
+        37.1,
+        "city",
+        country_code="FD",
+        mentions=(nb1, nb2),
+        claims=(withdrawal,),
+    )
+    pa = mention(a1, "Port Alder")
+    port = Place(
+        "p:port-alder",
+        "Port Alder",
+        34.9,
+        35.9,
+        "facility",
+        mentions=(pa,),
+        claims=(Claim("p:port-alder", "military_presence", evidence=(evidence(a1, pa),)),),
+    )
+    ev1, ev2 = mention(a1, "Eastvale"), mention(a2, "Eastvale")
+    eastvale = Place(
+        "p:eastvale",
+        "Eastvale",
+        33.5,
+        36.3,
+        "city",
+        mentions=(ev1, ev2),
+        claims=(
+            Claim("p:eastvale", "visit", evidence=(evidence(a1, ev1),)),
+            Claim("p:eastvale", "protest", evidence=(evidence(a2, ev2),)),
+        ),
+    )
+    fr = mention(a2, "Freedonia")
+    freedonia = Place("p:freedonia", "Freedonia", 35.0, 38.0, "country", mentions=(fr,))
+    # A place mentioned in one article only, with no claim.
+    quiet = Place("p:quiet", "Quietville", 30.0, 31.0, "city", mentions=(mention(a1, "Quietville"),))
+    zs, ze = _find(t2, "Zembla")
+    unresolved = (Resolution(Mention("art-2", zs, ze, "Zembla"), None),)
+    return Briefing(
+        articles=(a1, a2),
+        places=(northbridge, port, eastvale, freedonia, quiet),
+        unresolved=unresolved,
+        failures=(Failure("broken.pdf", "binary file"),),
+        title=title,
+    )
+
+
+def hostile_briefing() -> Briefing:
+    """Every text field a page shows carries injection attempts."""
+    articles = []
+    places = []
+    unresolved = []
+    for i, bad in enumerate(HOSTILE):
+        name = f"Evil{i} {bad}"
+        text = f"Intro {bad} text. Troops withdrew from {name} today, said {bad}. Also {bad} near Nowhere{i}."
+        url = HOSTILE_URLS[i % len(HOSTILE_URLS)]
+        art = Article(
+            f"h{i}",
+            text,
+            title=f"Title {bad}",
+            url=url,
+            source=f"Source {bad}",
+            published="2024-05-0" + str(1 + i % 9),
+        )
+        articles.append(art)
+        s, e = _find(text, name)
+        ss, se = _sentence(text, s)
+        m = Mention(art.id, s, e, name, ss, se)
+        ev = Evidence(art.id, ss, se, text[ss:se], s, e, modality="reported", attribution=f"Agency {bad}")
+        claims = (
+            (Claim(f"h:{i}", EVENTS[i % len(EVENTS)], "reported", f"Agency {bad}", (ev,)),) if i % 3 else ()
+        )
+        places.append(
+            Place(
+                f"h:{i}",
+                name,
+                -60 + i * 3.3,
+                -150 + i * 8.5,
+                "city",
+                admin1=bad,
+                mentions=(m,),
+                claims=claims,
+            )
+        )
+        us, ue = _find(text, f"Nowhere{i}")
+        unresolved.append(Resolution(Mention(art.id, us, ue, f"Nowhere{i} {bad}"), None))
+    return Briefing(
+        articles=tuple(articles),
+        places=tuple(places),
+        unresolved=tuple(unresolved),
+        failures=tuple(Failure(f"file {bad}", f"reason {bad}") for bad in HOSTILE[:5]),
+        title="Hostile <script>alert(99)</script> {{ title }}",
+    )
+
+
+def synthetic_briefing(n_places: int, n_articles: int = 50, seed: int = 7) -> Briefing:
+    """A large random briefing: *n_places* places spread over *n_articles* articles."""
+    rng = random.Random(seed)
+    per_article: list[list[str]] = [[] for _ in range(n_articles)]
+    names = [f"Place{i:05d}" for i in range(n_places)]
+    for i, name in enumerate(names):
+        per_article[i % n_articles].append(name)
+    articles = []
+    offsets: dict[str, tuple[str, int, int, int, int]] = {}
+    for ai, chunk in enumerate(per_article):
+        parts = []
+        pos = 0
+        for name in chunk:
+            verb = rng.choice(
+                [
+                    "Troops withdrew from",
+                    "Fighting was reported near",
+                    "Officials visited",
+                    "Crowds gathered in",
+                ]
+            )
+            sentence = f"{verb} {name} on Tuesday. "
+            start = pos + len(verb) + 1
+            offsets[name] = (f"n{ai}", start, start + len(name), pos, pos + len(sentence) - 1)
+            parts.append(sentence)
+            pos += len(sentence)
+        articles.append(
+            Article(
+                f"n{ai}",
+                "".join(parts),
+                title=f"Report {ai}",
+                url=f"https://news.example/{ai}",
+                source=f"Source {ai % 7}",
+                published=f"2024-06-{1 + ai % 28:02d}",
+            )
+        )
+    places = []
+    for i, name in enumerate(names):
+        aid, s, e, ss, se = offsets[name]
+        text = articles[int(aid[1:])].text
+        m = Mention(aid, s, e, name, ss, se)
+        claims: tuple[Claim, ...] = ()
+        if rng.random() < 0.7:
+            ev = Evidence(
+                aid, ss, se, text[ss:se], s, e, modality=rng.choice(["asserted", "reported", "claimed"])
+            )
+            claims = (Claim(f"s:{i}", rng.choice(EVENTS), ev.modality, None, (ev,)),)
+        kind = "country" if i % 97 == 0 else "city"
+        places.append(
+            Place(
+                f"s:{i}",
+                name,
+                rng.uniform(-55, 70),
+                rng.uniform(-170, 170),
+                kind,
+                mentions=(m,),
+                claims=claims,
+            )
+        )
+    unresolved = tuple(Resolution(Mention(articles[0].id, 0, 6, "Troops"), None) for _ in range(1))
+    return Briefing(
+        articles=tuple(articles), places=tuple(places), unresolved=unresolved, title=f"Synthetic {n_places}"
+    )

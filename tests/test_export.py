@@ -1,0 +1,123 @@
+"""Exports round-trip: GeoJSON, GeoPackage, GeoParquet, KML, CSV."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent / "render"))
+
+from render_factory import HOSTILE, hostile_briefing, small_briefing  # noqa: E402
+
+from geobrief.errors import GeobriefError, RenderError  # noqa: E402
+from geobrief.export import export  # noqa: E402
+
+KML = "{http://www.opengis.net/kml/2.2}"
+
+
+def _by_id(frame):
+    return {row["id"]: row for _, row in frame.iterrows()}
+
+
+@pytest.mark.parametrize("suffix", [".geojson", ".gpkg", ".parquet"])
+def test_vector_formats_read_back_with_geopandas(tmp_path, suffix):
+    import geopandas
+
+    b = small_briefing()
+    path = export(b, tmp_path / f"places{suffix}")
+    frame = geopandas.read_parquet(path) if suffix == ".parquet" else geopandas.read_file(path)
+    assert frame.crs.to_epsg() == 4326
+    rows = _by_id(frame)
+    assert set(rows) == {p.id for p in b.places}
+    for place in b.places:
+        row = rows[place.id]
+        assert row.geometry.x == pytest.approx(place.lon)
+        assert row.geometry.y == pytest.approx(place.lat)
+        assert row["name"] == place.name
+        assert row["status"] == place.to_properties()["status"]
+        claims = row["claims"] if suffix == ".geojson" else json.loads(row["claims"])
+        assert claims == place.to_properties()["claims"]
+
+
+def test_parquet_keeps_string_lists_native(tmp_path):
+    import geopandas
+
+    b = small_briefing()
+    frame = geopandas.read_parquet(export(b, tmp_path / "p.parquet"))
+    east = _by_id(frame)["p:eastvale"]
+    assert list(east["labels"]) == ["visit", "protest"]
+    assert list(east["articles"]) == ["art-1", "art-2"]
+
+
+def test_export_overwrites_an_existing_geopackage(tmp_path):
+    import geopandas
+
+    path = tmp_path / "p.gpkg"
+    export(hostile_briefing(), path)
+    export(small_briefing(), path)
+    assert len(geopandas.read_file(path)) == len(small_briefing().places)
+
+
+def test_csv_has_lat_lon_flat_labels_and_claims_json(tmp_path):
+    b = small_briefing()
+    with export(b, tmp_path / "p.csv").open(encoding="utf-8", newline="") as fh:
+        rows = {r["id"]: r for r in csv.DictReader(fh)}
+    east = rows["p:eastvale"]
+    assert float(east["lat"]) == 33.5 and float(east["lon"]) == 36.3
+    assert east["labels"] == "visit; protest"
+    assert json.loads(east["claims"]) == b.place("p:eastvale").to_properties()["claims"]
+
+
+def test_kml_is_well_formed_and_escapes_hostile_text(tmp_path):
+    b = hostile_briefing()
+    path = export(b, tmp_path / "p.kml")
+    root = ET.parse(path).getroot()  # raises if any text broke the XML
+    marks = root.iter(f"{KML}Placemark")
+    names = [pm.find(f"{KML}name").text for pm in marks]
+    assert names == [p.name for p in b.places]
+    coords = [c.text for c in root.iter(f"{KML}coordinates")]
+    assert coords[0] == f"{b.places[0].lon!r},{b.places[0].lat!r}"
+    raw = path.read_text(encoding="utf-8")
+    assert "<script>" not in raw and HOSTILE[0] not in raw
+
+
+def test_kml_reads_back_with_geopandas(tmp_path):
+    import geopandas
+
+    b = small_briefing()
+    path = export(b, tmp_path / "p.kml")
+    try:
+        frame = geopandas.read_file(path)
+    except Exception as exc:  # GDAL built without a KML driver
+        pytest.skip(f"no KML driver: {exc}")
+    assert sorted(frame["Name"]) == sorted(p.name for p in b.places)
+    assert frame.geometry.x.tolist() == pytest.approx([p.lon for p in b.places])
+
+
+def test_explicit_format_overrides_suffix(tmp_path):
+    path = export(small_briefing(), tmp_path / "out.txt", fmt="geojson")
+    assert json.loads(path.read_text(encoding="utf-8"))["type"] == "FeatureCollection"
+
+
+def test_unknown_format_is_a_render_error(tmp_path):
+    with pytest.raises(RenderError):
+        export(small_briefing(), tmp_path / "out.xyz")
+    with pytest.raises(GeobriefError):
+        export(small_briefing(), tmp_path / "out.geojson", fmt="shapefile-ish")
+
+
+@pytest.mark.parametrize("suffix", [".geojson", ".gpkg", ".parquet", ".kml", ".csv"])
+def test_empty_briefing_exports_an_empty_layer(tmp_path, suffix):
+    from geobrief.model import Briefing
+
+    path = export(Briefing(articles=(), places=()), tmp_path / f"empty{suffix}")
+    assert path.exists() and path.stat().st_size > 0
+    if suffix in (".geojson", ".gpkg"):
+        import geopandas
+
+        assert len(geopandas.read_file(path)) == 0

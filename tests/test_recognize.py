@@ -1,0 +1,208 @@
+"""Toponym recognition: what is found, what is left alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from geobrief.gazetteer import Gazetteer
+from geobrief.model import Candidate
+from geobrief.recognize import Recognizer
+from geobrief.text import sentence_spans
+
+
+def _c(
+    gid: str,
+    name: str,
+    lat: float,
+    lon: float,
+    kind: str,
+    cc: str,
+    admin1: str = "",
+    pop: int = 0,
+    fcode: str = "",
+) -> Candidate:
+    return Candidate(f"test:{gid}", name, lat, lon, kind, fcode, cc, admin1, pop, "test")
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    entries = [
+        (
+            _c("ru", "Russia", 60.0, 100.0, "country", "RU", pop=144_000_000),
+            [("Russian", "demonym"), ("Russian Federation", "alias")],
+        ),
+        (_c("sy", "Syria", 35.0, 38.0, "country", "SY", pop=22_000_000), [("Syrian", "demonym")]),
+        (
+            _c("us", "United States", 39.8, -98.5, "country", "US", pop=310_000_000),
+            [("U.S.", "abbrev"), ("US", "abbrev"), ("American", "demonym")],
+        ),
+        (_c("ge", "Georgia", 42.0, 43.5, "country", "GE", pop=3_700_000), []),
+        (_c("ga", "Georgia", 32.75, -83.5, "admin1", "US", pop=10_000_000), [("Ga.", "abbrev")]),
+        (_c("ky", "Kentucky", 37.5, -85.0, "admin1", "US", pop=4_300_000), [("Ky.", "abbrev")]),
+        (_c("id", "Idaho", 44.5, -114.0, "admin1", "US", pop=1_800_000), []),
+        (_c("mow", "Moscow", 55.75, 37.62, "city", "RU", "Moscow", 12_000_000, "PPLC"), []),
+        (_c("mowid", "Moscow", 46.73, -117.0, "city", "US", "Idaho", 25_000, "PPL"), []),
+        (_c("dam", "Damascus", 33.51, 36.29, "city", "SY", "Dimashq", 2_500_000, "PPLC"), []),
+        (_c("tar", "Tartus", 34.89, 35.89, "city", "SY", "Tartus", 115_000, "PPLA"), [("Tartous", "alias")]),
+        (
+            _c("qam", "Al Qamishli", 37.05, 41.23, "city", "SY", "Al-Hasakah", 185_000, "PPL"),
+            [("Qamishli", "alias")],
+        ),
+        (_c("hmb", "Hmeimim Air Base", 35.41, 35.95, "facility", "SY", pop=0), []),
+        (_c("par", "Paris", 48.85, 2.35, "city", "FR", "Ile-de-France", 2_100_000, "PPLC"), []),
+        (_c("lon", "London", 51.5, -0.12, "city", "GB", "England", 8_900_000, "PPLC"), []),
+        (
+            _c("was", "Washington", 38.9, -77.04, "city", "US", "District of Columbia", 700_000, "PPLC"),
+            [("Washington, D.C.", "alias")],
+        ),
+        (_c("laur", "Laurel County", 37.1, -84.1, "admin2", "US", "Kentucky", 60_000, "ADM2"), []),
+        (_c("lond_ky", "London", 37.13, -84.08, "city", "US", "Kentucky", 8_000, "PPLA2"), []),
+        (_c("cam", "Cambridge", 52.2, 0.12, "city", "GB", "England", 120_000, "PPL"), []),
+        (_c("rea", "Reading", 51.45, -0.97, "city", "GB", "England", 230_000, "PPL"), []),
+        (_c("pol", "Police", 53.55, 14.57, "city", "PL", "West Pomerania", 33_000, "PPL"), []),
+        (_c("ny", "New York", 40.71, -74.0, "city", "US", "New York", 8_000_000, "PPL"), []),
+        (_c("tbi", "Tbilisi", 41.7, 44.8, "city", "GE", "Tbilisi", 1_100_000, "PPLC"), []),
+        (_c("atl", "Atlanta", 33.75, -84.39, "city", "US", "Georgia", 460_000, "PPLA"), []),
+        (_c("af", "Africa", 7.2, 21.1, "continent", "", pop=1_000_000_000), []),
+        (_c("tx", "Texas", 31.0, -100.0, "admin1", "US", pop=29_000_000), []),
+        (_c("nile", "Nile", 27.0, 31.0, "river", "EG"), []),
+        (_c("man", "Man", 7.41, -7.55, "city", "CI", "Montagnes", 240_000, "PPLA"), []),
+        (_c("hus", "Hussein", 30.0, 70.0, "city", "PK", "Punjab", 2_000, "PPL"), []),
+        (
+            _c("ksu", "Frankfort campus", 38.2, -84.87, "landmark", "US", "Kentucky"),
+            [("Kentucky State", "alias")],
+        ),
+    ]
+    return Gazetteer.from_entries(entries)
+
+
+@pytest.fixture(scope="module")
+def rec(gaz: Gazetteer) -> Recognizer:
+    return Recognizer(gaz)
+
+
+def found(rec: Recognizer, text: str) -> list[str]:
+    return [m.text for m in rec.recognize(text, "a1")]
+
+
+def test_mentions_carry_offsets_article_and_sentence(rec: Recognizer) -> None:
+    text = "Talks were held in Moscow. Then the delegation flew to Damascus."
+    ms = rec.recognize(text, "art-7", sentence_spans(text))
+    assert [m.text for m in ms] == ["Moscow", "Damascus"]
+    for m in ms:
+        assert text[m.start : m.end] == m.text
+        assert m.article_id == "art-7"
+        assert text[m.sentence_start : m.sentence_end].endswith(".")
+        assert m.sentence_start <= m.start < m.end <= m.sentence_end
+    assert ms[1].sentence_start > ms[0].sentence_end - 1
+
+
+def test_longest_match_wins(rec: Recognizer) -> None:
+    assert found(rec, "He moved to New York last year.") == ["New York"]
+    assert found(rec, "Deputies in Laurel County arrested him.") == ["Laurel County"]
+
+
+def test_abbreviations_keep_their_full_stop(rec: Recognizer) -> None:
+    assert found(rec, "The U.S. sent aid to London, Ky. on Monday.") == ["U.S.", "London", "Ky."]
+
+
+def test_demonyms_are_mentions_and_can_be_switched_off(gaz: Gazetteer) -> None:
+    text = "Russian forces left the Syrian port."
+    assert found(Recognizer(gaz), text) == ["Russian", "Syrian"]
+    assert found(Recognizer(gaz, demonyms=False), text) == []
+
+
+def test_facility_phrases(rec: Recognizer) -> None:
+    text = "Russia keeps the Hmeimim Air Base and the naval base at Tartus, and an airfield in Qamishli."
+    assert found(rec, text) == ["Russia", "Hmeimim Air Base", "Tartus", "Qamishli"]
+
+
+def test_unknown_facility_name_is_still_a_mention(rec: Recognizer) -> None:
+    # the name is not in the gazetteer, the designator makes it a place phrase
+    assert "Zorbakh Air Base" in found(rec, "Jets took off from Zorbakh Air Base at dawn.")
+
+
+def test_arabic_article_variants(rec: Recognizer) -> None:
+    for text, want in [
+        ("Clashes erupted in al-Qamishli overnight.", "al-Qamishli"),
+        ("Clashes erupted in Al Qamishli overnight.", "Al Qamishli"),
+        ("Clashes erupted in Qamishli overnight.", "Qamishli"),
+    ]:
+        assert found(rec, text) == [want]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Paris Hilton attended the gala.",
+        "The novel by Jack London was reprinted.",
+        "Mr. Washington declined to comment.",
+        "President Washington crossed the river.",
+    ],
+)
+def test_people_named_like_places_are_not_places(rec: Recognizer, text: str) -> None:
+    assert found(rec, text) == []
+
+
+def test_person_name_used_again_alone_is_not_a_place(rec: Recognizer) -> None:
+    text = "Mr. Washington spoke first. Washington said the vote would wait."
+    assert found(rec, text) == []
+
+
+def test_organisation_words_after_a_name(rec: Recognizer) -> None:
+    assert found(rec, "She studied at Cambridge University before joining the Washington Post.") == []
+
+
+def test_common_words_are_not_places(rec: Recognizer) -> None:
+    # sentence-initial and in-name capitalised common words
+    assert found(rec, "Reading the report, officials frowned. Police said nothing.") == []
+    assert found(rec, "He grew up in Reading.") == ["Reading"]
+
+
+def test_acronyms_are_not_places(gaz: Gazetteer) -> None:
+    g = Gazetteer.from_entries([(_c("fda", "Fda", 10.0, 10.0, "city", "XX", pop=1000), [])])
+    assert found(Recognizer(g), "The FDA approved it.") == []
+    assert found(Recognizer(gaz), "US officials said the US would act.") == ["US", "US"]
+
+
+def test_unknown_town_before_a_state(rec: Recognizer) -> None:
+    assert found(rec, "The fire started in Smallville, Ky. on Sunday.") == ["Smallville", "Ky."]
+
+
+def test_person_before_a_state_is_not_a_town(rec: Recognizer) -> None:
+    assert found(rec, "said Mr. Smith, Georgia's governor.") == ["Georgia"]
+
+
+def test_lowercase_words_are_never_mentions(rec: Recognizer) -> None:
+    assert found(rec, "the reading of the police report in georgia") == []
+
+
+def test_empty_text(rec: Recognizer) -> None:
+    assert rec.recognize("", "x") == []
+
+
+def test_disease_and_currency_uses_are_not_places(rec: Recognizer) -> None:
+    assert found(rec, "Cases of West Nile virus rose in Texas.") == ["Texas"]
+    assert found(rec, "It cost US$5 million.") == []
+
+
+def test_compass_regions(rec: Recognizer) -> None:
+    # a direction before a continent names a region; before a state it only qualifies it
+    assert found(rec, "Drought hit West Africa and North Texas.") == ["West Africa", "Texas"]
+
+
+def test_street_and_lake_patterns(rec: Recognizer) -> None:
+    assert found(rec, "The parade went down Main Street to Lake Zorbu.") == ["Main Street", "Lake Zorbu"]
+
+
+def test_headline_capitals_are_not_evidence(rec: Recognizer) -> None:
+    assert found(rec, "Grand Jury Indicts Man In December Slaying.") == []
+    assert found(rec, "Flooding closed roads in Man on Monday.") == ["Man"]
+
+
+def test_person_with_unknown_given_name(rec: Recognizer) -> None:
+    assert found(rec, "Former dictator Saddam Hussein used the poison.") == []
+
+
+def test_obscure_alias_does_not_swallow_a_state(rec: Recognizer) -> None:
+    assert found(rec, "Kentucky State Police said the road was closed.") == ["Kentucky"]

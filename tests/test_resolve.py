@@ -1,0 +1,157 @@
+"""Toponym resolution: the document's context picks the reading."""
+
+from __future__ import annotations
+
+import pytest
+
+from geobrief.gazetteer import Gazetteer
+from geobrief.model import Candidate, Mention
+from geobrief.recognize import Recognizer
+from geobrief.resolve import Resolver, haversine_km
+
+
+def _c(
+    gid: str,
+    name: str,
+    lat: float,
+    lon: float,
+    kind: str,
+    cc: str,
+    admin1: str = "",
+    pop: int = 0,
+    fcode: str = "",
+) -> Candidate:
+    return Candidate(f"test:{gid}", name, lat, lon, kind, fcode, cc, admin1, pop, "test")
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    entries = [
+        (_c("ru", "Russia", 60.0, 100.0, "country", "RU", pop=144_000_000), [("Russian", "demonym")]),
+        (_c("sy", "Syria", 35.0, 38.0, "country", "SY", pop=22_000_000), [("Syrian", "demonym")]),
+        (_c("us", "United States", 39.8, -98.5, "country", "US", pop=310_000_000), [("U.S.", "abbrev")]),
+        (_c("fr", "France", 46.0, 2.0, "country", "FR", pop=67_000_000), []),
+        (_c("ge", "Georgia", 42.0, 43.5, "country", "GE", pop=3_700_000), []),
+        (_c("ga", "Georgia", 32.75, -83.5, "admin1", "US", pop=10_000_000), []),
+        (_c("id", "Idaho", 44.5, -114.0, "admin1", "US", pop=1_800_000), []),
+        (_c("tx", "Texas", 31.0, -100.0, "admin1", "US", pop=29_000_000), [("Tex.", "abbrev")]),
+        (_c("ky", "Kentucky", 37.5, -85.0, "admin1", "US", pop=4_300_000), [("Ky.", "abbrev")]),
+        (_c("mow", "Moscow", 55.75, 37.62, "city", "RU", "Moscow", 12_000_000, "PPLC"), []),
+        (_c("mowid", "Moscow", 46.73, -117.0, "city", "US", "Idaho", 25_000, "PPL"), []),
+        (_c("boise", "Boise", 43.6, -116.2, "city", "US", "Idaho", 230_000, "PPLA"), []),
+        (_c("pull", "Pullman", 46.73, -117.18, "city", "US", "Washington", 34_000, "PPL"), []),
+        (_c("par", "Paris", 48.85, 2.35, "city", "FR", "Ile-de-France", 2_100_000, "PPLC"), []),
+        (_c("partx", "Paris", 33.66, -95.55, "city", "US", "Texas", 25_000, "PPL"), []),
+        (_c("parky", "Paris", 38.21, -84.25, "city", "US", "Kentucky", 10_000, "PPL"), []),
+        (_c("tbi", "Tbilisi", 41.7, 44.8, "city", "GE", "Tbilisi", 1_100_000, "PPLC"), []),
+        (_c("atl", "Atlanta", 33.75, -84.39, "city", "US", "Georgia", 460_000, "PPLA"), []),
+        (_c("sav", "Savannah", 32.08, -81.1, "city", "US", "Georgia", 145_000, "PPL"), []),
+        (_c("dam", "Damascus", 33.51, 36.29, "city", "SY", "Dimashq", 2_500_000, "PPLC"), []),
+        (_c("tar", "Tartus", 34.89, 35.89, "city", "SY", "Tartus", 115_000, "PPLA"), []),
+        (
+            _c("qam", "Al Qamishli", 37.05, 41.23, "city", "SY", "Al-Hasakah", 185_000, "PPL"),
+            [("Qamishli", "alias")],
+        ),
+        (_c("tr", "Turkey", 39.0, 35.0, "country", "TR", pop=84_000_000), []),
+        (_c("turtx", "Turkey", 34.39, -100.89, "city", "US", "Texas", 400, "PPL"), []),
+        (_c("az", "Arizona", 34.5, -111.5, "admin1", "US", pop=7_000_000), []),
+        (_c("ca", "California", 37.0, -120.0, "admin1", "US", pop=39_000_000), []),
+        (_c("camo", "California", 38.63, -92.57, "city", "US", "Missouri", 4_400, "PPL"), []),
+        (_c("mo", "Missouri", 38.5, -92.5, "admin1", "US", pop=6_000_000), []),
+    ]
+    return Gazetteer.from_entries(entries)
+
+
+def resolve_text(gaz: Gazetteer, text: str) -> dict[str, list]:
+    mentions = Recognizer(gaz).recognize(text, "t")
+    out: dict[str, list] = {}
+    for r in Resolver(gaz).resolve(text, mentions):
+        out.setdefault(r.mention.text, []).append(r)
+    return out
+
+
+def test_idaho_story_puts_moscow_in_idaho(gaz: Gazetteer) -> None:
+    text = (
+        "Police in Moscow are investigating the deaths of four students. The university town in "
+        "northern Idaho lies a few miles from Pullman. Investigators from Boise joined the search in Moscow."
+    )
+    res = resolve_text(gaz, text)
+    assert {r.place.id for r in res["Moscow"]} == {"test:mowid"}
+
+
+def test_moscow_without_context_is_the_capital(gaz: Gazetteer) -> None:
+    res = resolve_text(gaz, "Talks were held in Moscow on Wednesday.")
+    assert res["Moscow"][0].place.id == "test:mow"
+
+
+def test_georgia_next_to_tbilisi_is_the_country(gaz: Gazetteer) -> None:
+    res = resolve_text(gaz, "Protesters gathered in Tbilisi as Georgia prepared for elections.")
+    assert res["Georgia"][0].place.id == "test:ge"
+
+
+def test_georgia_next_to_atlanta_is_the_us_state(gaz: Gazetteer) -> None:
+    res = resolve_text(gaz, "Voters in Atlanta and Savannah decided the race as Georgia counted ballots.")
+    assert res["Georgia"][0].place.id == "test:ga"
+
+
+def test_city_state_pattern(gaz: Gazetteer) -> None:
+    res = resolve_text(gaz, "The company moved from Paris, Texas to Paris, Ky. last year.")
+    assert [r.place.id for r in res["Paris"]] == ["test:partx", "test:parky"]
+
+
+def test_city_country_pattern_and_alternatives(gaz: Gazetteer) -> None:
+    res = resolve_text(gaz, "She lives in Paris, France.")
+    r = res["Paris"][0]
+    assert r.place.id == "test:par"
+    assert {c.id for c in r.alternatives} == {"test:partx", "test:parky"}
+    assert 0.5 < r.confidence <= 1.0
+
+
+def test_article_variants_resolve_to_the_same_place(gaz: Gazetteer) -> None:
+    res = resolve_text(gaz, "Fighting in al-Qamishli spread. Qamishli was shelled.")
+    assert res["al-Qamishli"][0].place.id == res["Qamishli"][0].place.id == "test:qam"
+
+
+def test_demonym_resolves_to_its_country(gaz: Gazetteer) -> None:
+    res = resolve_text(gaz, "Russian jets struck Syrian towns.")
+    assert res["Russian"][0].place.id == "test:ru"
+    assert res["Syrian"][0].place.id == "test:sy"
+
+
+def test_unknown_name_stays_unresolved_and_is_kept(gaz: Gazetteer) -> None:
+    text = "Jets took off from Zorbakh Air Base near Tartus."
+    mentions = [Mention("t", 19, 35, "Zorbakh Air Base"), Mention("t", 41, 47, "Tartus")]
+    res = Resolver(gaz).resolve(text, mentions)
+    assert [r.mention for r in res] == mentions
+    assert res[0].place is None and not res[0].resolved and res[0].confidence == 0.0
+    assert res[1].place.id == "test:tar"
+
+
+def test_facility_phrase_falls_back_to_the_named_place(gaz: Gazetteer) -> None:
+    text = "Russian ships left Tartus Naval Base."
+    mentions = [Mention("t", 19, 36, "Tartus Naval Base")]
+    assert Resolver(gaz).resolve(text, mentions)[0].place.id == "test:tar"
+
+
+def test_results_keep_mention_order(gaz: Gazetteer) -> None:
+    text = "Damascus and Moscow"
+    mentions = [Mention("t", 13, 19, "Moscow"), Mention("t", 0, 8, "Damascus")]
+    res = Resolver(gaz).resolve(text, mentions)
+    assert [r.mention.text for r in res] == ["Moscow", "Damascus"]
+    assert Resolver(gaz).resolve(text, []) == []
+
+
+def test_haversine() -> None:
+    assert haversine_km(0, 0, 0, 0) == 0
+    # Paris - London is about 344 km
+    assert 330 < haversine_km(48.85, 2.35, 51.5, -0.12) < 360
+
+
+def test_a_list_of_states_is_not_city_state(gaz: Gazetteer) -> None:
+    res = resolve_text(gaz, "Cases were reported in Arizona, California, Missouri and Texas.")
+    assert res["California"][0].place.id == "test:ca"
+
+
+def test_a_country_beats_a_small_town_of_its_name(gaz: Gazetteer) -> None:
+    text = "Ranchers in Texas and Boise watched prices as Turkey raised its tariffs."
+    assert resolve_text(gaz, text)["Turkey"][0].place.id == "test:tr"
