@@ -82,7 +82,8 @@ def measure_load(cache: str, eval_dir: Path) -> dict[str, float]:
     texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
     tr = eval_dir / "tr_news.jsonl"
     if tr.is_file():  # a realistic workload: every 1-4-gram of every TR-News article
-        texts += [json.loads(line)["text"] for line in tr.read_text(encoding="utf-8").splitlines()]
+        with open(tr, encoding="utf-8") as f:  # not splitlines(): texts contain U+2028
+            texts += [json.loads(line)["text"] for line in f]
     fd, name = tempfile.mkstemp(suffix=".json")
     os.close(fd)
     Path(name).write_text(json.dumps(texts), encoding="utf-8")
@@ -158,6 +159,10 @@ def main() -> None:
         f"{m['articles'] / m['lookup_s']:.0f} articles/s; peak RSS {m['peak_rss_mb']:.0f} MB"
     )
     coverage(gaz, Path(args.eval), args.misses)
+    if args.rebuild:
+        import shutil
+
+        shutil.rmtree(cache, ignore_errors=True)
 
 
 if __name__ == "__main__":

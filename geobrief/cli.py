@@ -51,9 +51,20 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     def inputs(sp: argparse.ArgumentParser) -> None:
-        sp.add_argument("inputs", nargs="+", metavar="INPUT", help="article files (.txt .md .html .json .jsonl) or folders")
-        sp.add_argument("--geocoder", metavar="SERVICE", help="online geocoder for names the gazetteer lacks (e.g. nominatim); off by default")
-        sp.add_argument("--user-agent", metavar="UA", help="user agent for the online geocoder (required by Nominatim)")
+        sp.add_argument(
+            "inputs",
+            nargs="+",
+            metavar="INPUT",
+            help="article files (.txt .md .html .json .jsonl) or folders",
+        )
+        sp.add_argument(
+            "--geocoder",
+            metavar="SERVICE",
+            help="online geocoder for names the gazetteer lacks (e.g. nominatim); off by default",
+        )
+        sp.add_argument(
+            "--user-agent", metavar="UA", help="user agent for the online geocoder (required by Nominatim)"
+        )
 
     b = sub.add_parser(
         "build",
@@ -66,7 +77,9 @@ def _parser() -> argparse.ArgumentParser:
     inputs(b)
     b.add_argument("--out", "-o", default="output", metavar="DIR", help="output folder (default: output/)")
     b.add_argument("--title", help="briefing title")
-    b.add_argument("--cdn", action="store_true", help="reference map scripts on CDNs instead of inlining them")
+    b.add_argument(
+        "--cdn", action="store_true", help="reference map scripts on CDNs instead of inlining them"
+    )
     b.add_argument("--quiet", "-q", action="store_true", help="print only errors")
 
     e = sub.add_parser(
@@ -90,8 +103,15 @@ def _parser() -> argparse.ArgumentParser:
         "  geobrief export seeds/ -o places.parquet --format parquet",
     )
     inputs(x)
-    x.add_argument("--output", "-o", required=True, metavar="FILE", help="file to write; format from its suffix")
-    x.add_argument("--format", "-f", choices=["geojson", "gpkg", "parquet", "kml", "csv"], help="format (default: from suffix)")
+    x.add_argument(
+        "--output", "-o", required=True, metavar="FILE", help="file to write; format from its suffix"
+    )
+    x.add_argument(
+        "--format",
+        "-f",
+        choices=["geojson", "gpkg", "parquet", "kml", "csv"],
+        help="format (default: from suffix)",
+    )
 
     s = sub.add_parser(
         "snapshot",
@@ -117,7 +137,9 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("file", metavar="FILE.jsonl")
     ev.add_argument("--gold-spans", action="store_true", help="only resolution given the gold spans")
     ev.add_argument("--json", action="store_true", help="print one JSON object")
-    ev.add_argument("--errors", type=int, default=0, metavar="N", help="list the N worst misses and false positives")
+    ev.add_argument(
+        "--errors", type=int, default=0, metavar="N", help="list the N worst misses and false positives"
+    )
 
     ec = sub.add_parser(
         "eval-claims",
@@ -129,7 +151,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     ec.add_argument("file", metavar="GOLD.jsonl")
     ec.add_argument("--json", action="store_true", help="print one JSON object")
-    ec.add_argument("--gold-places", action="store_true", help="use the gold places instead of recognising them (claims alone)")
+    ec.add_argument(
+        "--gold-places",
+        action="store_true",
+        help="use the gold places instead of recognising them (claims alone)",
+    )
 
     g = sub.add_parser(
         "geocode",
@@ -372,7 +398,9 @@ def _cmd_geocode(args: argparse.Namespace) -> int:
     else:
         for r in rows:
             where = ", ".join(x for x in (r["admin1"], r["country_code"]) if x)
-            print(f"{r['name']} ({r['kind']}, {where}) {r['lat']:.4f}, {r['lon']:.4f}  [{r['id']}; {r['match']}]")
+            print(
+                f"{r['name']} ({r['kind']}, {where}) {r['lat']:.4f}, {r['lon']:.4f}  [{r['id']}; {r['match']}]"
+            )
     return EXIT_OK
 
 

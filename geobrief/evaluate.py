@@ -118,8 +118,9 @@ def evaluate_geoparsing(
     gold_spans_only : bool
         Only resolve the gold spans (skip recognition and end-to-end).
     errors : int
-        Keep up to this many examples of each error class (missed and
-        spurious spans, resolutions beyond 161 km) in ``result["errors"]``.
+        List up to this many of each error class in ``result["errors"]``:
+        the most frequent missed and spurious names (with a count and the
+        first context) and the largest resolution errors beyond 161 km.
     recognizer, resolver : optional
         Components to evaluate; default the gazetteer recogniser and the
         context resolver over :func:`geobrief.gazetteer.load_gazetteer`.
@@ -147,13 +148,11 @@ def evaluate_geoparsing(
 
             resolver = Resolver(gaz)
 
-    err_examples: list[dict[str, Any]] = []
-    counts = {"missed": 0, "spurious": 0, "far": 0}
+    seen_errors: list[dict[str, Any]] = []
 
     def note(kind: str, doc: dict[str, Any], **info: Any) -> None:
-        if counts[kind] < errors:
-            counts[kind] += 1
-            err_examples.append({"type": kind, "article": doc["id"], **info})
+        if errors > 0:
+            seen_errors.append({"type": kind, "article": str(doc["id"]), **info})
 
     gold_errors: list[float] = []
     e2e_errors: list[float] = []
@@ -221,9 +220,29 @@ def evaluate_geoparsing(
         "resolution_gold_spans": _resolution_stats(gold_errors),
         "resolution_end_to_end": None if gold_spans_only else _resolution_stats(e2e_errors),
         "articles_per_second": None if gold_spans_only or elapsed <= 0 else len(docs) / elapsed,
-        "errors": err_examples,
+        "errors": _worst(seen_errors, errors),
     }
     return result
+
+
+def _worst(found: list[dict[str, Any]], n: int) -> list[dict[str, Any]]:
+    """The n largest resolution errors, and the n most frequent missed and spurious names.
+
+    A missed or spurious name is listed once, with its count and its first context.
+    """
+    if n <= 0:
+        return []
+    far = sorted((e for e in found if e["type"] == "far"), key=lambda e: -e["km"])[:n]
+    out: list[dict[str, Any]] = []
+    for kind in ("missed", "spurious"):
+        by_name: dict[str, dict[str, Any]] = {}
+        for e in found:
+            if e["type"] != kind:
+                continue
+            first = by_name.setdefault(e["name"], {**e, "count": 0})
+            first["count"] += 1
+        out.extend(sorted(by_name.values(), key=lambda e: -e["count"])[:n])
+    return out + far
 
 
 def _ctx(text: str, start: int, end: int, width: int = 40) -> str:
@@ -284,5 +303,5 @@ def format_report(result: dict[str, Any]) -> str:
                     f"  far      {e['article']}: {e['name']!r} gold {e['gold']} -> {e['predicted']} ({e['km']} km)"
                 )
             else:
-                lines.append(f"  {e['type']:<8} {e['article']}: {e['context']}")
+                lines.append(f"  {e['type']:<8} x{e['count']:<3} {e['article']}: {e['context']}")
     return "\n".join(lines)

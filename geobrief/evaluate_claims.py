@@ -45,11 +45,33 @@ MATCH_RADIUS_KM = 50.0
 # designators a name may carry or drop ("Zaire province", "Karak district").
 _ARTICLE_PREFIX = re.compile(r"^(?:al|el|ad|ar|as|an|at|az|ash|ad|ed|es|er|et)\s+(?=\S)")
 _DESIGNATORS = frozenset(
-    """
-    province provinces district districts county governorate governate region state city town village
-    municipality prefecture oblast department canton parish borough township subdistrict emirate
-    territory krai okrug
-    """.split()
+    [
+        "province",
+        "provinces",
+        "district",
+        "districts",
+        "county",
+        "governorate",
+        "governate",
+        "region",
+        "state",
+        "city",
+        "town",
+        "village",
+        "municipality",
+        "prefecture",
+        "oblast",
+        "department",
+        "canton",
+        "parish",
+        "borough",
+        "township",
+        "subdistrict",
+        "emirate",
+        "territory",
+        "krai",
+        "okrug",
+    ]
 )
 
 
@@ -275,11 +297,21 @@ def score_claims(gold_path: str | Path, predictions: Iterable[Mapping[str, Any]]
 
 def analysis_to_prediction(article: Article, resolutions: Sequence[Resolution], claims: Iterable) -> dict:
     """The prediction line of one article from its resolutions and (per-article) claims."""
-    by_place: dict[str, dict[str, Any]] = {}
+    from geobrief.claims.extract import adjectival
+
+    surfaces: dict[str, list[Resolution]] = {}
     for r in resolutions:
-        if r.place is None or r.place.id in by_place:
-            continue
-        by_place[r.place.id] = {"name": r.mention.text, "lat": r.place.lat, "lon": r.place.lon, "claims": []}
+        if r.place is not None:
+            surfaces.setdefault(r.place.id, []).append(r)
+    by_place: dict[str, dict[str, Any]] = {}
+    for place_id, rs in surfaces.items():
+        place = rs[0].place
+        assert place is not None
+        # the name as the article writes it, not a demonym ("Jordan", not "Jordanian")
+        named = [r.mention.text for r in rs if not adjectival(r)]
+        exact = [t for t in named if name_key(t) == name_key(place.name)]
+        name = (exact or named or [place.name])[0]
+        by_place[place_id] = {"name": name, "lat": place.lat, "lon": place.lon, "claims": []}
     for c in claims:
         entry = by_place.get(c.place_id)
         if entry is None:
@@ -424,5 +456,7 @@ def format_claims_report(result: Mapping[str, Any]) -> str:
         f"{'event':<18} {'P':>6} {'R':>6} {'F1':>6} {'support':>8}",
     ]
     for event, s in result["per_event"].items():
-        lines.append(f"{event:<18} {s['precision']:>6.3f} {s['recall']:>6.3f} {s['f1']:>6.3f} {s['support']:>8}")
+        lines.append(
+            f"{event:<18} {s['precision']:>6.3f} {s['recall']:>6.3f} {s['f1']:>6.3f} {s['support']:>8}"
+        )
     return "\n".join(lines)

@@ -92,7 +92,9 @@ def _unique(article: Article, seen: set[str]) -> Article:
     seen.add(new_id)
     if new_id == base:
         return article
-    return Article(new_id, article.text, article.title, article.url, article.source, article.published, article.origin)
+    return Article(
+        new_id, article.text, article.title, article.url, article.source, article.published, article.origin
+    )
 
 
 def read_file(path: str | Path) -> Iterator[Article | Failure]:
@@ -118,7 +120,9 @@ def read_file(path: str | Path) -> Iterator[Article | Failure]:
     if suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and _looks_like_html(text)):
         article = html_article(text, default_id=_slug(path.stem), origin=str(path))
     else:
-        article = text_article(text, default_id=_slug(path.stem), origin=str(path), markdown=suffix in {".md", ".markdown"})
+        article = text_article(
+            text, default_id=_slug(path.stem), origin=str(path), markdown=suffix in {".md", ".markdown"}
+        )
     if not article.text.strip():
         raise InputError(str(path), "no article text (empty file)")
     yield article
@@ -214,7 +218,19 @@ def text_article(text: str, *, default_id: str, origin: str | None = None, markd
 
 # -- HTML ------------------------------------------------------------------
 _BLOCK_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td", "figcaption")
-_DROP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "svg", "iframe", "template")
+_DROP_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "svg",
+    "iframe",
+    "template",
+)
 
 
 def _looks_like_html(text: str) -> bool:

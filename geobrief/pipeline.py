@@ -60,7 +60,9 @@ def _context_resolver(gazetteer: Any) -> Any:
 
 
 class _RuleClaims:
-    def extract(self, article: Article, resolutions: Sequence[Resolution], sentences: list[tuple[int, int]]) -> list[Claim]:
+    def extract(
+        self, article: Article, resolutions: Sequence[Resolution], sentences: list[tuple[int, int]]
+    ) -> list[Claim]:
         from geobrief.claims import extract_claims
 
         return extract_claims(article, resolutions, sentences)

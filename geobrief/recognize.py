@@ -15,9 +15,20 @@ pattern mentions the gazetteer may not hold ("X Air Base", "X County",
   "Police") at the start of a sentence, or anywhere unless the place is
   important (a country, a first-level area, a large city);
 * acronyms: short all-capital words that are not place abbreviations
-  ("FDA", "NATO"; "UK", "US" stay).
+  ("FDA", "NATO"; "UK", "US" stay), and abbreviations that do not look like
+  one ("On" is not Ontario, "Wash" not Washington);
+* other non-places: "US$", "West Nile virus", months and weekdays, words
+  of a capitalised headline ("Man Held In Slaying").
 
-The word lists are data tables in ``geobrief/data/recog_*.tsv``.
+Demonyms ("Russian", "Syrian") are mentions of their country by default, as
+the LGL and TR-News annotations have them (``demonyms=False`` turns them off).
+A well-known place inside an institution's name stays a mention ("Ohio
+State University"), a lesser one does not ("Cambridge University"); a
+newspaper's name never is ("Washington Post").
+
+The word lists are data tables in ``geobrief/data/recog_*.tsv``: common
+English words (wamerican dictionary and wordfreq frequencies), given names
+and surnames (US Census 1990), and context words.
 """
 
 from __future__ import annotations
@@ -41,39 +52,31 @@ _TOKEN = re.compile(r"[^\W_]+(?:(?:['’]|\.(?=[^\W_]))[^\W_]+)*")
 _JOINERS = frozenset({" ", "-", "‐", "–", "—", ". ", "-\u200b"})
 # Lower-case words that may stand inside a multi-word name ("Bay of Bengal").
 _INNER_LOWER = frozenset(
-    [
-        "of",
-        "the",
-        "de",
-        "del",
-        "della",
-        "di",
-        "da",
-        "du",
-        "des",
-        "la",
-        "le",
-        "les",
-        "los",
-        "las",
-        "el",
-        "al",
-        "y",
-        "en",
-        "sur",
-        "upon",
-        "on",
-        "am",
-        "im",
-        "an",
-        "der",
-        "den",
-        "van",
-        "von",
-        "and",
-    ]
+    str.split(
+        "of the de del della di da du des la le les los las el al y en sur upon on am im an der den van von and "
+        "ad ar as ash at az ez es ed er et ul ud"
+    )
 )
-_ARABIC_ARTICLES = ("al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "ath", "adh")
+# Abbreviations whose full stop may stand inside a name ("St. Louis", "Ft. Worth", "N. High St.").
+_DOT_ABBREVIATIONS = frozenset({"st", "ste", "mt", "ft", "pt", "n", "s", "e", "w", "no", "so"})
+_ARABIC_ARTICLES = (
+    "al",
+    "el",
+    "ad",
+    "ar",
+    "as",
+    "ash",
+    "at",
+    "az",
+    "an",
+    "ath",
+    "adh",
+    "ez",
+    "es",
+    "ed",
+    "er",
+    "et",
+)
 _MAJOR_KINDS = frozenset({"continent", "country", "admin1"})
 
 # Words a sentence can open with before a place name without being part of it.
@@ -83,7 +86,7 @@ _QUOTE_OPENERS = frozenset("\"“‘'([")
 def _load_table(name: str, column: int = 0) -> dict[str, str]:
     """A ``recog_*.tsv`` table as ``{first column: column}`` ('#' lines are comments)."""
     out: dict[str, str] = {}
-    text = resources.files("geobrief.data").joinpath(name).read_text(encoding="utf-8")
+    text = resources.files("geobrief").joinpath("data", name).read_text(encoding="utf-8")
     for line in text.splitlines():
         if not line or line.startswith("#"):
             continue
@@ -94,7 +97,7 @@ def _load_table(name: str, column: int = 0) -> dict[str, str]:
 
 def _load_rows(name: str) -> list[tuple[str, str]]:
     """A two-column ``recog_*.tsv`` table as (word, class) rows."""
-    text = resources.files("geobrief.data").joinpath(name).read_text(encoding="utf-8")
+    text = resources.files("geobrief").joinpath("data", name).read_text(encoding="utf-8")
     return [tuple(line.split("\t")[:2]) for line in text.splitlines() if line and not line.startswith("#")]  # type: ignore[misc]
 
 
@@ -181,7 +184,7 @@ class _Span:
     end: int
     matches: tuple[Match, ...]
     key: str
-    how: str  # "gazetteer" | "designator" | "facility" | "pattern"
+    how: str  # "gazetteer", or the pattern: "designator", "facility", "street", "natural", "pattern"
 
 
 def tokenize(text: str) -> list[_Tok]:
@@ -301,7 +304,7 @@ class Recognizer:
         a, b = toks[i], toks[i + 1]
         gap = text[a.end : b.start]
         if gap in _JOINERS:
-            return gap != ". " or (a.cap and len(a.text) <= 3 and not a.upper)  # "St. Louis"
+            return gap != ". " or a.text.casefold() in _DOT_ABBREVIATIONS  # "St. Louis", "N. High"
         # "Queen Anne's County", "Martha's Vineyard": a possessive inside a name
         return gap in ("'s ", "’s ") and b.cap
 
@@ -343,6 +346,18 @@ class Recognizer:
                     if j > i and best is None and importance(m) == 0 and all(x.match == "alias" for x in m):
                         # "Kentucky State", "Dublin City": an obscure alternate name must not
                         # swallow a well-known shorter name
+                        shorter = self._shorter_major(text, toks, i, j)
+                        if shorter is not None:
+                            best = shorter
+                            break
+                    if (
+                        j > i
+                        and toks[j].text == "State"
+                        and j + 1 < n
+                        and toks[j + 1].cap
+                        and text[toks[j].end : toks[j + 1].start] == " "
+                    ):
+                        # "Kentucky State Police", "Ohio State University": the state, then an institution
                         shorter = self._shorter_major(text, toks, i, j)
                         if shorter is not None:
                             best = shorter
@@ -496,6 +511,19 @@ class Recognizer:
                 if self._lookup(name_key(f"{tok.text} {nxt.text}")) or nxt.text.casefold() in t.designators:
                     continue
                 people.add(nxt.text)
+                # "John Steven Carter": middle names, then the surname
+                k = idx + 1
+                while (
+                    k + 1 < len(toks)
+                    and k - idx < 3
+                    and toks[k + 1].cap
+                    and not toks[k + 1].upper
+                    and text[toks[k].end : toks[k + 1].start] in (" ", ". ")
+                    and toks[k + 1].text.casefold() not in t.designators
+                    and toks[k + 1].text.casefold() not in t.org_words
+                ):
+                    k += 1
+                    people.add(toks[k].text)
                 # "Georgia Stevens ... Georgia began skating": the given name is a person here too
                 if nxt.text in t.surnames and importance(self._lookup(name_key(nxt.text))) < 2:
                     people.add(tok.text)
@@ -620,7 +648,7 @@ class Recognizer:
             and nxt_cap
             and not nxt.upper
             and nxt.text in t.surnames
-            and not self._lookup(name_key(nxt.text))
+            and importance(self._lookup(name_key(nxt.text))) < 1
             and nxt.text.casefold() not in t.designators
             and (imp < 3 or first.text in t.first_names)
         ):
@@ -631,7 +659,7 @@ class Recognizer:
             and nxt_cap
             and imp < 3
             and (first.text in t.first_names)
-            and importance(self._lookup(name_key(nxt.text))) < 1
+            and (first.text in t.common_first or importance(self._lookup(name_key(nxt.text))) < 1)
             and nxt.text.casefold() not in t.designators
             and nxt.text.casefold() not in t.org_words
         ):
@@ -686,8 +714,10 @@ class Recognizer:
         )
         zipf = t.zipf.get(key, 0.0)
         initial = initial or self._title_case(text, toks, sp.i)
-        if key in t.common:  # lower-case English word: "Police", "Independence"
-            return major and not initial and zipf < 5.0
+        if key in t.common:  # lower-case English word: "Police", "Independence", "cairns"
+            if zipf >= 4.0:
+                return major and not initial and zipf < 5.0
+            return (big or located) and not (initial and not located)
         if key in t.common_proper:  # also a proper noun: "Reading", "Buffalo", "Day", "Hall"
             if imp >= 3:
                 return True

@@ -12,7 +12,8 @@ Three ways to combine (``mode``):
     those spaCy shows are part of something else (inside a longer person's
     name, inside a date, amount or title, an unknown pattern name inside an
     organisation's name, or cutting across a spaCy place span), plus spaCy
-    ``GPE``/``LOC``/``FAC`` spans the gazetteer knows and the recogniser missed.
+    ``GPE``/``LOC``/``FAC`` spans the recogniser missed whose names the
+    gazetteer holds as reasonably well-known places.
 ``"union"``
     The recogniser's mentions plus every spaCy place span that does not
     overlap one.
@@ -58,6 +59,11 @@ _UNNEEDED = ("tagger", "morphologizer", "parser", "senter", "attribute_ruler", "
 # Longest text given to spaCy at once (its memory grows with the length; articles are far shorter).
 _CHUNK = 100_000
 _ARABIC_ARTICLES = ("al", "el")
+# Bare directions spaCy tags LOC ("the West", "the North"): not places on their own.
+_COMPASS = frozenset(
+    {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
+    | {"northern", "southern", "eastern", "western", "central", "midwest"}
+)
 _LEADING_THE = re.compile(r"the\s+", re.IGNORECASE)
 
 _LOCK = threading.Lock()
@@ -211,16 +217,39 @@ class SpacyRecognizer:
             yield start, text[start:]
 
     # -- gazetteer ------------------------------------------------------
-    def _known(self, text: str, start: int, end: int) -> bool:
-        """Whether the gazetteer holds the span's name (also without "al-"/"el-")."""
+    def _matches(self, text: str, start: int, end: int) -> tuple[Any, ...]:
+        """Gazetteer matches of the span's name (also without "al-"/"el-")."""
         gaz = self.gazetteer
         if gaz is None:
-            return False
+            return ()
         key = name_key(text[start:end])
         if key in gaz:
-            return True
+            return tuple(gaz.lookup(key))
         head, _, rest = key.partition(" ")
-        return bool(rest) and head in _ARABIC_ARTICLES and rest in gaz
+        if rest and head in _ARABIC_ARTICLES and rest in gaz:
+            return tuple(gaz.lookup(rest))
+        return ()
+
+    def _known(self, text: str, start: int, end: int) -> bool:
+        """Whether the gazetteer holds the span's name."""
+        return bool(self._matches(text, start, end))
+
+    def _addable(self, text: str, span: tuple[int, int], people: set[str]) -> bool:
+        """Whether a spaCy place span the base recogniser missed is worth adding (mode "vote").
+
+        Only capitalised, non-compass names of reasonably well-known places
+        (:func:`geobrief.recognize.importance` >= 1) that spaCy does not also
+        use as a person's name in the same article ("Georgia Smith ...
+        Georgia said"): obscure gazetteer entries matched by spaCy's guesses
+        were mostly wrong ("Titan", "Reston") on the development corpora.
+        """
+        from geobrief.recognize import importance
+
+        s, e = span
+        key = name_key(text[s:e])
+        if not text[s].isupper() or key in _COMPASS or key in people:
+            return False
+        return importance(self._matches(text, s, e)) >= 1
 
     def _place_span(self, text: str, start: int, end: int) -> tuple[int, int]:
         """A spaCy place span without a leading "the", unless the gazetteer knows it only with it ("The Hague")."""
@@ -259,9 +288,12 @@ class SpacyRecognizer:
             spans = _non_overlapping(places)
         else:
             base = [(m.start, m.end) for m in self.base.recognize(text, article_id, sentences)]
+            extra = places
             if self.mode == "vote":
                 base = [m for m in base if not self._vetoed(text, m, ents)]
-            extra = [p for p in places if self.mode == "union" or self._known(text, *p)]
+                # names spaCy gives people in this article, whole and word by word ("Georgia Smith")
+                people = {w for s, e, label in ents if label == "PERSON" for w in _person_keys(text[s:e])}
+                extra = [p for p in places if self._addable(text, p, people)]
             spans = base + [p for p in _non_overlapping(extra) if not any(_overlap(p, b) for b in base)]
         spans.sort()
         return [Mention(article_id, s, e, text[s:e], *sentence_at(sentences, s)) for s, e in spans]
@@ -295,6 +327,11 @@ class SpacyRecognizer:
             ):
                 return True  # a pattern-made span that cuts across a spaCy place
         return False
+
+
+def _person_keys(name: str) -> set[str]:
+    key = name_key(name)
+    return {key, *key.split()}
 
 
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:

@@ -1,19 +1,26 @@
 """Toponym resolution: choose the gazetteer entry each mention refers to.
 
-Each candidate of a mention gets a score from
+Each candidate of a name gets a score from
 
-* its importance: kind (continent, country, first-level area, city…),
-  population, capital status, how the name matched (name, alias,
-  abbreviation, demonym);
-* the document's context: the countries and first-level areas the article
-  mentions or implies (its focus), "City, State" / "City, Country" patterns,
-  and distance to the other places of the article (spatial coherence).
+* its importance (the prior): kind (continent, country, first-level area,
+  city…), population, capital or seat status, how the name matched (name,
+  alias, abbreviation, demonym).  A country outranks towns of its name;
+  a first-level area's seat outranks the area unless the text says
+  "province" ("Tartus" / "Tartus province");
+* the article's other names, as probability-weighted votes: the countries
+  and first-level areas they may be in (the article's focus), areas named
+  outright, sibling areas ("Nevada, New Mexico, Oregon"), capitals standing
+  for governments in international news, and spatial coherence (for each
+  other name, its closest plausible reading: "Paris and Henry County" pull
+  each other to Tennessee);
+* "City, State" / "City, Country" patterns ("Paris, Ky."), not in lists.
 
-The context is estimated from a first, importance-only pass and refined
-once.  All mentions with the same name in an article share one reading
-("one sense per discourse") unless a "City, State" pattern says otherwise.
-A mention whose name the gazetteer does not know stays unresolved
-(``place=None``) and is kept.
+Votes start from the priors and are refined three times.  All mentions of
+one name in an article share one reading ("one sense per discourse"),
+except that a "City, State" pattern pins its own mention.  A mention whose
+name the gazetteer does not know stays unresolved (``place=None``) and is
+kept; the runners-up are kept as ``alternatives`` and the score margin
+gives the ``confidence``.
 """
 
 from __future__ import annotations
@@ -204,23 +211,40 @@ class Resolver:
             for k, bonus in enumerate(mine):
                 if bonus > pair_bonus[ga][k]:
                     pair_bonus[ga][k] = bonus
+            # and the container is read as an area holding the place: "Pullman, Washington" is the state
+            held = {
+                (m.candidate.country_code, name_key(m.candidate.admin1)) for m in gcands[ga][:_MAX_CANDIDATES]
+            }
+            held_cc = {cc for cc, _ in held}
+            for k, m in enumerate(gcands[gb]):
+                x = m.candidate
+                if (x.kind == "admin1" and (x.country_code, name_key(x.name)) in held) or (
+                    x.kind == "country" and x.country_code in held_cc
+                ):
+                    pair_bonus[gb][k] = max(pair_bonus[gb][k], 2.0)
 
         priors = [[self.prior(m) for m in cs] for cs in gcands]
         for g, cs in enumerate(gcands):
             # "Tartus" is the city, "Tartus province" the area named after it
             area_word = self._area_word_after(text, mentions[gmembers[g][0]])
-            areas = {
-                (m.candidate.country_code, name_key(m.candidate.name))
-                for m in cs
-                if m.candidate.kind == "admin1"
+            # countries where this name is a first-level area's name too
+            areas = {m.candidate.country_code for m in cs if m.candidate.kind == "admin1"}
+            area_names = {
+                m.candidate.country_code for m in cs if m.candidate.kind == "admin1" and m.match == "name"
             }
             if areas and not area_word:
                 for k, m in enumerate(cs):
                     c = m.candidate
+                    # a seat, or a city whose own name this is while the area's is longer
+                    # ("Tartus" vs "Tartus Governorate")
                     if (
                         c.kind == "city"
-                        and (c.country_code, name_key(c.name)) in areas
-                        and c.feature_code in _SEATS
+                        and c.country_code in areas
+                        and c.population >= 10_000
+                        and (
+                            c.feature_code in _SEATS
+                            or (m.match == "name" and c.country_code not in area_names)
+                        )
                     ):
                         priors[g][k] = max(priors[g][k], _KIND_BASE["admin1"] + 0.5)
             # a country outranks towns of its name, not a first-level area of its name ("Georgia")
@@ -228,9 +252,12 @@ class Resolver:
                 for k, m in enumerate(cs):
                     if m.candidate.kind == "admin1" and m.match == "name":
                         priors[g][k] += _KIND_BASE["country"] - _KIND_BASE["admin1"]
-            # a name that is some place's own name is not also an alternate name of another
+            # a name that is a well-known place's own name is not also an alternate name of another
             # ("Mexico" is the country, not Mexico City; "Illinois" is the state)
-            if any(m.match == "name" and m.candidate.kind in _MAJOR for m in cs):
+            if any(
+                m.match == "name" and (m.candidate.kind in _MAJOR or m.candidate.population >= 100_000)
+                for m in cs
+            ):
                 for k, m in enumerate(cs):
                     if m.match == "alias":
                         priors[g][k] -= 1.5
@@ -242,10 +269,10 @@ class Resolver:
             scores = []
             for g in range(ng):
                 sc = [
-                    priors[g][k] + pair_bonus[g][k] + ctx.support(g, feats[g][k], gcands[g][k].candidate)
+                    priors[g][k] + pair_bonus[g][k] + ctx.support(g, feats[g][k], gcands[g][k])
                     for k in range(len(gcands[g]))
                 ]
-                # spatial coherence only for the leading candidates (it can add at most 2.4)
+                # spatial coherence only for the leading candidates (it adds at most _MAX_SPATIAL)
                 if len(sc) > 1 and ctx.points:
                     top = max(sc)
                     for k in range(len(sc)):
@@ -384,7 +411,9 @@ class _Context:
         self.named_admin1: list[dict[tuple[str, str], float]] = []
         self.admin1_by_country: list[dict[str, float]] = []  # mass on first-level areas, per country
         self.admin1_by_country_total: dict[str, float] = {}
-        self.points: list[tuple[int, float, float, float, float]] = []  # (group, p, lat, lon, coslat)
+        self.points: list[
+            tuple[int, float, float, float, float, str]
+        ] = []  # (group, p, lat, lon, coslat, id)
         self.totals: tuple[dict, dict, dict, dict] = ({}, {}, {}, {})
 
     @classmethod
@@ -404,7 +433,7 @@ class _Context:
             am: dict[tuple[str, str], float] = defaultdict(float)
             nc: dict[str, float] = defaultdict(float)
             na: dict[tuple[str, str], float] = defaultdict(float)
-            pts: list[tuple[float, float, float, float]] = []
+            pts: list[tuple[float, float, float, float, str]] = []
             nac: dict[str, float] = defaultdict(float)
             for k, m in enumerate(cs):
                 p = probs[g][k]
@@ -421,11 +450,11 @@ class _Context:
                     na[a1] += p
                     nac[cc] += p
                 if kind not in ("continent", "country"):
-                    pts.append((p, lat, lon, cl))
+                    pts.append((p, lat, lon, cl, m.candidate.id))
             # each name offers its likeliest readings as points (for spatial coherence)
             pts.sort(key=lambda x: -x[0])
             ctx.points.extend(
-                (g, p, lat, lon, cl) for p, lat, lon, cl in pts[:_POINTS_PER_NAME] if p >= 0.002
+                (g, p, lat, lon, cl, cid) for p, lat, lon, cl, cid in pts[:_POINTS_PER_NAME] if p >= 0.002
             )
             for own, total in zip((cm, am, nc, na), totals, strict=True):
                 for key, v in own.items():
@@ -440,8 +469,9 @@ class _Context:
         ctx.totals = totals
         return ctx
 
-    def support(self, g: int, feat: tuple, c: Candidate) -> float:
-        """Context score of candidate *c* of group *g* from every other group."""
+    def support(self, g: int, feat: tuple, m: Match) -> float:
+        """Context score of match *m* of group *g* from every other group."""
+        c = m.candidate
         others = self.ng - 1
         if others <= 0:
             return 0.0
@@ -453,8 +483,9 @@ class _Context:
         if c.kind == "country" or c.kind == "continent":
             return s
         s += min(named_c, 1.0) * 0.8
-        if c.feature_code == "PPLC":
-            # in international news a capital stands for its government ("Washington said")
+        if c.feature_code == "PPLC" and m.match == "name" and named_c >= 0.5:
+            # in international news a capital stands for its government ("Washington said"),
+            # when its country is part of the story
             foreign = sum(tnc.values()) - sum(self.named_country[g].values()) - named_c
             s += min(max(foreign, 0.0), 3.0) * _CAPITAL_WEIGHT
         admin1 = named_a = 0.0
@@ -477,8 +508,8 @@ class _Context:
         # "Paris and Henry County" pulls both to Tennessee even when each alone is ambiguous
         best: dict[int, float] = {}
         exp = math.exp
-        for h, p, plat, plon, pcl in self.points:
-            if h == g:
+        for h, p, plat, plon, pcl, cid in self.points:
+            if h == g or cid == c.id:  # another name of the same place is no corroboration
                 continue
             x = (lon - plon) * 0.5 * (cl + pcl)
             y = lat - plat

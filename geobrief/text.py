@@ -44,12 +44,97 @@ def name_key(name: str) -> str:
 
 # Abbreviations after which a full stop does not end a sentence.
 _ABBREVIATIONS = frozenset(
-    """
-    mr mrs ms dr prof sr jr st mt ft gen lt col maj capt cmdr adm sgt cpl pvt rep sen gov pres
-    rev hon messrs no vs etc inc ltd co corp dept univ jan feb mar apr jun jul aug sep sept oct
-    nov dec ala ariz ark calif colo conn del fla ga ill ind kan kans ky la md mass mich minn miss
-    mo mont neb nev okla ore pa tenn tex va vt wash wis wyo approx est fig al e g i
-    """.split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "sr",
+        "jr",
+        "st",
+        "mt",
+        "ft",
+        "gen",
+        "lt",
+        "col",
+        "maj",
+        "capt",
+        "cmdr",
+        "adm",
+        "sgt",
+        "cpl",
+        "pvt",
+        "rep",
+        "sen",
+        "gov",
+        "pres",
+        "rev",
+        "hon",
+        "messrs",
+        "no",
+        "vs",
+        "etc",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "dept",
+        "univ",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "ala",
+        "ariz",
+        "ark",
+        "calif",
+        "colo",
+        "conn",
+        "del",
+        "fla",
+        "ga",
+        "ill",
+        "ind",
+        "kan",
+        "kans",
+        "ky",
+        "la",
+        "md",
+        "mass",
+        "mich",
+        "minn",
+        "miss",
+        "mo",
+        "mont",
+        "neb",
+        "nev",
+        "okla",
+        "ore",
+        "pa",
+        "tenn",
+        "tex",
+        "va",
+        "vt",
+        "wash",
+        "wis",
+        "wyo",
+        "approx",
+        "est",
+        "fig",
+        "al",
+        "e",
+        "g",
+        "i",
+    ]
 )
 _SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+|$)|\n\s*\n|\n")
 
@@ -66,9 +151,9 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     n = len(text)
     for m in _SENTENCE_END.finditer(text):
         end = m.end()
-        if m.group().startswith((".", "!", "?")) and "\n" not in m.group():
-            if not _ends_sentence(text, m.start(), end):
-                continue
+        is_stop = m.group().startswith((".", "!", "?")) and "\n" not in m.group()
+        if is_stop and not _ends_sentence(text, m.start(), end):
+            continue
         _add_span(text, start, end, spans)
         start = end
     if start < n:
@@ -90,15 +175,27 @@ def _ends_sentence(text: str, dot: int, after: int) -> bool:
                     return False
                 return bool(nxt) and _next_word_starts_sentence(text, after)
     nxt = re.match(r"\s*(\S)", text[after:])
-    if nxt and nxt.group(1).islower():
-        return False
-    return True
+    return not (nxt and nxt.group(1).islower())
 
 
 def _next_word_starts_sentence(text: str, after: int) -> bool:
     m = re.match(r"\s+([A-Z][a-z]*)", text[after:])
     # After "U.S." a capitalised function word starts a new sentence; a name usually doesn't.
-    return bool(m) and m.group(1) in {"The", "A", "An", "He", "She", "It", "They", "We", "In", "But", "This", "That", "I"}
+    return bool(m) and m.group(1) in {
+        "The",
+        "A",
+        "An",
+        "He",
+        "She",
+        "It",
+        "They",
+        "We",
+        "In",
+        "But",
+        "This",
+        "That",
+        "I",
+    }
 
 
 def _add_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:

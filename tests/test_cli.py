@@ -23,7 +23,9 @@ def test_help_answers_without_importing_heavy_modules():
     assert "HEAVY []" in out
 
 
-@pytest.mark.parametrize("command", ["build", "extract", "export", "snapshot", "eval", "eval-claims", "geocode", "gazetteer"])
+@pytest.mark.parametrize(
+    "command", ["build", "extract", "export", "snapshot", "eval", "eval-claims", "geocode", "gazetteer"]
+)
 def test_every_command_has_help_with_examples(command, capsys):
     with pytest.raises(SystemExit) as exit_info:
         main([command, "--help"])

@@ -142,3 +142,28 @@ def test_default_pipeline_quality_on_tr_news() -> None:
     assert res["recognition"]["f1"] >= 0.78
     assert res["resolution_gold_spans"]["acc161"] >= 0.80
     assert res["resolution_end_to_end"]["acc161"] >= 0.82
+
+
+def test_errors_are_the_worst_first(tmp_path: Path, gaz: Gazetteer) -> None:
+    t = "Tours, Tours and in Nice; Paris too. Lyon."
+    docs = [
+        {
+            "id": "w",
+            "text": t,
+            "toponyms": [
+                _span(t, "Tours", 47.39, 0.69),
+                _span(t, "Tours", 47.39, 0.69, nth=1),
+                _span(t, "Nice", 43.7, 9.0),  # about 140 km off: within 161 km, not an error
+                _span(t, "Paris", 45.0, 2.35),  # about 430 km off
+                _span(t, "Lyon", 45.76, 12.0),  # about 550 km off
+            ],
+        }
+    ]
+    path = _write(tmp_path / "w.jsonl", docs)
+    res = evaluate_geoparsing(path, errors=3, recognizer=Recognizer(gaz), resolver=Resolver(gaz))
+    missed = [e for e in res["errors"] if e["type"] == "missed"]
+    assert [(e["name"], e["count"]) for e in missed] == [("Tours", 2)]
+    far = [e for e in res["errors"] if e["type"] == "far"]
+    # the unresolved "Tours" (largest possible error) first, then Lyon; Paris is cut by errors=3
+    assert [e["name"] for e in far] == ["Tours", "Tours", "Lyon"]
+    assert far[0]["km"] >= far[1]["km"]

@@ -65,7 +65,9 @@ def test_html_main_text_title_url_and_date(tmp_path):
 def test_json_and_jsonl_records_keep_metadata_and_report_bad_lines(tmp_path):
     jl = tmp_path / "feed.jsonl"
     jl.write_text(
-        json.dumps({"id": "x1", "text": "Troops left Kabul.", "url": "https://e.org/1", "published": "2024-01-02"})
+        json.dumps(
+            {"id": "x1", "text": "Troops left Kabul.", "url": "https://e.org/1", "published": "2024-01-02"}
+        )
         + "\n{not json\n"
         + json.dumps({"title": "no text"})
         + "\n"

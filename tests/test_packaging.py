@@ -34,7 +34,9 @@ def test_wheel_carries_layers_rules_and_data(wheel):
     assert {Path(n).name for n in layers} == {p.name for p in (ROOT / "layers").glob("*.geojson")}
     for folder in ("rules", "data"):
         shipped = {Path(n).name for n in names if n.startswith(f"geobrief/{folder}/")}
-        on_disk = {p.name for p in (ROOT / "geobrief" / folder).iterdir() if p.is_file() and p.suffix != ".py"}
+        on_disk = {
+            p.name for p in (ROOT / "geobrief" / folder).iterdir() if p.is_file() and p.suffix != ".py"
+        }
         assert on_disk <= shipped, f"{folder}: missing {on_disk - shipped}"
     assert any(n.endswith("entry_points.txt") for n in names)
 
@@ -43,14 +45,21 @@ def test_installed_wheel_builds_the_seed_briefing_from_elsewhere(wheel, tmp_path
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
     py = venv / "bin" / "python"
-    subprocess.run([str(py), "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", str(wheel)], check=True)
+    subprocess.run(
+        [str(py), "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", str(wheel)], check=True
+    )
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     out = tmp_path / "out"
     # Run from an empty folder so the source checkout cannot be imported by accident.
     work = tmp_path / "cwd"
     work.mkdir()
     probe = subprocess.run(
-        [str(py), "-c", "import geobrief, sys; print(geobrief.__file__)"], cwd=work, env=env, capture_output=True, text=True, check=True
+        [str(py), "-c", "import geobrief, sys; print(geobrief.__file__)"],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert str(venv) in probe.stdout
     done = subprocess.run(

@@ -22,7 +22,9 @@ def seed_briefing():
 
 def _place_near(briefing, lat, lon, km):
     near = [p for p in briefing.places if haversine_km(p.lat, p.lon, lat, lon) <= km]
-    assert near, f"no place within {km} km of {lat}, {lon}: {[(p.name, p.lat, p.lon) for p in briefing.places]}"
+    assert near, (
+        f"no place within {km} km of {lat}, {lon}: {[(p.name, p.lat, p.lon) for p in briefing.places]}"
+    )
     return near
 
 
@@ -78,8 +80,18 @@ def test_a_story_set_in_idaho_puts_moscow_in_idaho():
 @pytest.mark.parametrize(
     "text, expect_country, lat, lon",
     [
-        ("Protesters filled the streets of Tbilisi as Georgia's parliament debated the bill.", "GE", 42.0, 43.5),
-        ("Storms hit Atlanta and the rest of Georgia overnight, cutting power to thousands.", "US", 32.7, -83.4),
+        (
+            "Protesters filled the streets of Tbilisi as Georgia's parliament debated the bill.",
+            "GE",
+            42.0,
+            43.5,
+        ),
+        (
+            "Storms hit Atlanta and the rest of Georgia overnight, cutting power to thousands.",
+            "US",
+            32.7,
+            -83.4,
+        ),
     ],
     ids=["country", "us-state"],
 )
@@ -122,7 +134,9 @@ def test_components_are_swappable_by_registered_name():
 
         return First()
 
-    b = brief([Article("s", "Lisbon welcomed the delegation.")], pipeline=Pipeline(recognizer="first-capital-word"))
+    b = brief(
+        [Article("s", "Lisbon welcomed the delegation.")], pipeline=Pipeline(recognizer="first-capital-word")
+    )
     assert [p.surface_forms for p in b.places] == [("Lisbon",)]
     with pytest.raises(ValueError, match="no recognizer named"):
         Pipeline(recognizer="no-such-thing")

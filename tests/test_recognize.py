@@ -38,7 +38,11 @@ def gaz() -> Gazetteer:
         ),
         (_c("ge", "Georgia", 42.0, 43.5, "country", "GE", pop=3_700_000), []),
         (_c("ga", "Georgia", 32.75, -83.5, "admin1", "US", pop=10_000_000), [("Ga.", "abbrev")]),
-        (_c("ky", "Kentucky", 37.5, -85.0, "admin1", "US", pop=4_300_000), [("Ky.", "abbrev")]),
+        (
+            _c("ky", "Kentucky", 37.5, -85.0, "admin1", "US", pop=4_300_000),
+            [("Ky.", "abbrev"), ("Kentucky State", "alias")],
+        ),
+        (_c("cns", "Cairns", -16.92, 145.77, "city", "AU", "Queensland", 150_000, "PPL"), []),
         (_c("id", "Idaho", 44.5, -114.0, "admin1", "US", pop=1_800_000), []),
         (_c("mow", "Moscow", 55.75, 37.62, "city", "RU", "Moscow", 12_000_000, "PPLC"), []),
         (_c("mowid", "Moscow", 46.73, -117.0, "city", "US", "Idaho", 25_000, "PPL"), []),
@@ -206,3 +210,9 @@ def test_person_with_unknown_given_name(rec: Recognizer) -> None:
 
 def test_obscure_alias_does_not_swallow_a_state(rec: Recognizer) -> None:
     assert found(rec, "Kentucky State Police said the road was closed.") == ["Kentucky"]
+
+
+def test_rare_common_word_as_a_town_name(rec: Recognizer) -> None:
+    # "cairns" is an English word, but a rare one: a known town in place context is kept
+    assert found(rec, "The body was found south of Cairns in November.") == ["Cairns"]
+    assert found(rec, "Cairns mark the trail.") == []

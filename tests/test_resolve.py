@@ -155,3 +155,40 @@ def test_a_list_of_states_is_not_city_state(gaz: Gazetteer) -> None:
 def test_a_country_beats_a_small_town_of_its_name(gaz: Gazetteer) -> None:
     text = "Ranchers in Texas and Boise watched prices as Turkey raised its tariffs."
     assert resolve_text(gaz, text)["Turkey"][0].place.id == "test:tr"
+
+
+@pytest.mark.slow
+def test_generality_cases_with_the_full_gazetteer() -> None:
+    from geobrief.gazetteer import load_gazetteer
+
+    full = load_gazetteer(progress=False)
+    rec, res = Recognizer(full), Resolver(full)
+
+    def read(text: str) -> dict[str, tuple[str, str, str]]:
+        out = {}
+        for r in res.resolve(text, rec.recognize(text, "t")):
+            p = r.place
+            out[r.mention.text] = (p.kind, p.country_code, p.admin1) if p else None
+        return out
+
+    idaho = read(
+        "Police in Moscow are investigating the deaths of four students. The college town in "
+        "northern Idaho lies a few miles from Pullman. Investigators from Boise joined the search."
+    )
+    assert idaho["Moscow"][1:] == ("US", "Idaho")
+    assert read("Protesters gathered in Tbilisi as Georgia prepared for elections.")["Georgia"][:2] == (
+        "country",
+        "GE",
+    )
+    assert read("Voters in Atlanta and Savannah decided the race as Georgia counted ballots.")["Georgia"][
+        :2
+    ] == (
+        "admin1",
+        "US",
+    )
+    assert read("Paris Hilton attended the gala. The novel by Jack London was reprinted.") == {}
+    assert read("Mr. Washington declined to comment.") == {}
+    syria = read("Russia keeps the naval base at Tartus and an airfield in Qamishli. Clashes hit al-Hasakah.")
+    assert syria["Tartus"][:2] == ("city", "SY")
+    assert syria["Qamishli"][:2] == ("city", "SY")
+    assert syria["al-Hasakah"][1] == "SY"

@@ -12,7 +12,9 @@ def test_name_key_folds_case_diacritics_dashes_and_apostrophes():
 
 
 def test_sentences_do_not_break_after_titles_initials_or_abbreviations():
-    text = "Mr. Putin met Gen. Smith in St. Petersburg on Dec. 3. Vladimir V. Putin spoke. The U.S. Army left."
+    text = (
+        "Mr. Putin met Gen. Smith in St. Petersburg on Dec. 3. Vladimir V. Putin spoke. The U.S. Army left."
+    )
     sents = [text[s:e] for s, e in sentence_spans(text)]
     assert sents == [
         "Mr. Putin met Gen. Smith in St. Petersburg on Dec. 3.",

@@ -90,9 +90,13 @@ def merge_claims(claims: Iterable[Claim]) -> list[Claim]:
         kinds = set(mods)
         conflicting = bool(kinds & POSITIVE_MODALITIES) and bool(kinds & NEGATIVE_MODALITIES)
         historical = all(e.historical for e in evidence) if evidence else all(c.historical for c in group)
-        attribution = next((e.attribution for e in evidence if e.modality == modality and e.attribution), None)
+        attribution = next(
+            (e.attribution for e in evidence if e.modality == modality and e.attribution), None
+        )
         if attribution is None:
-            attribution = next((c.attribution for c in group if c.modality == modality and c.attribution), None)
+            attribution = next(
+                (c.attribution for c in group if c.modality == modality and c.attribution), None
+            )
         current = [e for e in evidence if not e.historical] or evidence
         time = next((e.time for e in current if e.time), None)
         if time is None:

@@ -34,30 +34,129 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from geobrief.claims.rules import CueGroup, event_rules, modality_rules
 from geobrief.claims.timex import TimeExpr, find_times, is_historical, latest_year
 from geobrief.model import Article, Claim, Evidence, Resolution
-from geobrief.text import sentence_spans
+from geobrief.text import name_key, sentence_spans
 
 _TOKEN = re.compile(r"\d[\d,.]*\d|[\w’'][\w’'.-]*[\w]|[\w]|[^\w\s]")
 _CLAUSE_BREAK_WORDS = frozenset({"but", "whereas", "although", "though", "while", "meanwhile", "however"})
 # words that end the noun phrase between a preposition and the place
 _NP_STOP = frozenset(
-    """
-    and or but that which who whom whose to was were is are has have had been be being will would
-    said says after before when while then as than if because since by with for from into onto
-    """.split()
+    [
+        "and",
+        "or",
+        "but",
+        "that",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "to",
+        "was",
+        "were",
+        "is",
+        "are",
+        "has",
+        "have",
+        "had",
+        "been",
+        "be",
+        "being",
+        "will",
+        "would",
+        "said",
+        "says",
+        "after",
+        "before",
+        "when",
+        "while",
+        "then",
+        "as",
+        "than",
+        "if",
+        "because",
+        "since",
+        "by",
+        "with",
+        "for",
+        "from",
+        "into",
+        "onto",
+    ]
 )
-_GAP_STOP = frozenset("that which who whom whose but said says say told while when because if".split())
-_AUX = frozenset("was were is are been being be get gets got has have had".split())
-_PASSIVE_AUX = frozenset("was were is are been being be get gets got".split())
+_GAP_STOP = frozenset(
+    [
+        "that",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "but",
+        "said",
+        "says",
+        "say",
+        "told",
+        "while",
+        "when",
+        "because",
+        "if",
+    ]
+)
+_AUX = frozenset(
+    ["was", "were", "is", "are", "been", "being", "be", "get", "gets", "got", "has", "have", "had"]
+)
+_PASSIVE_AUX = frozenset(["was", "were", "is", "are", "been", "being", "be", "get", "gets", "got"])
 _COORD = frozenset({"and", "or", ","})
-_PRONOUNS = frozenset("he she they it we i you his her their its this that these those who which".split())
-_NESTED_PREPS = frozenset({"in", "at", "near", "of", "outside", "inside", "on", "above", "below", "off", "along", "beyond"})
+_PRONOUNS = frozenset(
+    [
+        "he",
+        "she",
+        "they",
+        "it",
+        "we",
+        "i",
+        "you",
+        "his",
+        "her",
+        "their",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "who",
+        "which",
+    ]
+)
+_NESTED_PREPS = frozenset(
+    {"in", "at", "near", "of", "outside", "inside", "on", "above", "below", "off", "along", "beyond"}
+)
 # any preposition that may close a multi-word cue ("control over", "spread to", "pulled ... out of")
-_PREPS = frozenset("in at near of on over to into onto from out through across toward towards around off against".split())
+_PREPS = frozenset(
+    [
+        "in",
+        "at",
+        "near",
+        "of",
+        "on",
+        "over",
+        "to",
+        "into",
+        "onto",
+        "from",
+        "out",
+        "through",
+        "across",
+        "toward",
+        "towards",
+        "around",
+        "off",
+        "against",
+    ]
+)
 _DETERMINERS = frozenset({"the", "a", "an"})
 _QUOTES = frozenset({'"', "“", "”"})
 
@@ -93,10 +192,15 @@ class _Sentence:
     mentions: list[Resolution]
     mention_tok: list[int]  # token index of each mention
 
+    def __post_init__(self) -> None:
+        self._starts = [t.start for t in self.toks]
+
     def tok_range(self, a: int, b: int) -> tuple[int, int] | None:
         """Token index range covering article offsets [a, b), or None if it cuts a mention."""
-        starts = [t.start for t in self.toks]
-        i = max(0, bisect_right(starts, a) - 1)  # the token containing a ("demonstration" in "counter-demonstration")
+        starts = self._starts
+        i = max(
+            0, bisect_right(starts, a) - 1
+        )  # the token containing a ("demonstration" in "counter-demonstration")
         if i < len(self.toks) and self.toks[i].end <= a:
             i += 1
         j = bisect_right(starts, b - 1)
@@ -160,11 +264,16 @@ def _split_clauses(toks: list[_Tok]) -> None:
     for i, t in enumerate(toks):
         if t.mention < 0 and i > 0:
             prev = toks[i - 1].low
-            if t.low in (";", "—", "–") or (t.low in _CLAUSE_BREAK_WORDS and not (t.low == "but" and _not_only(toks, i))):
-                clause += 1
-            elif t.low in ("after", "before", "as", "which", "when") and prev == ",":
-                clause += 1
-            elif t.low == "and" and prev == "," and i + 1 < len(toks) and toks[i + 1].low in _PRONOUNS:
+            if (
+                t.low in (";", "—", "–")
+                or (t.low in _CLAUSE_BREAK_WORDS and not (t.low == "but" and _not_only(toks, i)))
+                or t.low in ("after", "before", "as", "which", "when")
+                and prev == ","
+                or t.low == "and"
+                and prev == ","
+                and i + 1 < len(toks)
+                and toks[i + 1].low in _PRONOUNS
+            ):
                 clause += 1
         t.clause = clause
 
@@ -194,7 +303,9 @@ def _np_ok(gap: list[_Tok], fillers: frozenset[str], max_words: int) -> bool:
         if t.mention >= 0:
             continue
         if t.low in _COORD:
-            if not (k > 0 and gap[k - 1].mention >= 0) and not (t.low == "and" and k > 1 and gap[k - 1].low == ","):
+            if not (k > 0 and gap[k - 1].mention >= 0) and not (
+                t.low == "and" and k > 1 and gap[k - 1].low == ","
+            ):
                 return False
             continue
         if t.low == "'s":
@@ -207,10 +318,14 @@ def _np_ok(gap: list[_Tok], fillers: frozenset[str], max_words: int) -> bool:
     if words > max_words:
         return False
     last = gap[-1]
-    if last.mention < 0 and last.low not in _COORD and last.low != "'s":
-        # the word right before the place: a filler, a nested locative preposition, or a capitalised name part
-        if not (_is_filler(last, fillers) or last.low in _NESTED_PREPS):
-            return False
+    # the word right before the place: a filler or a nested locative preposition
+    if (
+        last.mention < 0
+        and last.low not in _COORD
+        and last.low != "'s"
+        and not (_is_filler(last, fillers) or last.low in _NESTED_PREPS)
+    ):
+        return False
     if has_place and not any(t.low in ("and", "or") for t in gap):
         # "Aleppo, Syria" / "Maoxian county in Sichuan": the target is a container of the place before it;
         # "the Hunan city of Yueyang" / "Giza's Haram district": the target is inside it
@@ -225,7 +340,12 @@ def _np_ok(gap: list[_Tok], fillers: frozenset[str], max_words: int) -> bool:
 
 def _apposition_ok(gap: list[_Tok], fillers: frozenset[str], max_words: int) -> bool:
     """A noun phrase then a comma: "the earthquake-ravaged capital, X"."""
-    return len(gap) >= 2 and gap[-1].low == "," and _is_filler(gap[-2], fillers) and _np_ok(gap[:-1], fillers, max_words)
+    return (
+        len(gap) >= 2
+        and gap[-1].low == ","
+        and _is_filler(gap[-2], fillers)
+        and _np_ok(gap[:-1], fillers, max_words)
+    )
 
 
 def _match_prep(toks: list[_Tok], i: int, preps: tuple[tuple[str, ...], ...]) -> int:
@@ -238,8 +358,12 @@ def _match_prep(toks: list[_Tok], i: int, preps: tuple[tuple[str, ...], ...]) ->
     return best
 
 
-def _after_link(s: _Sentence, g: CueGroup, a: int, b: int, m: int, fillers: frozenset[str], np_words: int) -> bool:
+def _after_link(
+    s: _Sentence, g: CueGroup, a: int, b: int, m: int, fillers: frozenset[str], np_words: int
+) -> bool:
     gap = s.toks[b:m]
+    if gap and event_rules().purpose_phrases.search(s.text, gap[0].start - s.start, gap[-1].end - s.start):
+        return False  # "a rally in support of the people in X": the place is the cause, not the site
     # a cue that ends in its own preposition ("control over", "spread to") takes the place directly
     if s.toks[b - 1].low in _PREPS and b - 1 > a and _np_ok(gap, fillers, np_words):
         return True
@@ -252,6 +376,15 @@ def _after_link(s: _Sentence, g: CueGroup, a: int, b: int, m: int, fillers: froz
         if not n:
             continue
         pre = gap[:p]
+        q = p - 1
+        while q >= 0 and _is_filler(gap[q], fillers):
+            q -= 1
+        if q >= 0 and gap[q].mention >= 0:
+            r = q - 1
+            while r >= 0 and _is_filler(gap[r], fillers):
+                r -= 1
+            if r >= 0 and gap[r].low in event_rules().locative_preps:
+                return False  # "in Maoxian county in Sichuan": a container of the place before it
         words = [t for t in pre if t.mention < 0]
         if len(words) > g.window:
             continue
@@ -260,7 +393,8 @@ def _after_link(s: _Sentence, g: CueGroup, a: int, b: int, m: int, fillers: froz
         if any((not t.is_word and t.low not in ("-",)) or t.low in _GAP_STOP for t in words):
             return False
         if any(t.low in _AUX for t in words) and not (
-            words and event_rules().light_verbs.search(s.text, words[0].start - s.start, words[-1].end - s.start)
+            words
+            and event_rules().light_verbs.search(s.text, words[0].start - s.start, words[-1].end - s.start)
         ):
             return False
         fill = gap[p + n :]
@@ -301,12 +435,22 @@ def _passive_link(s: _Sentence, m: int, a: int, need_aux: bool) -> bool:
     gap = s.toks[i:a]
     if len(gap) > 4:
         return False
-    if any(not t.is_word or not (t.low in _AUX or t.low.endswith("ly") or t.low in ("also", "again", "now", "already", "reportedly", "still", "then", "not", "never")) for t in gap):
+    if any(
+        not t.is_word
+        or not (
+            t.low in _AUX
+            or t.low.endswith("ly")
+            or t.low in ("also", "again", "now", "already", "reportedly", "still", "then", "not", "never")
+        )
+        for t in gap
+    ):
         return False
     return not need_aux or any(t.low in _PASSIVE_AUX for t in gap)
 
 
-def _locative_marked(s: _Sentence, m: int, fillers: frozenset[str], preps: frozenset[str], blockers: frozenset[str]) -> bool:
+def _locative_marked(
+    s: _Sentence, m: int, fillers: frozenset[str], preps: frozenset[str], blockers: frozenset[str]
+) -> bool:
     toks = s.toks
     if m + 1 < len(toks) and toks[m + 1].low == "'s":
         return False  # "Syria's Idlib province": a possessor, not the location
@@ -331,9 +475,7 @@ def _locative_marked(s: _Sentence, m: int, fillers: frozenset[str], preps: froze
     k = j - 1
     if k >= 0 and toks[k].low in blockers:
         return False
-    if k >= 1 and toks[k].low[0].isalpha() and toks[k - 1].low in blockers:
-        return False
-    return True
+    return not (k >= 1 and toks[k].low[0].isalpha() and toks[k - 1].low in blockers)
 
 
 def _inner_place(s: _Sentence, k: int, fillers: frozenset[str]) -> int:
@@ -382,8 +524,15 @@ def _find_links(s: _Sentence, theme: str | None) -> list[_Link]:
     toks = s.toks
     # all cue matches: (token start, token end, group, role)
     cues: list[tuple[int, int, CueGroup, str]] = []
+    links: list[_Link] = []
     for g in rules.groups:
         for role, rx in g.patterns.items():
+            if role == "self":
+                # "Hmeimim Air Base" as one mention: the name itself says what is there
+                for k, mt_i in enumerate(s.mention_tok):
+                    if mt_i >= 0 and rx.search(s.mentions[k].mention.text.strip()):
+                        links.append(_Link(k, g.event, mt_i, mt_i + 1, role))
+                continue
             for mt in rx.finditer(s.text):
                 rng = s.tok_range(s.start + mt.start(), s.start + mt.end())
                 if rng is not None:
@@ -392,26 +541,29 @@ def _find_links(s: _Sentence, theme: str | None) -> list[_Link]:
     kept = []
     for c in cues:
         a, b, g, _ = c
-        if any(
-            o[2].event != g.event and o[0] <= a and b <= o[1] and (o[1] - o[0]) > (b - a) for o in cues
-        ):
+        if any(o[2].event != g.event and o[0] <= a and b <= o[1] and (o[1] - o[0]) > (b - a) for o in cues):
             continue
         kept.append(c)
     cues = kept
 
-    links: list[_Link] = []
+    # demonyms ("Syrian", "Turkish") are never where something happens
+    adjective = {k for k, r in enumerate(s.mentions) if adjectival(r)}
     loc_marked = {
         k: _locative_marked(s, mt, fillers, rules.locative_preps, rules.locative_blockers)
         for k, mt in enumerate(s.mention_tok)
-        if mt >= 0
+        if mt >= 0 and k not in adjective
     }
     for a, b, g, role in cues:
         event = g.event
         if event == "by_context":
-            ev = _context_event(s, a, theme)
+            ev = _context_event(s, a, None if g.needs_context else theme) or g.default_event
             if ev is None:
                 continue
             event = ev
+        if a > 0 and rules.topic_markers.search(
+            s.text, toks[max(0, a - 4)].start - s.start, toks[a].start - s.start
+        ):
+            continue  # "as for the deployment of our forces in X": a topic, not a claim
         if g.force_event and _force_before(s, a):
             # "troops arrived in X" is a deployment; "soldiers visiting a market" is neither
             cue_text = s.text[toks[a].start - s.start : toks[b - 1].end - s.start]
@@ -436,6 +588,10 @@ def _find_links(s: _Sentence, theme: str | None) -> list[_Link]:
                 lo, hi = (b, mt) if mt >= b else (mt, a)
                 if any(toks[i].low in _QUOTES for i in range(lo, hi)):
                     continue  # a slogan or quotation is not the place's event
+                if hi > lo and rules.purpose_phrases.search(
+                    s.text, toks[lo].start - s.start, toks[hi - 1].end - s.start
+                ):
+                    continue
                 score = d * 2 + (0 if mt >= b else 1)  # ties go to the place after the cue
                 if best is None or score < best[0]:
                     best = (score, k)
@@ -444,11 +600,10 @@ def _find_links(s: _Sentence, theme: str | None) -> list[_Link]:
                 links.append(_Link(k, event, a, b, role))
             continue
         for k, mt in enumerate(s.mention_tok):
-            if mt < 0:
+            if mt < 0 or k in adjective or (role in ("after", "object") and _attributive(s, mt)):
                 continue
-            if role in ("after", "object", "modifier") and (mt < b):
-                if role != "modifier":
-                    continue
+            if role == "after" and mt < b:
+                continue
             same_clause = toks[mt].clause == clause
             ok = False
             if role == "after" and mt >= b and same_clause:
@@ -472,6 +627,15 @@ def _find_links(s: _Sentence, theme: str | None) -> list[_Link]:
     return _propagate_coordination(s, links)
 
 
+def _attributive(s: _Sentence, m: int) -> bool:
+    """A place name used as a modifier after "a"/"an": "the remains of a US soldier"."""
+    toks = s.toks
+    if not (m > 0 and toks[m - 1].low in ("a", "an") and m + 1 < len(toks)):
+        return False
+    nxt = toks[m + 1]
+    return nxt.is_word and nxt.low.isalpha() and nxt.low not in _NP_STOP and nxt.low not in _PREPS
+
+
 def _force_before(s: _Sentence, a: int) -> bool:
     rules = event_rules()
     lo = max(0, a - 6)
@@ -485,6 +649,7 @@ def _propagate_coordination(s: _Sentence, links: list[_Link]) -> list[_Link]:
     toks = s.toks
     out = list(links)
     seen = {(lk.mention, lk.event) for lk in links}
+    preps = event_rules().locative_preps
     for lk in links:
         for direction in (1, -1):
             chain: list[int] = []
@@ -496,15 +661,29 @@ def _propagate_coordination(s: _Sentence, links: list[_Link]) -> list[_Link]:
                     chain.append(t.mention)
                     i += direction
                     continue
-                if t.low in _COORD or t.low in _DETERMINERS:
-                    has_conj |= t.low in ("and", "or")
+                if t.low in _COORD or t.low in _DETERMINERS or t.low == "including":
+                    has_conj |= t.low in ("and", "or", "including")
                     i += direction
+                    continue
+                # a list of locative phrases: "at X, outside the Y restaurant, in Z and the W cafes"
+                if direction == 1 and t.low in preps and i > 0 and toks[i - 1].low == ",":
+                    i += 1
+                    continue
+                if (
+                    direction == 1
+                    and t.is_word
+                    and t.low.islower()
+                    and toks[i - 1].mention >= 0
+                    and i + 1 < len(toks)
+                    and toks[i + 1].low in _COORD | {"."}
+                ):
+                    i += 1  # the head noun after a name ("the Petit Cambodge restaurant,")
                     continue
                 break
             if not has_conj:
                 continue
             for k in chain:
-                if (k, lk.event) not in seen:
+                if (k, lk.event) not in seen and not adjectival(s.mentions[k]):
                     seen.add((k, lk.event))
                     out.append(_Link(k, lk.event, lk.cue_start, lk.cue_end, lk.role + "+coord"))
     return out
@@ -550,7 +729,9 @@ def _local(s: _Sentence, a: int, b: int, lo: int) -> str | None:
         if start >= a:
             continue
         seg_a = toks[start].start - s.start
-        seg_b = toks[max(a, b - 1)].start - s.start  # inside a multi-word cue too ("forces were no longer present")
+        seg_b = (
+            toks[max(a, b - 1)].start - s.start
+        )  # inside a multi-word cue too ("forces were no longer present")
         for mt in cue.pattern.finditer(s.text, seg_a, seg_b):
             rng = s.tok_range(s.start + mt.start(), s.start + mt.end())
             if rng is None or toks[rng[0]].clause != clause:
@@ -563,7 +744,9 @@ def _local(s: _Sentence, a: int, b: int, lo: int) -> str | None:
                     continue
             if cue.modality == "planned" and rules.modal_cancel.match(s.text, mt.start()):
                 continue
-            if cue.modality in ("planned", "requested") and any(t.low in rules.modal_barriers for t in between):
+            if cue.modality in ("planned", "requested") and any(
+                t.low in rules.modal_barriers for t in between
+            ):
                 continue  # "talks will focus on the withdrawal": the event is a topic, not the plan
             if cue.modality in ("requested", "planned") and any(t.low in (";",) for t in between):
                 continue
@@ -591,7 +774,12 @@ def _attribution(s: _Sentence, f: _FrameHit) -> str | None:
 
     def good(t: _Tok) -> bool:
         raw = s.text[t.start - s.start : t.end - s.start]
-        return t.mention >= 0 or raw[:1].isupper() or t.low in rules.attribution_nouns or t.low in ("'s", "of", "-")
+        return (
+            t.mention >= 0
+            or raw[:1].isupper()
+            or t.low in rules.attribution_nouns
+            or t.low in ("'s", "of", "-")
+        )
 
     def phrase(i: int, j: int) -> str | None:
         if i >= j:
@@ -612,16 +800,30 @@ def _attribution(s: _Sentence, f: _FrameHit) -> str | None:
         if j > 0 and toks[j - 1].low in ("also", "later", "has", "have", "had", "had also", "then"):
             j -= 1
         i = j
-        while i > 0 and (j - i) < 7 and good(toks[i - 1]) and toks[i - 1].low not in (",",):
-            i -= 1
+        modifiers = 0
+        while i > 0 and (j - i) < 7 and toks[i - 1].low not in (",",):
+            t = toks[i - 1]
+            if good(t):
+                i -= 1
+            elif (
+                i < j and modifiers < 2 and t.is_word and t.low not in _NP_STOP and t.low not in _DETERMINERS
+            ):
+                # a lowercase modifier of the speaker noun: "the health ministry"
+                i -= 1
+                modifiers += 1
+            else:
+                break
         while i < j and toks[i].low in ("of", "'s", "-"):
             i += 1
         if i > 0 and toks[i - 1].low in _DETERMINERS:
             i -= 1
         name = phrase(i, j)
-        if name and (toks[j - 1].mention >= 0 or any(good(t) and t.low not in ("'s", "of") for t in toks[i:j])):
-            if not (len(name.split()) == 1 and name.casefold() in _DETERMINERS):
-                return name
+        if (
+            name
+            and (toks[j - 1].mention >= 0 or any(good(t) and t.low not in ("'s", "of") for t in toks[i:j]))
+            and not (len(name.split()) == 1 and name.casefold() in _DETERMINERS)
+        ):
+            return name
         if f.speaker == "before" and not toks[f.a].low.startswith("said"):
             return None
     # speaker after: "according to SANA", ", said Peskov", ", the statement said" handled above
@@ -641,7 +843,6 @@ def _modality(s: _Sentence, frames: list[_FrameHit], lk: _Link) -> tuple[str, st
     a, b = lk.cue_start, lk.cue_end
     mt = s.mention_tok[lk.mention]
     inner = _local(s, a, b, mt if mt < a else a)
-    toks = s.toks
     # a frame inside a long cue counts as before it ("forces were reported to be moving"), but not a
     # speech verb that is part of the cue itself ("declared a state of disaster")
     before = [f for f in frames if f.b <= a or (f.a >= a and f.b <= b and f.modality != "claimed")]
@@ -711,6 +912,33 @@ def _since_clause(s: _Sentence, a: int) -> bool:
 # -- entry point -----------------------------------------------------------------------------------
 
 
+_DEMONYM_END = re.compile(r"(?:an|ian|ean|ese|ish|i|ic|ch)$")
+_DEMONYM_STRONG_END = re.compile(r"(?:ian|ish|ese|ch)$")
+
+
+def adjectival(r: Resolution) -> bool:
+    """Whether a mention is a demonym or adjective ("Turkish", "Jordanian", "British").
+
+    An adjective never names the place where something happens ("the Turkish
+    capital of Ankara", "Jordanian security forces"), so it gets no claims.
+    """
+    if r.place is None:
+        return False
+    surface, name = name_key(r.mention.text), name_key(r.place.name)
+    if not surface or surface == name or " " in surface:
+        return False
+    k = 0
+    while k < min(len(surface), len(name)) and surface[k] == name[k]:
+        k += 1
+    if name.startswith(surface):
+        return False  # a short form of the name ("Sichuan" for "Sichuan Province")
+    if k >= 3:  # "Jordanian"/"Jordan", "Kurdish"/"Kurdistan"; not "Tehran"/"Teheran"
+        longer = len(surface) > len(name) and _DEMONYM_END.search(surface)
+        return bool(longer or _DEMONYM_STRONG_END.search(surface))
+    # "British"/"United Kingdom"
+    return bool(_DEMONYM_STRONG_END.search(surface)) and not _DEMONYM_STRONG_END.search(name)
+
+
 def _theme(text: str) -> str | None:
     ctx = event_rules().context
     n_dis = len(ctx["disaster"].findall(text))
@@ -720,7 +948,9 @@ def _theme(text: str) -> str | None:
     return "disaster" if n_dis > n_att else "attack"
 
 
-def extract(article: Article, resolutions: Sequence[Resolution], sentences: list[tuple[int, int]] | None = None) -> list[Claim]:
+def extract(
+    article: Article, resolutions: Sequence[Resolution], sentences: list[tuple[int, int]] | None = None
+) -> list[Claim]:
     """Per-article claims; see :func:`geobrief.claims.extract_claims`."""
     text = article.text
     spans = sentences if sentences is not None else sentence_spans(text)
@@ -747,34 +977,33 @@ def extract(article: Article, resolutions: Sequence[Resolution], sentences: list
         if not links:
             continue
         frames = _frames(sent)
-        future = set()
-        times = find_times(stext, article.published)
         times = [
-            TimeExpr(t.start + s_start, t.end + s_start, t.text, t.kind, t.past, t.year, t.time_start, t.time_end, t.age_days)
-            for t in times
+            replace(t, start=t.start + s_start, end=t.end + s_start)
+            for t in find_times(stext, article.published)
         ]
         done: set[tuple[int, str]] = set()
         for lk in links:
             r = group[lk.mention]
-            if r.place is None or (lk.mention, lk.event) in done:
+            if r.place is None or (lk.mention, lk.event) in done or adjectival(r):
                 continue
             done.add((lk.mention, lk.event))
             modality, inner, attribution = _modality(sent, frames, lk)
             t = _time_for(sent, times, lk.cue_start)
             if t is not None and modality == "planned" and t.kind == "weekday" and article.published:
-                future.add(t.start)
+                # a planned event "on Friday" is the coming Friday, not the last one
+                ahead = find_times(stext, article.published, {t.start - s_start})
                 t = next(
-                    (
-                        TimeExpr(u.start + s_start, u.end + s_start, u.text, u.kind, u.past, u.year, u.time_start, u.time_end, u.age_days)
-                        for u in find_times(stext, article.published, {t.start - s_start})
-                        if u.start + s_start == t.start
-                    ),
-                    t,
+                    (replace(u, start=t.start, end=t.end) for u in ahead if u.start + s_start == t.start), t
                 )
             historical = False
             if t is not None:
                 historical = is_historical(t, article.published, ref_year)
-                if not historical and not article.published and t.year is not None and _since_clause(sent, lk.cue_start):
+                if (
+                    not historical
+                    and not article.published
+                    and t.year is not None
+                    and _since_clause(sent, lk.cue_start)
+                ):
                     historical = True
             ev = Evidence(
                 article_id=article.id,

@@ -28,7 +28,7 @@ from geobrief.errors import GeobriefError
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 
 #: Roles by which a place links to a cue.
-ROLES = ("after", "object", "passive", "subject", "modifier", "locative")
+ROLES = ("after", "object", "passive", "subject", "modifier", "locative", "self")
 
 
 class RulesError(GeobriefError, ValueError):
@@ -64,6 +64,10 @@ class CueGroup:
     where: bool
     force_event: str | None
     force_cues: re.Pattern[str] | None  # cues that become force_event after a force noun; others are dropped
+    needs_context: bool = (
+        False  # by_context cues that need a deciding noun in their clause (no article theme)
+    )
+    default_event: str | None = None  # event of a by_context cue when no noun decides
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,8 @@ class EventRules:
     locative_blockers: frozenset[str]
     locative_window: int
     light_verbs: re.Pattern[str]
+    topic_markers: re.Pattern[str]
+    purpose_phrases: re.Pattern[str]
 
 
 @dataclass(frozen=True)
@@ -136,6 +142,9 @@ def event_rules() -> EventRules:
                 patterns[role] = _alternation(g.get(f"{role}_cues", cues))
         if g.get("locative"):
             patterns["locative"] = _alternation(g.get("locative_cues", cues))
+        if g.get("self_cues"):
+            body = "|".join(f"(?:{c})" for c in g["self_cues"])
+            patterns["self"] = re.compile(rf"(?<!\w)(?:{body})$", re.IGNORECASE)
         groups.append(
             CueGroup(
                 event=g["event"],
@@ -145,6 +154,8 @@ def event_rules() -> EventRules:
                 where=bool(g.get("where", False)),
                 force_event=g.get("force_event"),
                 force_cues=_alternation(g["force_cues"]) if g.get("force_cues") else None,
+                needs_context=bool(g.get("needs_context", False)),
+                default_event=g.get("default_event"),
             )
         )
     ctx = {k: _alternation(v) for k, v in data["context"].items() if not k.startswith("_")}
@@ -158,6 +169,8 @@ def event_rules() -> EventRules:
         locative_blockers=frozenset(data["locative_blockers"]),
         locative_window=int(data.get("locative_window", 14)),
         light_verbs=_alternation(data.get("light_verbs", ["$^"])),
+        topic_markers=_alternation(data.get("topic_markers", ["$^"])),
+        purpose_phrases=_alternation(data.get("purpose_phrases", ["$^"])),
     )
 
 

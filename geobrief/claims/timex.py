@@ -219,7 +219,9 @@ def latest_year(text: str) -> int | None:
     return max(years) if years else None
 
 
-def is_historical(t: TimeExpr, published: str | None, reference_year: int | None, days: int | None = None) -> bool:
+def is_historical(
+    t: TimeExpr, published: str | None, reference_year: int | None, days: int | None = None
+) -> bool:
     """Whether a claim dated by *t* lies in the past of the article.
 
     With a publication date: the resolved range ends more than ``days``
@@ -232,7 +234,4 @@ def is_historical(t: TimeExpr, published: str | None, reference_year: int | None
         return date.fromisoformat(t.time_end) < pub - timedelta(days=days)
     if t.age_days is not None and t.time_end is None:
         return t.age_days > days
-    if pub is None:
-        if t.year is not None and reference_year is not None and t.year < reference_year:
-            return True
-    return False
+    return pub is None and t.year is not None and reference_year is not None and t.year < reference_year

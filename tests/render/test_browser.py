@@ -26,7 +26,9 @@ def _settle(page):
     # Polled from Python: wait_for_function evaluates strings in the page,
     # which the page's Content-Security-Policy (rightly) forbids.
     for _ in range(200):
-        if page.evaluate("geobrief.controllers().every(c => !c.map || !c.map._panAnim || !c.map._panAnim._inProgress)"):
+        if page.evaluate(
+            "geobrief.controllers().every(c => !c.map || !c.map._panAnim || !c.map._panAnim._inProgress)"
+        ):
             break
         page.wait_for_timeout(20)
     page.wait_for_timeout(50)
@@ -250,11 +252,45 @@ def test_snapshot_writes_a_png(briefing, tmp_path, chromium):
     assert struct.unpack(">II", data[16:24]) == (800, 500)
 
 
+def _serve_cdn_locally(session):
+    """Answer CDN requests for Leaflet with the installed copies; abort anything else."""
+    from geobrief.render import assets
+
+    js, css = assets.leaflet()
+    served = []
+
+    def handle(route):
+        url = route.request.url
+        if url.startswith("file:"):
+            route.continue_()
+        elif url.endswith("/leaflet.js"):
+            served.append(url)
+            route.fulfill(body=js, content_type="application/javascript")
+        elif url.endswith("/leaflet.css"):
+            served.append(url)
+            route.fulfill(body=css, content_type="text/css")
+        else:
+            session.blocked.append(url)
+            route.abort()
+
+    session.page.route("**/*", handle)
+    return served
+
+
+def test_cdn_page_loads_its_assets_from_the_cdn(browser_page, briefing, tmp_path):
+    served = _serve_cdn_locally(browser_page)
+    page = _open(browser_page, briefing, tmp_path, cdn=True)
+    assert sorted(u.rsplit("/", 1)[1] for u in served) == ["leaflet.css", "leaflet.js"]
+    assert all(u.startswith("https://cdn.jsdelivr.net/npm/leaflet@") for u in served)
+    assert _markers(page).count() == len(briefing.places)
+    _clean(browser_page)
+
+
 def test_layers_on_a_plain_folium_map(browser_page, briefing, tmp_path):
     """briefing_layers() on a stock folium.Map (its CDN Leaflet served from the installed copy)."""
     import folium
 
-    from geobrief.render import assets, briefing_layers
+    from geobrief.render import briefing_layers
 
     m = folium.Map(location=[35, 36], zoom_start=5, tiles=None)
     for layer in briefing_layers(briefing):
@@ -262,20 +298,7 @@ def test_layers_on_a_plain_folium_map(browser_page, briefing, tmp_path):
     folium.LayerControl().add_to(m)
     path = tmp_path / "host.html"
     m.save(str(path))
-    js, css = assets.leaflet()
-    served = []
-
-    def cdn(route):
-        url = route.request.url
-        if url.endswith("/leaflet.js"):
-            served.append(url)
-            route.fulfill(body=js, content_type="application/javascript")
-        elif url.endswith("/leaflet.css"):
-            route.fulfill(body=css, content_type="text/css")
-        else:
-            route.abort()  # bootstrap, jquery, fonts: not needed by geobrief
-
-    browser_page.page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else cdn(r))
+    served = _serve_cdn_locally(browser_page)  # bootstrap, jquery, fonts: aborted, not needed
     page = browser_page.open(path)
     assert served
     assert _markers(page).count() == len(briefing.places)

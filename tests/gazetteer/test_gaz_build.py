@@ -68,6 +68,11 @@ def test_name_variants() -> None:
     assert build.area_variants("Kentucky") == []
     assert build.display_name("Saha, Respublika", ["Sakha", "Yakutia"]) == "Sakha"
     assert build.display_name("Kentucky", ["Commonwealth of Kentucky"]) == "Kentucky"
+    assert (
+        build.display_name("Khersonska oblast", ["Херсонська область", "Kherson Oblast"]) == "Kherson Oblast"
+    )
+    assert build.display_name("Ḩalab", ["Aleppo", "Aleppo Governorate", "حلب"]) == "Aleppo Governorate"
+    assert build.display_name("Ḩalab", ["حلب"]) == "Ḩalab"
 
 
 def test_latin_script_filter() -> None:

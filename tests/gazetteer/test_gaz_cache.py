@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 import geobrief.gazetteer as G
@@ -30,6 +32,7 @@ def fresh(monkeypatch: pytest.MonkeyPatch):
         return small(progress)
 
     monkeypatch.setattr(G, "_LOADED", {})
+    monkeypatch.setattr(G, "_FAST", {})
     monkeypatch.setattr(build, "build", fake_build)
     return calls
 
@@ -47,10 +50,15 @@ def test_first_load_builds_and_caches_with_progress(tmp_path, fresh, capsys) -> 
 def test_second_load_reads_the_file_without_building(tmp_path, fresh, monkeypatch) -> None:
     G.load_gazetteer(tmp_path, progress=False)
     monkeypatch.setattr(G, "_LOADED", {})  # as in a new process
+    monkeypatch.setattr(G, "_FAST", {})
     gaz = G.load_gazetteer(tmp_path)
     assert fresh == [False]  # built once only
     assert gaz.lookup("smallville")[0].match == "name"
     assert G.load_gazetteer(tmp_path) is gaz  # process-wide cache
+    t = time.perf_counter()
+    for _ in range(1000):
+        G.load_gazetteer(tmp_path)
+    assert time.perf_counter() - t < 0.5  # cheap enough to call per article
 
 
 def test_env_variable_chooses_the_cache_dir(tmp_path, fresh, monkeypatch) -> None:
@@ -63,6 +71,7 @@ def test_corrupt_index_is_rebuilt(tmp_path, fresh, monkeypatch) -> None:
     G.load_gazetteer(tmp_path, progress=False)
     G.index_path(tmp_path).write_bytes(b"garbage")
     monkeypatch.setattr(G, "_LOADED", {})
+    monkeypatch.setattr(G, "_FAST", {})
     gaz = G.load_gazetteer(tmp_path, progress=False)
     assert "smallville" in gaz and len(fresh) == 2
 
@@ -75,6 +84,7 @@ def test_rebuild_flag_and_source_change(tmp_path, fresh, monkeypatch) -> None:
     old = G.index_path(tmp_path)
     monkeypatch.setattr(G, "BUILDER_VERSION", "changed")
     monkeypatch.setattr(G, "_LOADED", {})
+    monkeypatch.setattr(G, "_FAST", {})
     assert G.index_path(tmp_path) != old
     G.load_gazetteer(tmp_path, progress=False)
     assert len(fresh) == 3

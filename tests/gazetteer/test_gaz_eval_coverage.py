@@ -42,7 +42,9 @@ def test_gold_toponyms_have_a_candidate_near_the_gold_point(corpus: str, max_mis
 
     gaz = load_gazetteer(progress=False)
     total = missing = 0
-    for line in path.read_text(encoding="utf-8").splitlines():
+    with open(path, encoding="utf-8") as f:  # not splitlines(): texts contain U+2028
+        lines = list(f)
+    for line in lines:
         for t in json.loads(line)["toponyms"]:
             if t.get("lat") is None or t.get("lon") is None:
                 continue

@@ -90,6 +90,7 @@ def test_state_and_province_abbreviations(gaz) -> None:
         m = next(m for m in gaz.lookup(name_key(abbr)) if m.candidate.kind == "admin1")
         assert m.match == "abbrev" and m.candidate.name == name, abbr
     assert gaz.admin1("US", "Ky.").name == "Kentucky"
+    assert "Ky." in gaz.abbreviations("ky") and "B.C." in gaz.abbreviations("b c")
     assert gaz.admin1("US", "US-TX").name == "Texas"
     assert km(gaz.admin1("US", "Kentucky").lat, gaz.admin1("US", "Kentucky").lon, 37.5, -85.3) < 120
 

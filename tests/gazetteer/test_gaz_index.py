@@ -56,6 +56,13 @@ def test_lookup_returns_matches_with_their_kind(gaz: Gazetteer) -> None:
     )
 
 
+def test_abbreviation_surface_forms_are_kept_for_the_recogniser(gaz: Gazetteer) -> None:
+    assert set(gaz.abbreviations("ky")) == {"Ky.", "KY"}
+    assert gaz.abbreviations("u s") == ("U.S.",)
+    assert gaz.abbreviations("kentucky") == ()
+    assert Gazetteer.loads(gaz.dumps()).abbreviations("ky") == gaz.abbreviations("ky")
+
+
 def test_keys_are_name_keys_so_spelling_variants_meet(gaz: Gazetteer) -> None:
     assert gaz.candidates(name_key("al Hasakah"))[0].id == "p:hasakah"
     assert gaz.candidates(name_key("AL-HASAKAH"))[0].id == "p:hasakah"
@@ -75,17 +82,41 @@ def test_major_alias_ranks_before_a_small_place_named_so(gaz: Gazetteer) -> None
     assert [c.id for c in gaz.candidates("burma")] == ["c:mm", "p:village"]
 
 
-def test_primary_name_ranks_before_alias_within_the_same_group() -> None:
+def test_primary_name_ranks_before_alias_unless_the_alias_holder_is_much_bigger() -> None:
     g = Gazetteer.from_entries(
         [
-            (cand("p:big-alias", "Bigtown", "city", 900_000), [("Twin", "alias")]),
+            (cand("p:big-alias", "Bigtown", "city", 250_000), [("Twin", "alias")]),
             (cand("p:twin", "Twin", "city", 200_000), []),
+            (cand("p:odesa", "Odesa", "city", 1_000_000, "UA"), [("Odessa", "alias")]),
+            (cand("p:odessa-tx", "Odessa", "city", 114_000, "US"), []),
         ]
     )
     assert [(m.candidate.id, m.match) for m in g.lookup("twin")] == [
         ("p:twin", "name"),
         ("p:big-alias", "alias"),
     ]
+    assert [c.id for c in g.candidates("odessa")] == ["p:odesa", "p:odessa-tx"]
+
+
+def test_a_major_city_comes_before_its_namesake_province() -> None:
+    g = Gazetteer.from_entries(
+        [
+            (cand("a:kyiv-oblast", "Kyiv", "admin1", 7_000_000, "UA"), []),
+            (cand("p:kyiv", "Kyiv", "city", 2_900_000, "UA"), []),
+            (cand("a:small", "Hamilton", "admin1", 6_000, "BM"), []),
+            (cand("p:hamilton", "Hamilton", "city", 550_000, "CA"), []),
+            (cand("a:other-country", "Kyiv", "admin1", 900_000, "XX"), []),
+            (cand("a:kherson-oblast", "Kherson", "admin1", 600_000, "UA"), []),
+            (cand("p:kherson", "Kherson", "city", 66_000, "UA"), []),
+            (cand("a:big-area", "Smalltown", "admin1", 5_000_000, "UA"), []),
+            (cand("p:smalltown", "Smalltown", "city", 2_000, "UA"), []),
+        ]
+    )
+    assert [c.id for c in g.candidates("kyiv")] == ["p:kyiv", "a:kyiv-oblast", "a:other-country"]
+    assert [c.id for c in g.candidates("kherson")] == ["p:kherson", "a:kherson-oblast"]  # it names the oblast
+    assert [c.id for c in g.candidates("smalltown")] == ["a:big-area", "p:smalltown"]
+    # An admin1 area with few people is no major entry: the big city first.
+    assert [c.id for c in g.candidates("hamilton")] == ["p:hamilton", "a:small"]
 
 
 def test_contains_get_len_and_max_tokens(gaz: Gazetteer) -> None:

@@ -1,0 +1,301 @@
+"""Claim extraction: events, linking to the right place, modality, attribution, evidence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from claims_helpers import claims_for, resolve_names
+
+from geobrief.claims import extract_claims, merge_claims
+from geobrief.model import EVENTS, MODALITIES, Article, Candidate, Mention, Resolution
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+
+
+# -- events and linking ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "event"),
+    [
+        ("Russia keeps a naval base at Tartus on the Mediterranean coast.", "Tartus", "military_presence"),
+        ("Soldiers are stationed in Erbil to train Kurdish units.", "Erbil", "military_presence"),
+        ("The last French soldiers withdrew from Niamey in December.", "Niamey", "withdrawal"),
+        ("Hundreds of residents were evacuated from Pozzuoli after the tremors.", "Pozzuoli", "withdrawal"),
+        ("The government sent 2,000 troops to Goma over the weekend.", "Goma", "deployment"),
+        ("Reinforcements reached Bakhmut before dawn.", "Bakhmut", "deployment"),
+        ("An airstrike on Homs killed six people.", "Homs", "attack"),
+        ("Heavy clashes broke out in Tripoli overnight.", "Tripoli", "attack"),
+        ("Insurgents seized Palma after a three-day assault.", "Palma", "control_change"),
+        ("The rebels took control of Bunagana on Sunday.", "Bunagana", "control_change"),
+        ("The chancellor arrived in Washington for talks.", "Washington", "visit"),
+        ("The two leaders held talks in Sochi.", "Sochi", "visit"),
+        ("Thousands of protesters rallied in Belgrade on Sunday.", "Belgrade", "protest"),
+        ("Doctors went on strike in Seoul to oppose the reform.", "Seoul", "protest"),
+        ("A powerful earthquake struck Hualien on Monday.", "Hualien", "disaster"),
+        ("A cholera outbreak in Sanaa has infected 2,000 people.", "Sanaa", "disaster"),
+    ],
+)
+def test_each_event_type_is_found_and_linked(extract, text, place, event):
+    assert (event, "asserted") in extract(text, [place])[place]
+
+
+def test_every_event_type_of_the_spec_has_cues():
+    from geobrief.claims.rules import event_rules
+
+    covered = {g.event for g in event_rules().groups}
+    assert set(EVENTS) <= covered
+
+
+def test_multi_place_sentence_gives_each_place_its_own_claim(extract):
+    got = extract(
+        "Turkey pulled its troops out of Idlib but kept its posts near Afrin.", ["Turkey", "Idlib", "Afrin"]
+    )
+    assert got.get("Idlib") == {("withdrawal", "asserted")}
+    assert got.get("Afrin") == {("military_presence", "asserted")}
+    assert "Turkey" not in got  # the actor, not a place where anything happens
+
+
+def test_actor_metonymy_and_origin_get_no_claim(extract):
+    assert extract("Turkey was removing its forces from the border area.", ["Turkey"]) == {}
+    assert extract("Moscow said the strikes targeted militants only.", ["Moscow"]) == {}
+    assert extract("Pakistani officials said the attacker came from Afghanistan.", ["Afghanistan"]) == {}
+    assert extract("Officials in Ankara gave no timetable for the withdrawal.", ["Ankara"]) == {}
+
+
+def test_places_only_mentioned_get_no_claim(extract):
+    text = "The minister met journalists in Paris before flying home. Talks with Berlin continue."
+    got = extract(text, ["Berlin"])
+    assert got == {}
+
+
+def test_coordinated_places_share_the_link(extract):
+    got = extract(
+        "Floods hit large parts of India, Nepal, and Bangladesh this week.", ["India", "Nepal", "Bangladesh"]
+    )
+    assert all(("disaster", "asserted") in got.get(p, set()) for p in ("India", "Nepal", "Bangladesh"))
+    got = extract("Rebels shelled the villages of Foua and Kfraya.", ["Foua", "Kfraya"])
+    assert got == {"Foua": {("attack", "asserted")}, "Kfraya": {("attack", "asserted")}}
+
+
+def test_container_in_the_same_phrase_is_not_the_event_place(extract):
+    got = extract(
+        "A landslide buried forty homes in Maoxian county in Sichuan province.", ["Maoxian", "Sichuan"]
+    )
+    assert ("disaster", "asserted") in got["Maoxian"]
+    assert "Sichuan" not in got
+
+
+def test_demonym_mention_gets_no_claim():
+    text = "He visited the Turkish capital of Ankara in March."
+    article = Article(id="a", text=text)
+    turkish = Resolution(Mention("a", 15, 22, "Turkish"), Candidate("c:tr", "Turkey", 39.0, 35.0, "country"))
+    ankara = Resolution(Mention("a", 34, 40, "Ankara"), Candidate("c:ank", "Ankara", 39.9, 32.9, "city"))
+    claims = extract_claims(article, [turkish, ankara])
+    assert {(c.place_id, c.event) for c in claims} == {("c:ank", "visit")}
+
+
+def test_unresolved_mentions_get_no_claims_but_still_count_as_places():
+    text = "Rebels shelled the villages of Foua and Kfraya."
+    article = Article(id="a", text=text)
+    res = resolve_names(article, ["Foua", "Kfraya"])
+    res[0] = Resolution(res[0].mention, None)
+    claims = extract_claims(article, res)
+    assert [c.place_id for c in claims] == ["test:Kfraya"]
+
+
+# -- modality and attribution ----------------------------------------------------------------------
+
+
+def _one(claims):
+    assert len(claims) == 1, claims
+    return claims[0]
+
+
+def test_nested_frame_keeps_outer_modality_and_inner_one():
+    claims = claims_for(
+        "Addressing reports that Syria had requested the withdrawal of Russian forces from an airfield in "
+        "Qamishli, the spokesman declined to comment.",
+        ["Syria", "Qamishli"],
+    )
+    c = _one([c for c in claims if c.event == "withdrawal"])
+    assert (c.place_id, c.event, c.modality) == ("test:Qamishli", "withdrawal", "reported")
+    assert c.evidence[0].inner_modality == "requested"
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "event", "modality"),
+    [
+        ("No troops were sent to Mogadishu despite the appeal.", "Mogadishu", "deployment", "negated"),
+        ("A counter-demonstration in Antwerp did not take place.", "Antwerp", "protest", "negated"),
+        (
+            "The Defense Ministry denied reports that troops had been deployed to Kherson.",
+            "Kherson",
+            "deployment",
+            "denied",
+        ),
+        (
+            "The ministry confirmed that an airstrike hit a fuel depot in Kramatorsk.",
+            "Kramatorsk",
+            "attack",
+            "confirmed",
+        ),
+        (
+            "The opposition called for the withdrawal of foreign troops from Bamako.",
+            "Bamako",
+            "withdrawal",
+            "requested",
+        ),
+        ("The president will visit Nairobi next week.", "Nairobi", "visit", "planned"),
+        ("Witnesses reported heavy gunfire in Tripoli.", "Tripoli", "attack", "reported"),
+        ("Rebels reportedly withdrew from Kidal.", "Kidal", "withdrawal", "reported"),
+        (
+            "Ukrainian commanders claimed their troops had recaptured Kupiansk.",
+            "Kupiansk",
+            "control_change",
+            "claimed",
+        ),
+        ("Peskov said Russian forces had no plans to leave Tartus.", "Tartus", "withdrawal", "negated"),
+        (
+            "The Pentagon plans to deploy 1,500 troops to the border near El Paso.",
+            "El Paso",
+            "deployment",
+            "planned",
+        ),
+    ],
+)
+def test_modalities(text, place, event, modality):
+    c = _one([c for c in claims_for(text, [place]) if c.event == event])
+    assert c.modality == modality
+
+
+def test_every_modality_is_produced_somewhere():
+    texts = {
+        "asserted": "Protesters rallied in Belgrade.",
+        "reported": "Rebels reportedly withdrew from Kidal.",
+        "claimed": "Officials said gunmen attacked a police station in Karak.",
+        "confirmed": "Officials confirmed that an airstrike hit Kramatorsk.",
+        "denied": "The army denied that troops had been deployed to Kherson.",
+        "requested": "The UN urged the militia to withdraw from Goma.",
+        "planned": "The minister is expected to travel to Beijing in October.",
+        "negated": "No troops were sent to Mogadishu.",
+    }
+    for modality, text in texts.items():
+        place = next(
+            n
+            for n in ("Belgrade", "Kidal", "Karak", "Kramatorsk", "Kherson", "Goma", "Beijing", "Mogadishu")
+            if n in text
+        )
+        assert {c.modality for c in claims_for(text, [place])} == {modality}, text
+    assert set(texts) == set(MODALITIES)
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "attribution"),
+    [
+        (
+            "Kremlin spokesman Dmitry Peskov said Russian troops would leave Tartus.",
+            "Tartus",
+            "Kremlin spokesman Dmitry Peskov",
+        ),
+        ("According to SANA, Israeli jets carried out airstrikes near Homs.", "Homs", "SANA"),
+        (
+            "The Defense Ministry denied that troops had been deployed to Kherson.",
+            "Kherson",
+            "Defense Ministry",
+        ),
+        ("Reports surfaced that Russia was removing its forces from Qamishli.", "Qamishli", "reports"),
+        (
+            "Two people were killed in clashes in Tripoli, the health ministry said.",
+            "Tripoli",
+            "health ministry",
+        ),
+    ],
+)
+def test_attribution(text, place, attribution):
+    assert {c.attribution for c in claims_for(text, [place])} == {attribution}
+
+
+def test_claimed_frame_over_a_plan_is_planned_with_the_speaker():
+    c = _one(claims_for("Organizers said further rallies were planned in Novi Sad.", ["Novi Sad"]))
+    assert (c.event, c.modality, c.attribution) == ("protest", "planned", "Organizers")
+
+
+def test_speaker_location_is_not_framed_or_linked():
+    claims = claims_for(
+        "A spokesman in Moscow said the attack on Odesa killed three people.", ["Moscow", "Odesa"]
+    )
+    assert {c.place_id for c in claims} == {"test:Odesa"}
+
+
+# -- evidence and time -----------------------------------------------------------------------------
+
+
+def test_evidence_spans_point_into_the_article():
+    text = "Talks stalled. Russian warplanes struck rebel positions around Maarat al-Numan on Tuesday. Aid arrived later."
+    article = Article(id="a1", text=text, published="2025-09-18")
+    claims = extract_claims(article, resolve_names(article, ["Maarat al-Numan"]))
+    ev = _one(claims).evidence[0]
+    assert ev.article_id == "a1"
+    assert (
+        text[ev.start : ev.end]
+        == ev.text
+        == "Russian warplanes struck rebel positions around Maarat al-Numan on Tuesday."
+    )
+    assert text[ev.mention_start : ev.mention_end] == "Maarat al-Numan"
+    assert ev.start <= ev.mention_start < ev.mention_end <= ev.end
+    assert (ev.time, ev.time_start, ev.time_end) == ("on Tuesday", "2025-09-16", "2025-09-16")
+
+
+def test_given_sentences_are_used():
+    text = "Protesters rallied in Belgrade; police watched"
+    article = Article(id="a", text=text)
+    res = resolve_names(article, ["Belgrade"])
+    c = _one(extract_claims(article, res, sentences=[(0, 31)]))
+    assert (c.evidence[0].start, c.evidence[0].end) == (0, 31)
+
+
+def test_old_events_are_historical_current_ones_are_not():
+    text = "Rebels captured Aleppo in late 2024. Protesters rallied in Belgrade this week."
+    claims = {c.place_id: c for c in claims_for(text, ["Aleppo", "Belgrade"], published="2026-01-28")}
+    aleppo, belgrade = claims["test:Aleppo"], claims["test:Belgrade"]
+    assert aleppo.historical and aleppo.evidence[0].time == "in late 2024"
+    assert (aleppo.evidence[0].time_start, aleppo.evidence[0].time_end) == ("2024-09-01", "2024-12-31")
+    assert not belgrade.historical
+    assert (belgrade.evidence[0].time_start, belgrade.evidence[0].time_end) == ("2026-01-26", "2026-02-01")
+
+
+def test_a_year_earlier_is_historical_without_publication_date():
+    c = _one(claims_for("A year earlier, Ethiopian troops had crossed into Tigray.", ["Tigray"]))
+    assert c.event == "deployment" and c.historical
+
+
+def test_planned_weekday_resolves_forward():
+    c = _one(claims_for("The president will visit Nairobi on Friday.", ["Nairobi"], published="2025-02-12"))
+    assert c.modality == "planned" and c.evidence[0].time_start == "2025-02-14"
+
+
+# -- seeds, through general rules only -------------------------------------------------------------
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="no seed articles")
+def test_seed_articles_give_the_expected_labels():
+    names = ["Moscow", "Damascus", "Qamishli", "Hmeimim", "Tartus", "Syria", "Russia"]
+    per_article = []
+    for path in sorted(SEEDS.glob("*.txt")):
+        article = Article(id=path.stem, text=path.read_text(encoding="utf-8"))
+        per_article.append(extract_claims(article, resolve_names(article, names)))
+    assert len(per_article) == 2
+    for claims in per_article:  # both articles report the withdrawal from Qamishli
+        assert ("test:Qamishli", "withdrawal", "reported") in {
+            (c.place_id, c.event, c.modality) for c in claims
+        }
+    merged = {(c.place_id, c.event): c for c in merge_claims(c for cl in per_article for c in cl)}
+    assert merged[("test:Qamishli", "withdrawal")].label == "reported withdrawal"
+    assert merged[("test:Qamishli", "withdrawal")].sources == 2
+    assert merged[("test:Hmeimim", "military_presence")].label == "military presence"
+    assert merged[("test:Tartus", "military_presence")].label == "military presence"
+    assert ("test:Moscow", "visit") in merged
+    damascus = merged[("test:Damascus", "control_change")]
+    assert damascus.historical
