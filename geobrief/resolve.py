@@ -9,11 +9,14 @@ Each candidate of a name gets a score from
   "province" ("Tartus" / "Tartus province");
 * the article's other names, as probability-weighted votes: the countries
   and first-level areas they may be in (the article's focus), areas named
-  outright, sibling areas ("Nevada, New Mexico, Oregon"), capitals standing
-  for governments in international news, and spatial coherence (for each
-  other name, its closest plausible reading: "Paris and Henry County" pull
-  each other to Tennessee);
-* "City, State" / "City, Country" patterns ("Paris, Ky."), not in lists.
+  outright, sibling areas ("Nevada, New Mexico, Oregon") and sibling
+  countries ("Benin, Niger, Togo"), capitals standing for governments in
+  international news, and spatial coherence at two scales (for each other
+  name, its closest plausible reading: "Paris and Henry County" pull each
+  other to Tennessee; a town and the county around it pull much harder);
+* "City, State" / "City, Country" patterns ("Paris, Ky."), not in lists;
+* lists: the names of one list ("Ontario, Quebec and Manitoba") are read at
+  one level (country, first-level area, county, city).
 
 Votes start from the priors and are refined three times.  All mentions of
 one name in an article share one reading ("one sense per discourse"),
@@ -195,11 +198,22 @@ class Resolver:
         order = sorted(range(n), key=lambda k: mentions[k].start)
         pair_bonus: list[list[float]] = [[0.0] * len(cs) for cs in gcands]
         own_bonus: dict[int, list[float]] = {}  # mention -> its own pattern bonus
+        # list neighbours ("Benin, Niger and Togo"): names in one list are read at one level
+        neighbours: list[set[int]] = [set() for _ in range(ng)]
         for a, b in zip(order, order[1:], strict=False):
             ga, gb = group_of[a], group_of[b]
             if ga == gb or not gcands[ga] or not gcands[gb]:
                 continue
             gap = text[mentions[a].end : mentions[b].start]
+            sep = gap.strip()
+            # a lone comma is a "City, State" pattern, not a list
+            if (
+                len(gap) <= 7
+                and sep in _LIST_SEPARATORS
+                and (sep != "," or self._in_list(text, mentions, order, a, b))
+            ):
+                neighbours[ga].add(gb)
+                neighbours[gb].add(ga)
             if gap.strip() not in (",", "(") or len(gap) > 3:
                 continue
             if self._in_list(text, mentions, order, a, b):
@@ -254,12 +268,18 @@ class Resolver:
                         priors[g][k] += _KIND_BASE["country"] - _KIND_BASE["admin1"]
             # a name that is a well-known place's own name is not also an alternate name of another
             # ("Mexico" is the country, not Mexico City; "Illinois" is the state)
-            if any(
-                m.match == "name" and (m.candidate.kind in _MAJOR or m.candidate.population >= 100_000)
-                for m in cs
-            ):
+            # unless the alias holder is of a higher rank than every area holding the name ("Zaire":
+            # the country, not the province); a populous city keeps its name ("Gold Coast")
+            named = [m.candidate for m in cs if m.match == "name"]
+            named_rank = max(
+                (_RANK.get(c.kind, 0) for c in named if c.kind in _MAJOR or c.population >= 100_000),
+                default=-1,
+            )
+            if any(c.kind == "city" and c.population >= 100_000 for c in named):
+                named_rank = max(_RANK.values())
+            if named_rank >= 0:
                 for k, m in enumerate(cs):
-                    if m.match == "alias":
+                    if m.match == "alias" and _RANK.get(m.candidate.kind, 0) <= named_rank:
                         priors[g][k] -= 1.5
         feats = [[_feat(m.candidate) for m in cs] for cs in gcands]
         scores = [list(p) for p in priors]
@@ -272,6 +292,14 @@ class Resolver:
                     priors[g][k] + pair_bonus[g][k] + ctx.support(g, feats[g][k], gcands[g][k])
                     for k in range(len(gcands[g]))
                 ]
+                if neighbours[g]:
+                    level: dict[str, float] = defaultdict(float)
+                    for h in neighbours[g]:
+                        for m, p in zip(gcands[h], probs[h], strict=True):
+                            level[_level(m.candidate.kind)] += p
+                    for k, m in enumerate(gcands[g]):
+                        same = level.get(_level(m.candidate.kind), 0.0)
+                        sc[k] += _LIST_WEIGHT * min(same, _LIST_CAP)
                 # spatial coherence only for the leading candidates (it adds at most _MAX_SPATIAL)
                 if len(sc) > 1 and ctx.points:
                     top = max(sc)
@@ -356,6 +384,17 @@ class Resolver:
 
 
 _SPATIAL_WEIGHT = 1.0
+# A second, short-range kernel: a town and the county around it, or two neighbouring towns,
+# corroborate each other much more than two places of one region.
+_LOCAL_WEIGHT = 1.0
+_LOCAL_KM = 25.0
+_LIST_SEPARATORS = frozenset({",", "and", ", and", "or", ", or", ";", "&", "/"})
+# Bonus per unit of list neighbours' probability on the same level (kind), and its cap.
+_LIST_WEIGHT = 1.5
+_LIST_CAP = 1.0
+_LEVELS = frozenset({"continent", "country", "admin1", "admin2", "city"})
+_SIBLING_COUNTRY_WEIGHT = 0.7
+_RANK = {"continent": 3, "country": 2, "admin1": 1}
 _SEATS = frozenset({"PPLA", "PPLC"})
 _AREA_WORDS = frozenset(
     {"province", "governorate", "state", "region", "oblast", "prefecture", "department", "county"}
@@ -373,6 +412,11 @@ def _feat(c: Candidate) -> tuple[str, tuple[str, str], float, float, float]:
     a1 = name_key(c.name) if c.kind == "admin1" else name_key(c.admin1) if c.admin1 else ""
     lat = math.radians(c.lat)
     return (c.country_code, (c.country_code, a1), lat, math.radians(c.lon), math.cos(lat))
+
+
+def _level(kind: str) -> str:
+    """The level a list's names share: continent, country, admin1, admin2, city or other."""
+    return kind if kind in _LEVELS else "other"
 
 
 def _softmax(scores: list[float]) -> list[float]:
@@ -401,6 +445,8 @@ class _Context:
         "points",
         "totals",
         "admin1_by_country_total",
+        "named_country_total",
+        "named_country_own",
     )
 
     def __init__(self) -> None:
@@ -411,6 +457,8 @@ class _Context:
         self.named_admin1: list[dict[tuple[str, str], float]] = []
         self.admin1_by_country: list[dict[str, float]] = []  # mass on first-level areas, per country
         self.admin1_by_country_total: dict[str, float] = {}
+        self.named_country_total = 0.0  # mass on any country being named, over all names
+        self.named_country_own: list[float] = []  # the same, per name
         self.points: list[
             tuple[int, float, float, float, float, str]
         ] = []  # (group, p, lat, lon, coslat, id)
@@ -467,6 +515,8 @@ class _Context:
             for key, v in nac.items():
                 ctx.admin1_by_country_total[key] = ctx.admin1_by_country_total.get(key, 0.0) + v
         ctx.totals = totals
+        ctx.named_country_own = [sum(nc.values()) for nc in ctx.named_country]
+        ctx.named_country_total = sum(ctx.named_country_own)
         return ctx
 
     def support(self, g: int, feat: tuple, m: Match) -> float:
@@ -480,7 +530,14 @@ class _Context:
         country = tc.get(cc, 0.0) - self.country_mass[g].get(cc, 0.0)
         named_c = tnc.get(cc, 0.0) - self.named_country[g].get(cc, 0.0)
         s = 3.0 * country / others + min(country, 3.0) * 0.3
-        if c.kind == "country" or c.kind == "continent":
+        if c.kind == "country":
+            if m.match == "alias":
+                return s
+            # other countries named make a country reading of its own name likelier
+            # ("Benin, Niger, Togo"); not of an old alias ("Gold Coast", once Ghana)
+            foreign = self.named_country_total - self.named_country_own[g] - named_c
+            return s + min(max(foreign, 0.0), 3.0) * _SIBLING_COUNTRY_WEIGHT
+        if c.kind == "continent":
             return s
         s += min(named_c, 1.0) * 0.8
         if c.feature_code == "PPLC" and m.match == "name" and named_c >= 0.5:
@@ -515,7 +572,7 @@ class _Context:
             y = lat - plat
             d = _KM_PER_RAD * math.sqrt(x * x + y * y)
             if d < 1000.0:
-                v = (0.3 + 0.7 * p) * exp(-d / 200.0)
+                v = (0.3 + 0.7 * p) * (exp(-d / 200.0) + _LOCAL_WEIGHT * exp(-d / _LOCAL_KM))
                 if v > best.get(h, 0.0):
                     best[h] = v
         near = sum(best.values())

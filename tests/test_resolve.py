@@ -58,6 +58,24 @@ def gaz() -> Gazetteer:
         (_c("ca", "California", 37.0, -120.0, "admin1", "US", pop=39_000_000), []),
         (_c("camo", "California", 38.63, -92.57, "city", "US", "Missouri", 4_400, "PPL"), []),
         (_c("mo", "Missouri", 38.5, -92.5, "admin1", "US", pop=6_000_000), []),
+        # list level: a Nigerian state shares a West African country's name
+        (_c("ne", "Niger", 17.0, 9.0, "country", "NE", pop=22_000_000), []),
+        (_c("neng", "Niger", 10.0, 6.0, "admin1", "NG", pop=3_900_000), []),
+        (_c("ng", "Nigeria", 10.0, 8.0, "country", "NG", pop=200_000_000), []),
+        (_c("bj", "Benin", 9.5, 2.25, "country", "BJ", pop=12_000_000), []),
+        (_c("tg", "Togo", 8.0, 1.17, "country", "TG", pop=8_000_000), []),
+        # a country's former name that is also a province's name
+        (
+            _c("cd", "Democratic Republic of the Congo", -2.9, 23.6, "country", "CD", pop=90_000_000),
+            [("Zaire", "alias")],
+        ),
+        (_c("aoza", "Zaire", -6.6, 13.9, "admin1", "AO", pop=600_000), []),
+        # invented towns: a big and a small "Halvorsen" and a "Quill County" in two states
+        (_c("ok", "Oklahoma", 35.5, -97.5, "admin1", "US", pop=4_000_000), []),
+        (_c("halmo", "Halvorsen", 37.2, -93.3, "city", "US", "Missouri", 200_000, "PPL"), []),
+        (_c("halok", "Halvorsen", 35.9, -96.0, "city", "US", "Oklahoma", 40_000, "PPL"), []),
+        (_c("qmo", "Quill County", 36.3, -92.2, "admin2", "US", "Missouri", 60_000), []),
+        (_c("qok", "Quill County", 35.93, -96.04, "admin2", "US", "Oklahoma", 60_000), []),
     ]
     return Gazetteer.from_entries(entries)
 
@@ -155,6 +173,28 @@ def test_a_list_of_states_is_not_city_state(gaz: Gazetteer) -> None:
 def test_a_country_beats_a_small_town_of_its_name(gaz: Gazetteer) -> None:
     text = "Ranchers in Texas and Boise watched prices as Turkey raised its tariffs."
     assert resolve_text(gaz, text)["Turkey"][0].place.id == "test:tr"
+
+
+def test_names_in_one_list_are_read_at_one_level(gaz: Gazetteer) -> None:
+    # "Niger" is a country and a Nigerian state; in a list of countries it is the country
+    text = "The campaign covers Nigeria, Benin, Niger and Togo."
+    res = resolve_text(gaz, text)
+    assert res["Niger"][0].place.id == "test:ne"
+    assert res["Nigeria"][0].place.id == "test:ng"
+
+
+def test_a_country_alias_outranks_a_province_of_that_name(gaz: Gazetteer) -> None:
+    # "Zaire" is the old name of the DR Congo and the name of an Angolan province
+    res = resolve_text(gaz, "Doctors confirmed new cases in Zaire last week.")
+    assert res["Zaire"][0].place.id == "test:cd"
+
+
+def test_a_county_and_a_town_inside_it_pull_each_other(gaz: Gazetteer) -> None:
+    # both states have a Halvorsen and a Quill County; only in Oklahoma does the town lie in the county
+    text = "The burn ban for Quill County was lifted after the Halvorsen fire chief met the county judge."
+    res = resolve_text(gaz, text)
+    assert res["Halvorsen"][0].place.id == "test:halok"
+    assert res["Quill County"][0].place.id == "test:qok"
 
 
 @pytest.mark.slow

@@ -42,6 +42,17 @@ def test_country_reference_points_are_conventional_not_bbox_middles(gaz) -> None
     assert km(gaz.country("SY").lat, gaz.country("SY").lon, 35.0, 38.0) < 100
 
 
+def test_uk_constituent_countries_use_the_gazetteer_convention(gaz) -> None:
+    # the middle of England's towns lies in the Midlands; the convention is further south-east
+    england = gaz.admin1("GB", "England")
+    assert england is not None and england.kind == "admin1"
+    assert km(england.lat, england.lon, 52.16, -0.70) < 10
+    assert km(england.lat, england.lon, 51.5, -0.12) < 100  # within reach of London
+    for name, lat, lon in [("Scotland", 56.5, -4.0), ("Wales", 52.5, -3.5), ("Northern Ireland", 54.5, -6.5)]:
+        a = gaz.admin1("GB", name)
+        assert a is not None and km(a.lat, a.lon, lat, lon) < 10, name
+
+
 def test_countries_by_short_long_abbreviated_and_historical_names(gaz) -> None:
     for name, cc in [
         ("U.S.", "US"),
