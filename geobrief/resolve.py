@@ -246,6 +246,11 @@ class Resolver:
             area_names = {
                 m.candidate.country_code for m in cs if m.candidate.kind == "admin1" and m.match == "name"
             }
+            area_keys = {
+                (m.candidate.country_code, name_key(m.candidate.name)): m.candidate.population
+                for m in cs
+                if m.candidate.kind == "admin1" and m.match == "name"
+            }
             if areas and not area_word:
                 for k, m in enumerate(cs):
                     c = m.candidate
@@ -258,6 +263,14 @@ class Resolver:
                         and (
                             c.feature_code in _SEATS
                             or (m.match == "name" and c.country_code not in area_names)
+                            # the namesake area's main city ("São Paulo"), not a lesser one ("Quebec")
+                            or (
+                                m.match == "name"
+                                and c.population >= 100_000
+                                and c.population * 10
+                                >= area_keys.get((c.country_code, name_key(c.admin1)), 0)
+                                > 0
+                            )
                         )
                     ):
                         priors[g][k] = max(priors[g][k], _KIND_BASE["admin1"] + 0.5)
@@ -394,6 +407,7 @@ _LIST_WEIGHT = 1.5
 _LIST_CAP = 1.0
 _LEVELS = frozenset({"continent", "country", "admin1", "admin2", "city"})
 _SIBLING_COUNTRY_WEIGHT = 0.7
+_NAMED_COUNTRY_WEIGHT = 0.8
 _RANK = {"continent": 3, "country": 2, "admin1": 1}
 _SEATS = frozenset({"PPLA", "PPLC"})
 _AREA_WORDS = frozenset(
@@ -539,7 +553,7 @@ class _Context:
             return s + min(max(foreign, 0.0), 3.0) * _SIBLING_COUNTRY_WEIGHT
         if c.kind == "continent":
             return s
-        s += min(named_c, 1.0) * 0.8
+        s += min(named_c, 1.0) * _NAMED_COUNTRY_WEIGHT
         if c.feature_code == "PPLC" and m.match == "name" and named_c >= 0.5:
             # in international news a capital stands for its government ("Washington said"),
             # when its country is part of the story

@@ -76,6 +76,11 @@ def gaz() -> Gazetteer:
         (_c("halok", "Halvorsen", 35.9, -96.0, "city", "US", "Oklahoma", 40_000, "PPL"), []),
         (_c("qmo", "Quill County", 36.3, -92.2, "admin2", "US", "Missouri", 60_000), []),
         (_c("qok", "Quill County", 35.93, -96.04, "admin2", "US", "Oklahoma", 60_000), []),
+        # a first-level area named after its main city, and one whose namesake city is a lesser one
+        (_c("spa", "Sao Paulo", -22.0, -49.0, "admin1", "BR", pop=46_000_000), []),
+        (_c("sp", "Sao Paulo", -23.55, -46.63, "city", "BR", "Sao Paulo", 12_000_000, "PPL"), []),
+        (_c("qca", "Quebec", 52.0, -72.0, "admin1", "CA", pop=8_500_000), []),
+        (_c("qc", "Quebec", 46.81, -71.21, "city", "CA", "Quebec", 530_000, "PPL"), []),
     ]
     return Gazetteer.from_entries(entries)
 
@@ -195,6 +200,12 @@ def test_a_county_and_a_town_inside_it_pull_each_other(gaz: Gazetteer) -> None:
     res = resolve_text(gaz, text)
     assert res["Halvorsen"][0].place.id == "test:halok"
     assert res["Quill County"][0].place.id == "test:qok"
+
+
+def test_an_area_named_after_its_main_city_means_the_city(gaz: Gazetteer) -> None:
+    assert resolve_text(gaz, "Flights to Sao Paulo were cancelled.")["Sao Paulo"][0].place.id == "test:sp"
+    # a city of a tenth of its area's people or less does not stand for the area's name
+    assert resolve_text(gaz, "Voters in Quebec went to the polls.")["Quebec"][0].place.id == "test:qca"
 
 
 @pytest.mark.slow

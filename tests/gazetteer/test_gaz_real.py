@@ -53,6 +53,15 @@ def test_uk_constituent_countries_use_the_gazetteer_convention(gaz) -> None:
         assert a is not None and km(a.lat, a.lon, lat, lon) < 10, name
 
 
+def test_points_between_conventions_and_gazetteer_admin_points(gaz) -> None:
+    # GeoNames puts Japan at Tokyo, the Factbook at 36N 138E: the point is within 100 miles of both
+    jp = gaz.country("JP")
+    assert km(jp.lat, jp.lon, 35.69, 139.75) < 150 and km(jp.lat, jp.lon, 36.0, 138.0) < 150
+    # Alberta: the GeoNames ADM1 point, like the other Canadian provinces
+    ab = gaz.admin1("CA", "Alberta")
+    assert ab is not None and km(ab.lat, ab.lon, 52.28, -117.47) < 10
+
+
 def test_countries_by_short_long_abbreviated_and_historical_names(gaz) -> None:
     for name, cc in [
         ("U.S.", "US"),
