@@ -155,6 +155,7 @@ _PREPS = frozenset(
         "around",
         "off",
         "against",
+        "for",
     ]
 )
 _DETERMINERS = frozenset({"the", "a", "an"})
@@ -276,6 +277,117 @@ def _split_clauses(toks: list[_Tok]) -> None:
             ):
                 clause += 1
         t.clause = clause
+    _mark_parentheticals(toks)
+
+
+#: Clause ids from here on mark parentheticals (", which witnesses said was caused by a car bomb,").
+PAREN_CLAUSE = 10_000
+_RELATIVE_OPENERS = frozenset({"which", "who", "whom", "whose"})
+_IRREGULAR_PARTICIPLES = frozenset(
+    [
+        "made",
+        "held",
+        "built",
+        "led",
+        "found",
+        "known",
+        "seen",
+        "set",
+        "hit",
+        "run",
+        "won",
+        "lost",
+        "left",
+        "kept",
+        "sent",
+        "caught",
+        "brought",
+        "fought",
+        "taught",
+        "sold",
+        "told",
+        "put",
+        "shot",
+        "struck",
+    ]
+)
+_FINITE = frozenset(
+    [
+        "was",
+        "were",
+        "is",
+        "are",
+        "has",
+        "have",
+        "had",
+        "will",
+        "would",
+        "could",
+        "can",
+        "may",
+        "might",
+        "did",
+        "does",
+        "do",
+        "remains",
+        "remained",
+        "took",
+        "came",
+        "began",
+        "fell",
+        "broke",
+        "went",
+        "struck",
+        "ran",
+        "saw",
+        "won",
+        "lost",
+    ]
+)
+
+
+def _participle(word: str) -> bool:
+    return word.endswith(("ed", "en", "ing")) or word in _IRREGULAR_PARTICIPLES
+
+
+def _mark_parentheticals(toks: list[_Tok]) -> None:
+    """Give a parenthetical between commas its own clause; the clause around it resumes after it.
+
+    "The blast, which witnesses said was caused by a car bomb, occurred near X" and "The attack,
+    made using a knife, occurred at X": the event noun and the place belong to one clause, the
+    relative or participial clause between the commas to another.  The parenthetical must open
+    with a relative pronoun or a participle after a word, and be followed by a finite verb.
+    """
+    i = 1
+    while i + 2 < len(toks):
+        t, nxt = toks[i], toks[i + 1]
+        if not (
+            t.low == ","
+            and (toks[i - 1].is_word or toks[i - 1].mention >= 0)
+            and nxt.mention < 0
+            and (nxt.low in _RELATIVE_OPENERS or _participle(nxt.low))
+        ):
+            i += 1
+            continue
+        j = next(
+            (k for k in range(i + 2, min(len(toks) - 1, i + 16)) if toks[k].low in (",", ";", "—", "–", ".")),
+            None,
+        )
+        if j is None or toks[j].low != "," or j + 1 >= len(toks):
+            i += 1
+            continue
+        after = toks[j + 1]
+        if after.mention >= 0 or not (after.low in _FINITE or after.low.endswith("ed")):
+            i += 1
+            continue
+        outer, inner = toks[i - 1].clause, toks[j].clause
+        for k in range(i + 1, j + 1):
+            toks[k].clause = PAREN_CLAUSE + i
+        k = j + 1
+        while inner != outer and k < len(toks) and toks[k].clause == inner:
+            toks[k].clause = outer
+            k += 1
+        i = j + 1
 
 
 def _not_only(toks: list[_Tok], i: int) -> bool:
@@ -525,6 +637,7 @@ def _find_links(s: _Sentence, theme: str | None) -> list[_Link]:
     # all cue matches: (token start, token end, group, role)
     cues: list[tuple[int, int, CueGroup, str]] = []
     links: list[_Link] = []
+    candidates: list[tuple[int, int, str]] = []  # cues whose event is decided: (start, end, event)
     for g in rules.groups:
         for role, rx in g.patterns.items():
             if role == "self":
@@ -554,6 +667,10 @@ def _find_links(s: _Sentence, theme: str | None) -> list[_Link]:
         if mt >= 0 and k not in adjective
     }
     for a, b, g, role in cues:
+        if g.demonym_modifier and role == "after" and a > 0 and _demonym_before(s, a, b, adjective, cues):
+            # "the Chilean wildfires", "the Haitian cholera outbreak": the adjective names the place hit
+            links.append(_Link(toks[a - 1].mention, g.event, a, b, "demonym"))
+    for a, b, g, role in cues:
         event = g.event
         if event == "by_context":
             ev = _context_event(s, a, None if g.needs_context else theme) or g.default_event
@@ -571,6 +688,7 @@ def _find_links(s: _Sentence, theme: str | None) -> list[_Link]:
                 continue
             event = g.force_event
         clause = toks[a].clause
+        candidates.append((a, b, event))
         if role == "locative":
             best: tuple[int, int] | None = None
             for k, mt in enumerate(s.mention_tok):
@@ -582,10 +700,11 @@ def _find_links(s: _Sentence, theme: str | None) -> list[_Link]:
                     marked = w >= 0 and a >= w
                 if not marked:
                     continue
-                d = (mt - b) if mt >= b else (a - mt)
+                lo, hi = (b, mt) if mt >= b else (mt, a)
+                # a parenthetical in between does not count ("The attack, made using a knife, occurred at X")
+                d = sum(1 for i in range(lo, hi) if toks[i].clause == clause)
                 if d > rules.locative_window:
                     continue
-                lo, hi = (b, mt) if mt >= b else (mt, a)
                 if any(toks[i].low in _QUOTES for i in range(lo, hi)):
                     continue  # a slogan or quotation is not the place's event
                 if hi > lo and rules.purpose_phrases.search(
@@ -611,9 +730,9 @@ def _find_links(s: _Sentence, theme: str | None) -> list[_Link]:
             elif role == "object" and mt >= b and same_clause:
                 ok = _object_link(s, b, mt, fillers)
             elif role == "passive" and mt < a and same_clause:
-                ok = _passive_link(s, mt, a, need_aux=True)
+                ok = _passive_link(s, mt, a, need_aux=True) and not (g.subject_not_in_pp and _in_pp(s, mt))
             elif role == "subject" and mt < a and same_clause:
-                ok = _passive_link(s, mt, a, need_aux=False)
+                ok = _passive_link(s, mt, a, need_aux=False) and not (g.subject_not_in_pp and _in_pp(s, mt))
             elif role == "modifier" and mt == a - 1:
                 # "a U.S. military base", a country before a noun: an owner, not the location
                 ok = event != "military_presence" or (
@@ -624,7 +743,115 @@ def _find_links(s: _Sentence, theme: str | None) -> list[_Link]:
                 ok = _relative_object(s, mt, a)
             if ok:
                 links.append(_Link(k, event, a, b, role))
+    links += _fronted_links(s, candidates, links, adjective)
     return _propagate_coordination(s, links)
+
+
+_FRONT_LEAD = frozenset({",", "elsewhere", "meanwhile", "also", "separately", "further", "and", "but"})
+
+
+def _fronted_places(s: _Sentence, adjective: set[int]) -> tuple[list[int], int] | None:
+    """Places of a clause-initial locative phrase ("In X, ...", "In the states of X and Y, ..."), and its comma."""
+    rules = event_rules()
+    toks = s.toks
+    p = 0
+    while p < len(toks) and toks[p].mention < 0 and toks[p].low in _FRONT_LEAD:
+        p += 1
+    if p >= len(toks) or toks[p].mention >= 0 or toks[p].low not in rules.locative_preps:
+        return None
+    places: list[int] = []
+    words = 0
+    for i in range(p + 1, min(len(toks), p + 16)):
+        t = toks[i]
+        if t.low == ",":
+            if not places or i + 1 >= len(toks):
+                return None
+            if toks[i + 1].low in ("and", "or") or toks[i + 1].mention >= 0:
+                continue  # a list of places: "In X, Y and Z, ..."
+            return places, i
+        if t.mention >= 0:
+            k = t.mention
+            prev = toks[i - 1]
+            possessor = i + 1 < len(toks) and toks[i + 1].low == "'s"
+            container = (
+                prev.mention < 0
+                and prev.low in rules.locative_preps
+                and any(u.mention >= 0 for u in toks[p + 1 : i - 1])
+            )
+            if not (possessor or container or k in adjective):
+                places.append(k)
+            continue
+        if not (t.is_word or t.low == "'s") or t.low in _NP_STOP - {"and", "or"} or t.low in _GAP_STOP:
+            return None
+        words += 1
+        if words > 6:
+            return None
+    return None
+
+
+def _fronted_links(
+    s: _Sentence, candidates: list[tuple[int, int, str]], links: list[_Link], adjective: set[int]
+) -> list[_Link]:
+    """Event cues that link no place take the place of a clause-initial locative phrase.
+
+    "In Vina del Mar, the army was deployed", "In X, residents were told to evacuate": the phrase
+    sets the scene of its clause.  Not over a speaker ("In London, officials said ..."): there it
+    locates the speaking.
+    """
+    front = _fronted_places(s, adjective)
+    if front is None or not candidates:
+        return []
+    places, comma = front
+    toks = s.toks
+    linked = {(lk.cue_start, lk.cue_end) for lk in links}
+    clause = toks[comma].clause
+    speakers = [
+        f
+        for f in _frames(s)
+        if f.speaker != "none" and f.a > comma and not (f.a > 0 and toks[f.a - 1].low in _PASSIVE_AUX)
+    ]
+    # a speaker before any event word: "In London, officials said ..." (not "..., Xinhua said, adding ...")
+    first_cue = min((a for a, _, _ in candidates if a > comma), default=len(toks))
+    if any(f.a < first_cue for f in speakers):
+        return []
+    out: list[_Link] = []
+    seen: set[tuple[int, str]] = set()
+    for a, b, event in candidates:
+        if a <= comma or (a, b) in linked or toks[a].clause != clause:
+            continue
+        for k in places:
+            if (k, event) not in seen:
+                seen.add((k, event))
+                out.append(_Link(k, event, a, b, "fronted"))
+    return out
+
+
+def _demonym_before(
+    s: _Sentence, a: int, b: int, adjective: set[int], cues: list[tuple[int, int, CueGroup, str]]
+) -> bool:
+    """A demonym right before the cue, which heads its noun phrase ("the Chilean wildfires destroyed")."""
+    toks = s.toks
+    prev = toks[a - 1]
+    if prev.mention < 0 or prev.mention not in adjective:
+        return False
+    if b >= len(toks):
+        return True
+    nxt = toks[b]
+    if not nxt.is_word or nxt.low in _NP_STOP or nxt.low in _PREPS or nxt.low in _AUX:
+        return True
+    if any(c[0] == b and c[2].event == "disaster" for c in cues):
+        return True  # another disaster word follows: "the Haitian cholera outbreak"
+    return nxt.low.endswith("ed")  # a verb: "the Indian floods killed"
+
+
+def _in_pp(s: _Sentence, m: int) -> bool:
+    """Whether the place stands in a prepositional phrase ("markets in X fell"), not as the subject."""
+    toks = s.toks
+    j = m - 1
+    fillers = event_rules().np_fillers
+    while j >= 0 and toks[j].mention < 0 and toks[j].low in fillers and toks[j].low != "of":
+        j -= 1
+    return j >= 0 and toks[j].mention < 0 and toks[j].low in _PREPS and toks[j].low != "of"
 
 
 def _attributive(s: _Sentence, m: int) -> bool:
@@ -686,7 +913,33 @@ def _propagate_coordination(s: _Sentence, links: list[_Link]) -> list[_Link]:
                 if (k, lk.event) not in seen and not adjectival(s.mentions[k]):
                     seen.add((k, lk.event))
                     out.append(_Link(k, lk.event, lk.cue_start, lk.cue_end, lk.role + "+coord"))
+    # "in Syria, in Aleppo": a second locative phrase narrows the first; not "in Homs, in central Syria"
+    for lk in list(out):
+        i = s.mention_tok[lk.mention] + 1
+        if not (
+            i + 1 < len(toks) and toks[i].low == "," and toks[i + 1].low in preps and toks[i + 1].mention < 0
+        ):
+            continue
+        j = i + 2
+        while j < len(toks) and toks[j].mention < 0 and toks[j].low in _DETERMINERS:
+            j += 1
+        if j >= len(toks) or toks[j].mention < 0:
+            continue
+        k = toks[j].mention
+        if (k, lk.event) in seen or adjectival(s.mentions[k]):
+            continue
+        if _kind_rank(s.mentions[k]) >= _kind_rank(s.mentions[lk.mention]):
+            seen.add((k, lk.event))
+            out.append(_Link(k, lk.event, lk.cue_start, lk.cue_end, lk.role + "+narrow"))
     return out
+
+
+_KIND_RANK = {"continent": 0, "region": 1, "sea": 1, "country": 1, "admin1": 2, "admin2": 3}
+
+
+def _kind_rank(r: Resolution) -> int:
+    """How fine a place is: continents and countries first, then regions, towns and sites."""
+    return _KIND_RANK.get(r.place.kind, 4) if r.place is not None else 4
 
 
 # -- modality --------------------------------------------------------------------------------------
@@ -703,8 +956,14 @@ class _FrameHit:
 def _frames(s: _Sentence) -> list[_FrameHit]:
     rules = modality_rules()
     hits: list[_FrameHit] = []
+    # "footage posted online showed ...": a participle, not a speech act
+    cancelled = (
+        [(m.start(), m.end()) for m in rules.frame_cancel.finditer(s.text)] if rules.frame_cancel else []
+    )
     for f in rules.frames:
         for mt in f.pattern.finditer(s.text):
+            if any(a <= mt.start() and mt.end() <= b for a, b in cancelled):
+                continue
             rng = s.tok_range(s.start + mt.start(), s.start + mt.end())
             if rng is not None:
                 hits.append(_FrameHit(f.modality, f.speaker, rng[0], rng[1]))
@@ -843,6 +1102,9 @@ def _modality(s: _Sentence, frames: list[_FrameHit], lk: _Link) -> tuple[str, st
     a, b = lk.cue_start, lk.cue_end
     mt = s.mention_tok[lk.mention]
     inner = _local(s, a, b, mt if mt < a else a)
+    # a frame in a parenthetical ("which witnesses said ...") holds only what the parenthetical says
+    own = s.toks[a].clause
+    frames = [f for f in frames if s.toks[f.a].clause < PAREN_CLAUSE or s.toks[f.a].clause == own]
     # a frame inside a long cue counts as before it ("forces were reported to be moving"), but not a
     # speech verb that is part of the cue itself ("declared a state of disaster")
     before = [f for f in frames if f.b <= a or (f.a >= a and f.b <= b and f.modality != "claimed")]
@@ -939,6 +1201,12 @@ def adjectival(r: Resolution) -> bool:
     return bool(_DEMONYM_STRONG_END.search(surface)) and not _DEMONYM_STRONG_END.search(name)
 
 
+def _boilerplate(sentence: str) -> bool:
+    """Whether a sentence is feed or page boilerplate (``skip_sentences`` of ``events.json``)."""
+    text = " ".join(sentence.split())
+    return any(rx.match(text) for rx in event_rules().skip_sentences)
+
+
 def _theme(text: str) -> str | None:
     ctx = event_rules().context
     n_dis = len(ctx["disaster"].findall(text))
@@ -970,6 +1238,8 @@ def extract(
         if not group or not any(r.place is not None for r in group):
             continue
         stext = text[s_start:s_end]
+        if _boilerplate(stext):
+            continue  # feed boilerplate ("The post <title> appeared first on <site>.") is not evidence
         toks, mention_tok = _tokenise(stext, s_start, group)
         _split_clauses(toks)
         sent = _Sentence(s_start, s_end, stext, toks, group, mention_tok)
@@ -984,7 +1254,7 @@ def extract(
         done: set[tuple[int, str]] = set()
         for lk in links:
             r = group[lk.mention]
-            if r.place is None or (lk.mention, lk.event) in done or adjectival(r):
+            if r.place is None or (lk.mention, lk.event) in done or (adjectival(r) and lk.role != "demonym"):
                 continue
             done.add((lk.mention, lk.event))
             modality, inner, attribution = _modality(sent, frames, lk)

@@ -53,6 +53,13 @@ def _alternation(patterns: list[str]) -> re.Pattern[str]:
         raise RulesError(f"bad cue pattern in {patterns!r}: {exc}") from exc
 
 
+def _whole(pattern: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern, re.IGNORECASE | re.DOTALL)
+    except re.error as exc:
+        raise RulesError(f"bad sentence pattern {pattern!r}: {exc}") from exc
+
+
 @dataclass(frozen=True)
 class CueGroup:
     """One row group of ``events.json``."""
@@ -68,6 +75,8 @@ class CueGroup:
         False  # by_context cues that need a deciding noun in their clause (no article theme)
     )
     default_event: str | None = None  # event of a by_context cue when no noun decides
+    demonym_modifier: bool = False  # a demonym right before the cue names the place ("the Chilean wildfires")
+    subject_not_in_pp: bool = False  # passive/subject roles need the place as the subject, not in a PP
 
 
 @dataclass(frozen=True)
@@ -83,6 +92,7 @@ class EventRules:
     light_verbs: re.Pattern[str]
     topic_markers: re.Pattern[str]
     purpose_phrases: re.Pattern[str]
+    skip_sentences: tuple[re.Pattern[str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -110,6 +120,7 @@ class ModalityRules:
     post_negation: re.Pattern[str]
     post_planned: re.Pattern[str]
     attribution_nouns: frozenset[str]
+    frame_cancel: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -156,6 +167,8 @@ def event_rules() -> EventRules:
                 force_cues=_alternation(g["force_cues"]) if g.get("force_cues") else None,
                 needs_context=bool(g.get("needs_context", False)),
                 default_event=g.get("default_event"),
+                demonym_modifier=bool(g.get("demonym_modifier", False)),
+                subject_not_in_pp=bool(g.get("subject_not_in_pp", False)),
             )
         )
     ctx = {k: _alternation(v) for k, v in data["context"].items() if not k.startswith("_")}
@@ -171,6 +184,7 @@ def event_rules() -> EventRules:
         light_verbs=_alternation(data.get("light_verbs", ["$^"])),
         topic_markers=_alternation(data.get("topic_markers", ["$^"])),
         purpose_phrases=_alternation(data.get("purpose_phrases", ["$^"])),
+        skip_sentences=tuple(_whole(p) for p in data.get("skip_sentences", [])),
     )
 
 
@@ -190,6 +204,7 @@ def modality_rules() -> ModalityRules:
         post_negation=_alternation(data["post_negation"]),
         post_planned=_alternation(data["post_planned"]),
         attribution_nouns=frozenset(data["attribution_nouns"]),
+        frame_cancel=_alternation(data["frame_cancel"]) if data.get("frame_cancel") else None,
     )
 
 

@@ -299,3 +299,125 @@ def test_seed_articles_give_the_expected_labels():
     assert ("test:Moscow", "visit") in merged
     damascus = merged[("test:Damascus", "control_change")]
     assert damascus.historical
+
+
+# -- general mechanisms: fronted locatives, parentheticals, demonyms, boilerplate -------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "event", "modality"),
+    [
+        (
+            "In Arequipa, the army was deployed to guard polling stations.",
+            "Arequipa",
+            "deployment",
+            "asserted",
+        ),
+        ("In Szeged, residents were told to evacuate before dawn.", "Szeged", "withdrawal", "requested"),
+        (
+            "In the coastal provinces of Batangas and Quezon, thousands were evacuated.",
+            "Quezon",
+            "withdrawal",
+            "asserted",
+        ),
+    ],
+)
+def test_a_fronted_locative_phrase_sets_the_scene_of_its_clause(extract, text, place, event, modality):
+    assert (event, modality) in extract(text, [place, "Batangas"])[place]
+
+
+def test_a_fronted_locative_does_not_take_the_event_of_a_speaker():
+    got = claims_for("In Lisbon, officials said the visit would go ahead.", ["Lisbon"])
+    assert got == []
+    # a cue that already links its own place keeps it
+    got = claims_for("In Geneva, diplomats said troops would withdraw from Gao.", ["Geneva", "Gao"])
+    assert {c.place_id for c in got} == {"test:Gao"}
+
+
+def test_a_parenthetical_between_commas_neither_breaks_the_link_nor_frames_it():
+    c = _one(
+        claims_for(
+            "The blast, which witnesses said was caused by a gas cylinder bomb, occurred at a market in Kano.",
+            ["Kano"],
+        )
+    )
+    assert (c.event, c.modality) == ("attack", "asserted")
+    c = _one(
+        claims_for("The attack, carried out with a machete, happened near a school in Mombasa.", ["Mombasa"])
+    )
+    assert (c.event, c.modality) == ("attack", "asserted")
+
+
+def test_a_demonym_before_a_disaster_noun_names_the_place_hit():
+    text = "The Peruvian floods have killed 40 people, and Chilean experts were flown in."
+    article = Article(id="d", text=text)
+    peru = Resolution(Mention("d", 4, 12, "Peruvian"), Candidate("c:pe", "Peru", -9.0, -75.0, "country"))
+    chile = Resolution(Mention("d", 45, 52, "Chilean"), Candidate("c:cl", "Chile", -33.0, -71.0, "country"))
+    claims = extract_claims(article, [peru, chile])
+    assert {(c.place_id, c.event) for c in claims} == {("c:pe", "disaster")}
+    # an agent, not a place: "Russian airstrikes" are no event in Russia
+    text = "Russian airstrikes killed nine people."
+    article = Article(id="r", text=text)
+    russia = Resolution(Mention("r", 0, 7, "Russian"), Candidate("c:ru", "Russia", 60.0, 90.0, "country"))
+    assert extract_claims(article, [russia]) == []
+
+
+def test_a_second_locative_phrase_narrowing_the_first_shares_its_event():
+    text = "Shelling of hospitals in Syria, in Aleppo, drew condemnation."
+    article = Article(id="n", text=text)
+    res = resolve_names(article, ["Syria", "Aleppo"], kinds={"Syria": "country", "Aleppo": "city"})
+    assert {c.place_id for c in extract_claims(article, res) if c.event == "attack"} == {
+        "test:Syria",
+        "test:Aleppo",
+    }
+    text = "Two people were killed in clashes in Homs, in central Syria."
+    article = Article(id="w", text=text)
+    res = resolve_names(article, ["Syria", "Homs"], kinds={"Syria": "country", "Homs": "city"})
+    assert {c.place_id for c in extract_claims(article, res)} == {"test:Homs"}  # a container is not narrower
+
+
+def test_feed_boilerplate_is_no_evidence(extract):
+    text = "Markets were calm. The post Rebels Capture Kindu After Heavy Fighting appeared first on Daily Wire Feed."
+    assert extract(text, ["Kindu"]) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "event"),
+    [
+        ("A video posted online showed the envoy stepping off a plane in Tunis.", "Tunis", "visit"),
+        ("The prime minister disembarked in Suva on Tuesday morning.", "Suva", "visit"),
+        ("The foreign minister left for Hanoi on Sunday.", "Hanoi", "visit"),
+        ("Tens of thousands took to the streets of Sofia.", "Sofia", "protest"),
+        ("Rallies planned for Plovdiv were called off.", "Plovdiv", "protest"),
+        ("Air defence systems were moved to Rzeszow last month.", "Rzeszow", "deployment"),
+        ("Army units still held positions around Bakhmut.", "Bakhmut", "military_presence"),
+        ("Italy said it would close its embassy in Niamey.", "Niamey", "withdrawal"),
+        ("The militia threatened to strike oil facilities in Ras Lanuf.", "Ras Lanuf", "attack"),
+    ],
+)
+def test_more_cues_of_the_tables(extract, text, place, event):
+    assert event in {e for e, _ in extract(text, [place]).get(place, set())}, extract(text, [place])
+
+
+def test_footage_posted_online_is_no_speaker():
+    c = _one(
+        claims_for(
+            "Footage posted online showed the minister descending the steps of a plane in Minsk.", ["Minsk"]
+        )
+    )
+    assert (c.event, c.modality, c.attribution) == ("visit", "asserted", None)
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("The bank's decision drew a storm of criticism from traders in Zurich.", ["Zurich"]),
+        ("Markets in Istanbul fell sharply on Monday.", ["Istanbul"]),
+        ("The union threatened to strike over pay in Leeds.", []),
+    ],
+)
+def test_false_friends_give_no_claim(extract, text, names):
+    got = extract(text, names or ["Leeds"])
+    assert all(
+        e != "disaster" and e != "control_change" and e != "attack" for p in got.values() for e, _ in p
+    )
