@@ -79,6 +79,35 @@ _STRIP_SUFFIXES = (
     "township",
     "oblast",
 )
+# Words naming a part of a place: "North London" is in London.
+_PART_WORDS = frozenset(
+    {
+        "north",
+        "south",
+        "east",
+        "west",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "central",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
+        "northeastern",
+        "northwestern",
+        "southeastern",
+        "southwestern",
+        "upper",
+        "lower",
+        "greater",
+        "inner",
+        "outer",
+        "downtown",
+        "metropolitan",
+    }
+)
 _KM_PER_RAD = 6371.0088
 
 
@@ -111,8 +140,9 @@ class Resolver:
 
         Tries the key as written, without / with an Arabic article
         ("al-Qamishli" / "Qamishli"), a plural demonym ("Palestinians"),
-        and without a designator or facility word ("Laurel County" ->
-        "Laurel", "Hmeimim Air Base" -> "Hmeimim").
+        without a designator or facility word ("Laurel County" ->
+        "Laurel", "Hmeimim Air Base" -> "Hmeimim"), and, for an unknown part
+        of a well-known place ("North London", "Greater Mumbai"), the place.
         """
         gaz = self.gazetteer
         key = name_key(surface)
@@ -139,6 +169,10 @@ class Resolver:
                     got = tuple(m for m in got if m.match == "demonym")
                 if got:
                     return got
+        # "North London", "Greater Mumbai", "northern Iraq": a part of a well-known place, read as
+        # the place itself when the gazetteer has no entry of the part
+        if head in _PART_WORDS and rest and rest in gaz:
+            return tuple(m for m in gaz.lookup(rest) if _well_known(m.candidate))
         return ()
 
     # -- scoring -----------------------------------------------------------
@@ -419,6 +453,11 @@ _MAX_SPATIAL = 3.0 * _SPATIAL_WEIGHT
 
 #: Most candidates of one name considered (best-first from the gazetteer).
 _MAX_CANDIDATES = 40
+
+
+def _well_known(c: Candidate) -> bool:
+    """A continent, country, first-level area or city of 100,000 people or more."""
+    return c.kind in _MAJOR or (c.kind == "city" and c.population >= 100_000)
 
 
 def _feat(c: Candidate) -> tuple[str, tuple[str, str], float, float, float]:

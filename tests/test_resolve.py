@@ -208,6 +208,16 @@ def test_an_area_named_after_its_main_city_means_the_city(gaz: Gazetteer) -> Non
     assert resolve_text(gaz, "Voters in Quebec went to the polls.")["Quebec"][0].place.id == "test:qca"
 
 
+def test_a_part_of_a_well_known_place_is_read_as_the_place(gaz: Gazetteer) -> None:
+    text = "Riots spread to North Paris and Greater Moscow, and to East Pullman."
+    mentions = [Mention("t", 16, 27, "North Paris"), Mention("t", 32, 46, "Greater Moscow")]
+    mentions.append(Mention("t", 55, 67, "East Pullman"))
+    res = Resolver(gaz).resolve(text, mentions)
+    assert res[0].place.id == "test:par"
+    assert res[1].place.id == "test:mow"
+    assert res[2].place is None  # a small town's part is not guessed
+
+
 @pytest.mark.slow
 def test_generality_cases_with_the_full_gazetteer() -> None:
     from geobrief.gazetteer import load_gazetteer

@@ -30,7 +30,7 @@ _LOADED: dict[Path, Gazetteer] = {}
 _FAST: dict[tuple[str, str | None, str], Gazetteer] = {}
 
 # Part of the cache key (with the sources, the curated files and the builder's code).
-BUILDER_VERSION = "1"
+BUILDER_VERSION = "2"
 
 
 def cache_dir(cache_dir: str | Path | None = None) -> Path:

@@ -484,6 +484,7 @@ def _add_airports(b: IndexBuilder) -> None:
     except Exception as exc:  # airportsdata raises plain errors on a broken install
         raise GazetteerError(f"cannot load airportsdata: {exc}") from exc
     stems: list[tuple[int, str]] = []
+    shorts: list[tuple[int, str]] = []
     for icao, rec in airports.items():
         name = (rec.get("name") or "").strip()
         if not name or not src.is_latin_name(name):
@@ -505,10 +506,35 @@ def _add_airports(b: IndexBuilder) -> None:
             stem = airport_stem(name, rec.get("city") or "")
             if stem:
                 stems.append((row, stem))
+            shorts += [(row, v) for v in airport_short_names(name)]
     # "Heathrow", "Schiphol": a one-word stem names the airport in news; not if it is a major place's name.
     for row, stem in stems:
         if not b.has_major(name_key(stem)):
             b.add_name(row, stem, "alias")
+    # "Pearson International Airport" for "Toronto Pearson International Airport": news drops the
+    # city word when it is a major place's name (so "Springfield-Branson Airport" keeps its own)
+    for row, (first, short) in shorts:
+        if b.has_major(name_key(first)) and not b.has_key(name_key(short)):
+            for v in [short, *facility_variants(short)]:
+                b.add_name(row, v, "alias")
+
+
+def airport_short_names(name: str) -> list[tuple[str, str]]:
+    """(Leading place word(s), rest) of an airport name the rest of which still names it.
+
+    "Toronto Pearson International Airport" -> [("Toronto", "Pearson International Airport")];
+    "Ottawa / Macdonald-Cartier International Airport" -> [("Ottawa", "Macdonald-Cartier ...")].
+    A rest that is only a generic word ("International Airport") is no name.
+    """
+    out: list[tuple[str, str]] = []
+    if " / " in name:
+        first, _, rest = name.partition(" / ")
+    else:
+        first, _, rest = name.partition(" ")
+    m = _GENERIC.search(" " + rest)
+    if rest and m and m.start() > 0 and first.isalpha():
+        out.append((first, rest.strip()))
+    return out
 
 
 def airport_stem(name: str, city: str) -> str:

@@ -45,6 +45,18 @@ def test_airport_stem() -> None:
     assert build.airport_stem("John F Kennedy International Airport", "New York") == ""
 
 
+def test_airport_short_names() -> None:
+    assert build.airport_short_names("Toronto Pearson International Airport") == [
+        ("Toronto", "Pearson International Airport")
+    ]
+    assert build.airport_short_names("Ottawa / Macdonald-Cartier International Airport") == [
+        ("Ottawa", "Macdonald-Cartier International Airport")
+    ]
+    # the rest must still name the airport
+    assert build.airport_short_names("Dubai International Airport") == []
+    assert build.airport_short_names("Heathrow") == []
+
+
 def test_demonym_forms() -> None:
     assert build.demonym_forms("Russian") == ["Russian", "Russians"]
     assert build.demonym_forms("Iraqi") == ["Iraqi", "Iraqis"]

@@ -143,6 +143,10 @@ def test_facilities_airports_and_layers(gaz) -> None:
     assert first(gaz, "Strait of Hormuz").candidate.kind == "sea"
     assert first(gaz, "Euphrates").candidate.kind == "river"
     assert first(gaz, "Europe").candidate.kind == "continent"
+    # an airport without the name of the city it serves
+    pearson = first(gaz, "Pearson International Airport").candidate
+    assert pearson.kind == "airport" and pearson.country_code == "CA"
+    assert first(gaz, "Pearson Airport").candidate.id == pearson.id
     # Airstrips never outrank a city of the same name.
     assert first(gaz, "Springfield").candidate.kind == "city"
 
