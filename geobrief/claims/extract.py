@@ -192,6 +192,8 @@ class _Sentence:
     toks: list[_Tok]
     mentions: list[Resolution]
     mention_tok: list[int]  # token index of each mention
+    lede: bool = False  # the article's first sentence
+    source: str | None = None  # the publishing outlet, when the article names it
 
     def __post_init__(self) -> None:
         self._starts = [t.start for t in self.toks]
@@ -973,6 +975,17 @@ def _frames(s: _Sentence) -> list[_FrameHit]:
     for h in hits:
         if kept and h.a < kept[-1].b:
             continue
+        prev = kept[-1] if kept else None
+        if (
+            prev is not None
+            and prev.modality == "reported"
+            and h.modality == "claimed"
+            and h.a == prev.b
+            and s.toks[prev.b - 1].low.startswith("report")
+        ):
+            # "unconfirmed reports said": the reports are the speaker
+            kept[-1] = _FrameHit("reported", "none", prev.a, h.b)
+            continue
         kept.append(h)
     return kept
 
@@ -983,7 +996,11 @@ def _local(s: _Sentence, a: int, b: int, lo: int) -> str | None:
     toks = s.toks
     clause = toks[a].clause
     found: dict[str, int] = {}
+    # "demanded the return of those killed in X": a participle after its noun is no object of the request
+    reduced = _reduced_participle(s, a, b)
     for cue in rules.local:
+        if reduced and cue.modality in ("requested", "planned"):
+            continue
         start = max(0, min(a, lo) - cue.window)
         if start >= a:
             continue
@@ -1025,6 +1042,22 @@ def _local(s: _Sentence, a: int, b: int, lo: int) -> str | None:
         if modality in found:
             return modality
     return None
+
+
+def _reduced_participle(s: _Sentence, a: int, b: int) -> bool:
+    """A one-word participle cue right after its noun ("the remains of Iranians killed in X")."""
+    toks = s.toks
+    if not (b - a == 1 and a > 0 and toks[a].low.endswith("ed")):
+        return False
+    prev = toks[a - 1]
+    return (
+        prev.is_word
+        and prev.low not in _AUX
+        and prev.low not in ("not", "never", "no", "n't")
+        and not prev.low.endswith("ly")
+        and prev.low not in _PREPS
+        and prev.low not in _NP_STOP
+    )
 
 
 def _attribution(s: _Sentence, f: _FrameHit) -> str | None:
@@ -1113,14 +1146,76 @@ def _modality(s: _Sentence, frames: list[_FrameHit], lk: _Link) -> tuple[str, st
     if frame is None:
         return inner or "asserted", None, None
     attribution = _attribution(s, frame)
+    if frame.modality == "reported" and attribution is not None and _self_citation(s, frame, attribution):
+        # "..., Trend reports." closing the lede: the outlet's own statement, not a hedge
+        return inner or "asserted", None, attribution
+    if frame.modality == "claimed" and attribution is not None and _news_outlet(attribution):
+        frame = replace(frame, modality="reported")  # "Xinhua said": media reports
     if frame.modality == "reported" and attribution is None:
         attribution = "reports"
+    if (
+        frame.modality == "claimed"
+        and inner is None
+        and (_presupposed(s, frame, a) or _reduced_participle(s, a, b))
+    ):
+        # "officials said the attack in X was ...": the definite event is taken for granted
+        return "claimed", PRESUPPOSED, attribution
     if frame.modality == "claimed" and inner is not None:
         # a party's routine "said" yields to what it says: "X said troops would leave" = planned
         return inner, None, attribution
     if inner == "negated" and frame.speaker == "none":
         return "negated", None, attribution  # "no cases have been reported in X"
     return frame.modality, inner, attribution
+
+
+#: Inner modality marker of a definite event noun right after a speech verb (resolved per article).
+PRESUPPOSED = "presupposed"
+
+
+def _presupposed(s: _Sentence, f: _FrameHit, a: int) -> bool:
+    """An event noun as the definite subject right after a speech verb: "said the blast in X was"."""
+    between = [t.low for t in s.toks[f.b : a]]
+    return f.b <= a and between in (["the"], ["that", "the"])
+
+
+def _news_outlet(attribution: str) -> bool:
+    """Whether a speaker is a news outlet ("Xinhua", "state media", "the Interfax news agency")."""
+    rules = modality_rules()
+    words = re.findall(r"[\w'-]+", attribution.casefold())
+    text = " ".join(words)
+    if any(re.search(rf"(?<!\w){re.escape(o)}(?!\w)", text) for o in rules.news_outlets):
+        return True
+    return bool(words) and any(text.endswith(n) for n in rules.outlet_nouns)
+
+
+def _self_citation(s: _Sentence, f: _FrameHit, attribution: str) -> bool:
+    """Whether a closing "<Outlet> reports" is the publisher naming itself.
+
+    In the lede ("X arrived in Y on Monday, Trend reports.") or when the
+    speaker is the article's own source: present tense, after a comma, with at
+    most a source phrase after it ("via SANA", "citing the ministry").
+    """
+    rules = modality_rules()
+    toks = s.toks
+    verb = " ".join(t.low for t in toks[f.a : f.b])
+    if verb not in rules.self_citation_verbs:
+        return False
+    own = s.source is not None and name_key(s.source) == name_key(attribution)
+    if not (s.lede or own):
+        return False
+    # the speaker phrase follows a comma (a postposed attribution, not "Trend reports that ...")
+    i = f.a - 1
+    while i >= 0 and toks[i].low != "," and f.a - i <= 7:
+        i -= 1
+    if i < 0 or toks[i].low != ",":
+        return False
+    rest = toks[f.b :]
+    while rest and not rest[-1].is_word and rest[-1].mention < 0:
+        rest = rest[:-1]
+    if not rest:
+        return True
+    head = s.text[rest[0].start - s.start : rest[-1].end - s.start]
+    return bool(rules.self_citation_tails.match(head))
 
 
 def _frames_cue(s: _Sentence, f: _FrameHit, b: int) -> bool:
@@ -1228,6 +1323,8 @@ def extract(
     by_key: dict[tuple[str, str, str], list[Evidence]] = {}
     attributions: dict[tuple[str, str, str], str | None] = {}
     ri = 0
+    first_start = spans[0][0] if spans else -1
+    known: dict[tuple[str, str], str] = {}  # (place id, event) -> modality of its first positive mention
     for s_start, s_end in spans:
         group: list[Resolution] = []
         while ri < len(order) and resolutions[order[ri]].mention.start < s_end:
@@ -1242,7 +1339,16 @@ def extract(
             continue  # feed boilerplate ("The post <title> appeared first on <site>.") is not evidence
         toks, mention_tok = _tokenise(stext, s_start, group)
         _split_clauses(toks)
-        sent = _Sentence(s_start, s_end, stext, toks, group, mention_tok)
+        sent = _Sentence(
+            s_start,
+            s_end,
+            stext,
+            toks,
+            group,
+            mention_tok,
+            lede=s_start == first_start,
+            source=article.source,
+        )
         links = _find_links(sent, theme)
         if not links:
             continue
@@ -1258,6 +1364,13 @@ def extract(
                 continue
             done.add((lk.mention, lk.event))
             modality, inner, attribution = _modality(sent, frames, lk)
+            if inner == PRESUPPOSED:
+                # "X said the attack in Y was ...": the attack the article has already stated keeps the
+                # article's modality; a first mention stays the speaker's claim
+                modality = known.get((r.place.id, lk.event), "claimed")
+                inner = None
+            if modality in ("asserted", "confirmed", "reported"):
+                known.setdefault((r.place.id, lk.event), modality)
             t = _time_for(sent, times, lk.cue_start)
             if t is not None and modality == "planned" and t.kind == "weekday" and article.published:
                 # a planned event "on Friday" is the coming Friday, not the last one

@@ -121,6 +121,10 @@ class ModalityRules:
     post_planned: re.Pattern[str]
     attribution_nouns: frozenset[str]
     frame_cancel: re.Pattern[str] | None = None
+    news_outlets: tuple[str, ...] = ()
+    outlet_nouns: tuple[str, ...] = ()
+    self_citation_verbs: frozenset[str] = frozenset()
+    self_citation_tails: re.Pattern[str] = re.compile(r"$^")
 
 
 @dataclass(frozen=True)
@@ -205,6 +209,14 @@ def modality_rules() -> ModalityRules:
         post_planned=_alternation(data["post_planned"]),
         attribution_nouns=frozenset(data["attribution_nouns"]),
         frame_cancel=_alternation(data["frame_cancel"]) if data.get("frame_cancel") else None,
+        news_outlets=tuple(o.casefold() for o in data.get("news_outlets", [])),
+        outlet_nouns=tuple(n.casefold() for n in data.get("outlet_nouns", [])),
+        self_citation_verbs=frozenset(v.casefold() for v in data.get("self_citation", {}).get("verbs", [])),
+        self_citation_tails=_whole(
+            r"(?:" + "|".join(data.get("self_citation", {}).get("tails", [])) + r")\b"
+            if data.get("self_citation")
+            else r"$^"
+        ),
     )
 
 

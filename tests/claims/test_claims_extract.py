@@ -376,6 +376,11 @@ def test_a_second_locative_phrase_narrowing_the_first_shares_its_event():
     assert {c.place_id for c in extract_claims(article, res)} == {"test:Homs"}  # a container is not narrower
 
 
+def test_a_topic_of_coverage_is_no_claim(extract):
+    text = "Ana Lee is a correspondent focusing on Asia, with a focus on the war in Myanmar."
+    assert extract(text, ["Asia", "Myanmar"]) == {}
+
+
 def test_feed_boilerplate_is_no_evidence(extract):
     text = "Markets were calm. The post Rebels Capture Kindu After Heavy Fighting appeared first on Daily Wire Feed."
     assert extract(text, ["Kindu"]) == {}
@@ -421,3 +426,54 @@ def test_false_friends_give_no_claim(extract, text, names):
     assert all(
         e != "disaster" and e != "control_change" and e != "attack" for p in got.values() for e, _ in p
     )
+
+
+# -- modality: self-citation, news outlets, presupposed events -----------------------------------
+
+
+def test_an_outlet_naming_itself_at_the_end_of_the_lede_is_the_writer_speaking():
+    text = (
+        "The Kazakh president arrived in Baku on Monday for talks, Trend reports. "
+        "Protests were held in Ganja on Sunday, local outlet Kavkaz reports."
+    )
+    claims = {c.place_id: c for c in claims_for(text, ["Baku", "Ganja"])}
+    assert (claims["test:Baku"].modality, claims["test:Baku"].attribution) == ("asserted", "Trend")
+    assert claims["test:Ganja"].modality == "reported"  # not the lede: another outlet's report
+    c = _one(claims_for("Troops withdrew from Shusha, Trend reports citing the ministry.", ["Shusha"]))
+    assert (c.modality, c.attribution) == ("asserted", "Trend")
+    c = _one(claims_for("Trend reports that troops withdrew from Shusha.", ["Shusha"]))
+    assert c.modality == "reported"
+
+
+def test_the_articles_own_source_naming_itself_is_the_writer_speaking():
+    text = "Markets were calm. The minister arrived in Astana on Friday, Trend reports."
+    article = Article(id="s", text=text, source="Trend")
+    c = _one(extract_claims(article, resolve_names(article, ["Astana"])))
+    assert (c.modality, c.attribution) == ("asserted", "Trend")
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "modality"),
+    [
+        ("Floods forced 9,000 people from their homes in Hunan, Xinhua said.", "Hunan", "reported"),
+        ("An earthquake shook Tingri early on Tuesday, state media said.", "Tingri", "reported"),
+        ("Unconfirmed reports said rebels had shelled Marib.", "Marib", "reported"),
+        ("Clashes broke out in Omdurman, the army said.", "Omdurman", "claimed"),
+    ],
+)
+def test_news_outlets_report_parties_claim(text, place, modality):
+    c = _one(claims_for(text, [place]))
+    assert c.modality == modality
+
+
+def test_a_definite_event_after_a_speech_verb_keeps_the_articles_modality():
+    text = "A bomb exploded at a market in Kayseri on Saturday. The governor said the blast in Kayseri was an attack on the army."
+    assert {c.modality for c in claims_for(text, ["Kayseri"])} == {"asserted"}
+    # a first mention stays the speaker's claim
+    claims = claims_for("The ministry said the attacks on bases in Murmansk had been repelled.", ["Murmansk"])
+    assert _one([c for c in claims if c.event == "attack"]).modality == "claimed"
+
+
+def test_a_participle_after_its_noun_is_no_object_of_a_request():
+    text = "Gunmen attacked a convoy in Gao. The families demanded the return of the soldiers killed in Gao."
+    assert {c.modality for c in claims_for(text, ["Gao"])} == {"asserted"}
