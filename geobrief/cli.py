@@ -80,6 +80,12 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument(
         "--cdn", action="store_true", help="reference map scripts on CDNs instead of inlining them"
     )
+    b.add_argument(
+        "--no-tiles",
+        dest="tiles",
+        action="store_false",
+        help="leave out the online OpenStreetMap tiles: the page then makes no request at all",
+    )
     b.add_argument("--quiet", "-q", action="store_true", help="print only errors")
 
     e = sub.add_parser(
@@ -118,12 +124,23 @@ def _parser() -> argparse.ArgumentParser:
         help="PNG of a briefing map",
         formatter_class=fmt,
         description="Open a briefing.html in headless Chromium and save a PNG of the map.",
-        epilog="examples:\n  geobrief snapshot output/briefing.html -o briefing.png\n  geobrief snapshot output/",
+        epilog="examples:\n  geobrief snapshot output/briefing.html -o briefing.png\n  geobrief snapshot output/\n"
+        "  geobrief snapshot output/ -o docs/briefing.png --place Qamishli --zoom 6 --passage --palette",
     )
     s.add_argument("html", metavar="HTML_OR_DIR", help="briefing.html, or the folder holding it")
     s.add_argument("--output", "-o", metavar="PNG", help="PNG to write (default: beside the HTML)")
     s.add_argument("--width", type=int, default=1280)
     s.add_argument("--height", type=int, default=800)
+    s.add_argument("--place", metavar="NAME", help="open this place's popup (id, gazetteer or shown name)")
+    s.add_argument("--zoom", type=int, metavar="Z", help="zoom level of the view (e.g. 6)")
+    s.add_argument(
+        "--passage",
+        action="store_true",
+        help="with --place: follow the popup's first excerpt link (the panel highlights the passage)",
+    )
+    s.add_argument(
+        "--palette", action="store_true", help="256-colour PNG, about a third of the size (for documents)"
+    )
 
     ev = sub.add_parser(
         "eval",
@@ -233,7 +250,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     if not briefing.articles:
         _err("geobrief: error: no article could be read; nothing written")
         return EXIT_ERROR
-    written = briefing.save(Path(args.out), cdn=args.cdn)
+    written = briefing.save(Path(args.out), cdn=args.cdn, tiles=args.tiles)
     if not args.quiet:
         n_mentions = sum(len(p.mentions) for p in briefing.places)
         print(
@@ -339,7 +356,16 @@ def _cmd_snapshot(args: argparse.Namespace) -> int:
         _err(f"geobrief: error: no briefing at {html}")
         return EXIT_ERROR
     png = Path(args.output) if args.output else html.with_suffix(".png")
-    snapshot(html, png, width=args.width, height=args.height)
+    snapshot(
+        html,
+        png,
+        width=args.width,
+        height=args.height,
+        place=args.place,
+        zoom=args.zoom,
+        passage=args.passage,
+        palette=args.palette,
+    )
     print(f"wrote {png}")
     return EXIT_OK
 

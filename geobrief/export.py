@@ -10,6 +10,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import re
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape as xml_escape
@@ -93,7 +97,8 @@ def export(briefing: Briefing, path: Path, fmt: str | None = None) -> Path:
             frame = _flat_frame(briefing, nested_as_json=NESTED)
             if path.exists():  # GDAL would add a layer to an existing package
                 path.unlink()
-            frame.to_file(path, driver="GPKG", layer="places", engine="pyogrio")
+            with _gdal_date(gpkg_timestamp(briefing)):
+                frame.to_file(path, driver="GPKG", layer="places", engine="pyogrio")
         else:
             try:
                 import pyarrow  # noqa: F401
@@ -107,6 +112,47 @@ def export(briefing: Briefing, path: Path, fmt: str | None = None) -> Path:
     except Exception as exc:  # pyogrio / pyarrow / OS errors
         raise RenderError(f"cannot write {key} to {path}: {exc}") from exc
     return path
+
+
+def gpkg_timestamp(briefing: Briefing) -> str:
+    """The ``last_change`` stamp written into a GeoPackage, never the wall clock.
+
+    GDAL stamps a GeoPackage with the current time, which would make two
+    exports of the same briefing differ.  The stamp is ``SOURCE_DATE_EPOCH``
+    when that is set (the reproducible-builds convention), else the latest
+    ``Article.published`` date, else the Unix epoch.
+
+    Parameters
+    ----------
+    briefing : Briefing
+        The briefing being exported.
+
+    Returns
+    -------
+    str
+        ``YYYY-MM-DDTHH:MM:SS.000Z``.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    dates = sorted(
+        m.group()
+        for a in briefing.articles
+        if a.published and (m := re.match(r"\d{4}-\d{2}-\d{2}", a.published.strip()))
+    )
+    return f"{dates[-1] if dates else '1970-01-01'}T00:00:00.000Z"
+
+
+@contextmanager
+def _gdal_date(stamp: str):
+    import pyogrio
+
+    before = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": stamp})
+    try:
+        yield
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": before})
 
 
 def _flat_frame(briefing: Briefing, nested_as_json: tuple[str, ...]):

@@ -121,3 +121,31 @@ def test_empty_briefing_exports_an_empty_layer(tmp_path, suffix):
         import geopandas
 
         assert len(geopandas.read_file(path)) == 0
+
+
+@pytest.mark.parametrize("suffix", [".geojson", ".gpkg", ".parquet", ".kml", ".csv"])
+def test_exports_are_byte_identical_for_the_same_briefing(tmp_path, suffix, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    one = export(small_briefing(), tmp_path / f"one{suffix}")
+    two = export(small_briefing(), tmp_path / f"two{suffix}")
+    assert one.read_bytes() == two.read_bytes()
+
+
+def test_geopackage_is_stamped_with_the_articles_date_not_the_clock(tmp_path, monkeypatch):
+    import sqlite3
+
+    import pyogrio
+
+    def stamp(path):
+        with sqlite3.connect(path) as db:
+            return db.execute("select last_change from gpkg_contents").fetchone()[0]
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert stamp(export(small_briefing(), tmp_path / "a.gpkg")) == "2024-03-04T00:00:00.000Z"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert stamp(export(small_briefing(), tmp_path / "b.gpkg")) == "2023-11-14T22:13:20.000Z"
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    from geobrief.model import Briefing
+
+    assert stamp(export(Briefing(articles=(), places=()), tmp_path / "c.gpkg")) == "1970-01-01T00:00:00.000Z"
+    assert pyogrio.get_gdal_config_option("OGR_CURRENT_DATE") is None  # restored

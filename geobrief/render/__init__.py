@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from geobrief.errors import MissingDependencyError, RenderError
 from geobrief.model import EVENTS, event_label
-from geobrief.render.payload import build_payload, script_json
+from geobrief.render.payload import article_lead, build_payload, script_json
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import folium
@@ -115,7 +115,9 @@ def briefing_layers(
         layers.append(BriefingLayer(f"Countries &amp; regions ({n})", ctl=ctl, dim="scope", key="areas"))
     for ai, article in enumerate(payload["articles"]):
         key = f"a{ai}"
-        label = _short(article["title"] or article["id"])
+        # Untitled articles are named by their opening words, not a file name.
+        label = _short(article["title"]) if article["title"] else article_lead(article["text"], 44)
+        label = label or article["id"]
         if article["source"]:
             label = f"{_short(article['source'], 24)}: {label}"
         name = _layer_name(f"Article: {label} ({count('article', key)})")
@@ -198,8 +200,8 @@ def render(
     for layer in layers:
         m.add_child(layer)
     if not any(isinstance(c, folium.LayerControl) for c in m._children.values()):
-        overlays = sum(1 for c in m._children.values() if getattr(c, "control", False))
-        control = folium.LayerControl(position="topleft", collapsed=overlays > 14)
+        # Folded (an icon that opens on hover or tap): unfolded, it would cover the popups.
+        control = folium.LayerControl(position="topleft", collapsed=True)
         control._id = f"{layers[0].ctl}_control"
         m.add_child(control)
     if new:
@@ -322,7 +324,88 @@ def offline_route(route: Any) -> None:
         route.abort()
 
 
-def snapshot(briefing_html: Path, png: Path, *, width: int = 1280, height: int = 800) -> Path:
+def wait_until_settled(page: Any, timeout_ms: int = 4_000) -> None:
+    """Wait until every briefing map on a Playwright page has stopped panning.
+
+    A popup's auto-pan moves the map after it opens.  Polled from Python:
+    ``wait_for_function`` evaluates a string in the page, which the page's
+    Content-Security-Policy (rightly) forbids.
+    """
+    for _ in range(max(1, timeout_ms // 20)):
+        if page.evaluate(
+            "geobrief.controllers().every(c => !c.map || !c.map._panAnim || !c.map._panAnim._inProgress)"
+        ):
+            break
+        page.wait_for_timeout(20)
+    page.wait_for_timeout(50)
+
+
+def prepare_view(
+    page: Any, *, place: str | None = None, zoom: int | None = None, passage: bool = False
+) -> dict[str, Any]:
+    """Set up the view of a loaded briefing page before a snapshot.
+
+    Parameters
+    ----------
+    page : playwright Page
+        A page showing a briefing (``.gb-map[data-gb-loaded="1"]``).
+    place : str, optional
+        Open this place's popup: its id, gazetteer name or shown name
+        (case-insensitive).  The map centres on it, then auto-pans so the
+        popup is in view.
+    zoom : int, optional
+        Zoom level (with *place*: the zoom the place is shown at).
+    passage : bool
+        With *place*: also follow the popup's first excerpt link, so the
+        articles panel shows that passage highlighted.
+
+    Returns
+    -------
+    dict
+        ``{"place": id or None, "passage": anchor id or None}``.
+
+    Raises
+    ------
+    RenderError
+        No place matches *place*, or the page holds no briefing.
+    """
+    if not page.evaluate("!!(window.geobrief && geobrief.controllers().length)"):
+        raise RenderError("the page holds no briefing map")
+    done: dict[str, Any] = {"place": None, "passage": None}
+    if place is None:
+        if zoom is not None:
+            page.evaluate(
+                "z => { const c = geobrief.controllers()[0]; c.map.setZoom(z, {animate: false}); }", zoom
+            )
+        return done
+    index = page.evaluate("q => geobrief.find(geobrief.controllers()[0], q)", place)
+    if index < 0:
+        raise RenderError(f"no place called {place!r} in this briefing")
+    page.evaluate("([i, z]) => geobrief.controllers()[0].openPlace(i, z)", [index, zoom])
+    popup = page.locator(".leaflet-popup .gb-popup")
+    popup.wait_for(timeout=10_000)
+    wait_until_settled(page)
+    done["place"] = popup.get_attribute("data-gb-place")
+    if passage:
+        link = page.locator(".leaflet-popup .gb-goto").first
+        if link.count():
+            done["passage"] = link.get_attribute("data-gb-target")
+            link.dispatch_event("click")  # a real click would first scroll the map container
+            page.wait_for_timeout(350)  # the highlight fades in
+    return done
+
+
+def snapshot(
+    briefing_html: Path,
+    png: Path,
+    *,
+    width: int = 1280,
+    height: int = 800,
+    place: str | None = None,
+    zoom: int | None = None,
+    passage: bool = False,
+    palette: bool = False,
+) -> Path:
     """Write a PNG of a briefing page with headless Chromium (offline).
 
     Parameters
@@ -333,6 +416,17 @@ def snapshot(briefing_html: Path, png: Path, *, width: int = 1280, height: int =
         Output PNG path.
     width, height : int
         Viewport size in CSS pixels.
+    place : str, optional
+        Open this place's popup first (id, gazetteer or shown name); see
+        :func:`prepare_view`.
+    zoom : int, optional
+        Zoom level of the view.
+    passage : bool
+        Also follow the popup's first excerpt link (the articles panel
+        shows the passage highlighted).
+    palette : bool
+        Write a 256-colour palette PNG (about a third of the size, for
+        documents); by default the full-colour screenshot.
 
     Returns
     -------
@@ -344,7 +438,7 @@ def snapshot(briefing_html: Path, png: Path, *, width: int = 1280, height: int =
     MissingDependencyError
         Playwright is not installed.
     RenderError
-        No Chromium, or the page did not load.
+        No Chromium, the page did not load, or no place matches *place*.
     """
     try:
         from playwright.sync_api import Error as PlaywrightError
@@ -366,9 +460,16 @@ def snapshot(briefing_html: Path, png: Path, *, width: int = 1280, height: int =
                 page.route("**/*", offline_route)
                 page.goto(source.as_uri(), wait_until="load")
                 if page.query_selector(".folium-map"):
-                    page.wait_for_selector(".gb-map[data-gb-ready]", timeout=30_000)
+                    page.wait_for_selector('.gb-map[data-gb-loaded="1"]', timeout=60_000)
+                    if place is not None or zoom is not None or passage:
+                        prepare_view(page, place=place, zoom=zoom, passage=passage)
                 page.wait_for_timeout(200)  # let Leaflet finish painting
-                page.screenshot(path=str(png))
+                data = page.screenshot()
+                if palette:
+                    from geobrief.render.png import palette_png
+
+                    data = palette_png(data, browser.new_page())  # a blank page decodes the pixels
+                png.write_bytes(data)
             finally:
                 browser.close()
 
@@ -384,4 +485,12 @@ def snapshot(briefing_html: Path, png: Path, *, width: int = 1280, height: int =
 
 
 # Keep the JSON helper importable from here for embedding code.
-__all__ += ["script_json", "page_html", "chromium_executable", "offline_route", "CHROMIUM_ARGS"]
+__all__ += [
+    "script_json",
+    "page_html",
+    "chromium_executable",
+    "offline_route",
+    "prepare_view",
+    "wait_until_settled",
+    "CHROMIUM_ARGS",
+]

@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import unicodedata
+from collections import Counter
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -156,6 +158,102 @@ def date_range(briefing: Briefing) -> tuple[str | None, str | None]:
     return (dates[0], dates[-1]) if dates else (None, None)
 
 
+#: Letters NFKD does not decompose into a base letter and a mark.
+_FOLD = str.maketrans(
+    {
+        "ł": "l",
+        "Ł": "L",
+        "ø": "o",
+        "Ø": "O",
+        "đ": "d",
+        "Đ": "D",
+        "ı": "i",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "þ": "th",
+        "Þ": "Th",
+        "ħ": "h",
+        "Ħ": "H",
+    }
+)
+#: Apostrophes and transliteration marks for ayin/hamza, dropped when comparing spellings.
+_MARKS = re.compile("['\u2018\u2019\u02bb\u02bc\u02be\u02bf`\u00b4]")
+#: Leading articles of transliterated names ("Al Qāmishlī" is written "Qamishli").
+_ARTICLE = re.compile(r"^(?:al|el|ad|an|ar|as|ash|at|az|ath|the) ")
+
+
+def fold_name(text: str) -> str:
+    """A spelling-insensitive key of a place name.
+
+    Diacritics, apostrophes, case, hyphens and spacing are ignored, so
+    ``"Ţarţūs"`` and ``"Tartus"`` or ``"Al-Qāmishlī"`` and ``"al Qamishli"``
+    have the same key.
+
+    Parameters
+    ----------
+    text : str
+        A name.
+
+    Returns
+    -------
+    str
+        Lower-case ASCII-ish words separated by single spaces.
+    """
+    text = unicodedata.normalize("NFKD", text.translate(_FOLD))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = _MARKS.sub("", text).casefold()
+    return re.sub(r"[\W_]+", " ", text).strip()
+
+
+def _same_name(a: str, b: str) -> bool:
+    fa, fb = fold_name(a), fold_name(b)
+    return bool(fa) and (fa == fb or _ARTICLE.sub("", fa) == _ARTICLE.sub("", fb))
+
+
+def display_name(place: Place) -> str:
+    """The name a marker and popup show: the articles' own spelling of the place.
+
+    The gazetteer's name (``Place.name``, the GeoJSON ``name``) is often a
+    transliteration with diacritics (``"Ţarţūs"``, ``"Al Qāmishlī"``) while
+    the articles write ``"Tartus"`` and ``"Qamishli"``.  When the articles'
+    most used spelling differs from the gazetteer name only by diacritics,
+    apostrophes, case, hyphens or a leading article, that spelling is shown
+    (the gazetteer name stays in the popup); otherwise the gazetteer name.
+
+    Parameters
+    ----------
+    place : Place
+        A resolved place.
+
+    Returns
+    -------
+    str
+        The name to display.
+    """
+    forms = Counter(m.text.strip() for m in place.mentions if m.text and m.text.strip())
+    if not forms or place.name in forms:
+        return place.name
+    order: dict[str, int] = {}
+    for i, m in enumerate(place.mentions):
+        order.setdefault(m.text.strip(), i)
+    for form, _ in sorted(forms.items(), key=lambda kv: (-kv[1], order[kv[0]])):
+        # An all-capitals spelling (a headline) is no better than the gazetteer's.
+        if _same_name(form, place.name) and not (form.isupper() and len(form) > 3):
+            return form
+    return place.name
+
+
+def article_lead(text: str, limit: int = 72) -> str:
+    """The opening words of an article, to label an article that has no title."""
+    text = " ".join((text or "").split())
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[: cut if cut > limit // 2 else limit].rstrip(" ,;:") + "\u2026"
+
+
 def _in(text: str, start: int, end: int) -> bool:
     return isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= len(text)
 
@@ -196,6 +294,8 @@ def build_payload(briefing: Briefing, *, cluster: bool = False, panel_open: bool
 
     places_out: list[dict[str, Any]] = []
     used_styles: set[str] = {"mentioned"}
+    # Location sources ("GeoNames cities500 via …") repeat across places: one table.
+    sources: dict[str, int] = {}
     for pi, place in enumerate(p for p in briefing.places if valid_coordinates(p)):
         claims_out = []
         for claim in place.claims:
@@ -257,26 +357,32 @@ def build_payload(briefing: Briefing, *, cluster: bool = False, panel_open: bool
         }
         if is_area(place):
             facets["scope"] = ["areas"]
-        places_out.append(
-            {
-                "id": place.id,
-                "n": place.name,
-                "la": round(float(place.lat), 6),
-                "lo": round(float(place.lon), 6),
-                "k": place.kind,
-                "cc": place.country_code,
-                "a1": place.admin1,
-                "s": status_key(place),
-                "area": is_area(place),
-                "neg": bool(main is not None and main.modality in NEGATIVE_MODALITIES),
-                "hist": bool(main is not None and main.historical),
-                "c": claims_out,
-                "m": len(place.mentions),
-                "ar": art_idx,
-                "x": excerpts,
-                "f": facets,
-            }
-        )
+        shown = display_name(place)
+        entry: dict[str, Any] = {
+            "id": place.id,
+            "n": place.name,
+            "la": round(float(place.lat), 6),
+            "lo": round(float(place.lon), 6),
+            "k": place.kind,
+            "cc": place.country_code,
+            "a1": place.admin1,
+            "s": status_key(place),
+            "area": is_area(place),
+            "neg": bool(main is not None and main.modality in NEGATIVE_MODALITIES),
+            "hist": bool(main is not None and main.historical),
+            "c": claims_out,
+            "m": len(place.mentions),
+            "ar": art_idx,
+            "x": excerpts,
+            "f": facets,
+        }
+        if shown != place.name:
+            entry["d"] = shown
+        if place.source:
+            entry["src"] = sources.setdefault(place.source, len(sources))
+        if place.confidence:
+            entry["conf"] = round(float(place.confidence), 2)
+        places_out.append(entry)
 
     unresolved = []
     for r in briefing.unresolved:
@@ -293,6 +399,7 @@ def build_payload(briefing: Briefing, *, cluster: bool = False, panel_open: bool
             {
                 "id": a.id,
                 "title": a.title,
+                "lead": None if a.title else article_lead(texts[ai]),
                 "url": safe_url(a.url),
                 "source": a.source,
                 "published": a.published,
@@ -320,6 +427,7 @@ def build_payload(briefing: Briefing, *, cluster: bool = False, panel_open: bool
         "negative": sorted(NEGATIVE_MODALITIES),
         "articles": articles_out,
         "places": places_out,
+        "sources": list(sources),
         "unresolved": unresolved,
         "failures": [{"s": f.source, "r": f.reason} for f in briefing.failures],
         "credits": [list(c) for c in CREDITS],

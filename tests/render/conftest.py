@@ -43,19 +43,50 @@ def chromium():
     if exe is None:
         _unavailable("no chromium executable (install Debian's chromium or set GEOBRIEF_CHROMIUM)")
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=exe, args=list(CHROMIUM_ARGS))
+        # No name resolves: even a request that slipped past the route below could not leave.
+        args = [*CHROMIUM_ARGS, "--host-resolver-rules=MAP * ~NOTFOUND"]
+        browser = pw.chromium.launch(executable_path=exe, args=args)
         yield browser
         browser.close()
 
 
+#: URL schemes that stay inside the page (everything else is "outside" and blocked).
+INSIDE = ("file:", "data:", "about:", "blob:")
+
+
 @dataclass
 class Session:
-    """One page, with everything it tried to do that it must not."""
+    """One page, with everything it tried to do that it must not.
+
+    ``requests`` holds every request the context saw (from any frame),
+    ``blocked`` those the route aborted, ``served`` those a test answered
+    itself (a stand-in CDN), ``errors`` console errors and page errors,
+    ``dialogs`` any alert/confirm/prompt.
+    """
 
     page: Any
     blocked: list[str] = field(default_factory=list)
+    served: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    error_urls: list[str | None] = field(default_factory=list)
     dialogs: list[str] = field(default_factory=list)
+
+    def outside(self) -> list[str]:
+        """Every request the page (or its frames) tried to send outside itself.
+
+        Requests a test answered itself (``served``) are left out; any other
+        must have been blocked, or the assertion fails.
+        """
+        served = set(self.served)
+        seen = [u for u in self.requests if not u.startswith(INSIDE) and u not in served]
+        assert set(seen) == set(self.blocked), "a request went outside the page without being blocked"
+        return seen
+
+    def errors_but_blocked(self) -> list[str]:
+        """Console errors, less the failed loads of requests this session blocked."""
+        blocked = set(self.blocked)
+        return [e for e, u in zip(self.errors, self.error_urls, strict=True) if u not in blocked]
 
     def open(self, path: Path, ready: bool = True) -> Any:
         self.page.goto(Path(path).resolve().as_uri(), wait_until="load")
@@ -73,15 +104,25 @@ def browser_page(chromium):
     session = Session(page)
 
     def route(r):
-        if r.request.url.startswith(("file:", "data:", "about:")):
+        if r.request.url.startswith(INSIDE):
             r.continue_()
         else:
             session.blocked.append(r.request.url)
             r.abort()
 
+    def console(m):
+        if m.type == "error":
+            session.errors.append(m.text)
+            session.error_urls.append((m.location or {}).get("url"))
+
+    def page_error(e):
+        session.errors.append(f"pageerror: {e}")
+        session.error_urls.append(None)
+
     context.route("**/*", route)
-    page.on("console", lambda m: session.errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: session.errors.append(f"pageerror: {e}"))
+    context.on("request", lambda r: session.requests.append(r.url))
+    page.on("console", console)
+    page.on("pageerror", page_error)
 
     def on_dialog(d):
         session.dialogs.append(d.message)

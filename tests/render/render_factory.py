@@ -78,10 +78,11 @@ def _find(text: str, word: str, after: int = 0) -> tuple[int, int]:
     return i, i + len(word)
 
 
-def _sentence(text: str, start: int) -> tuple[int, int]:
+def _sentence(text: str, start: int, end: int | None = None) -> tuple[int, int]:
+    """The sentence around ``text[start:end]`` (crudely: from ". " to ".")."""
     s = text.rfind(". ", 0, start)
     s = 0 if s < 0 else s + 2
-    e = text.find(".", start)
+    e = text.find(".", start if end is None else end)
     return s, (len(text) if e < 0 else e + 1)
 
 
@@ -190,31 +191,89 @@ def small_briefing(title: str = "Test briefing") -> Briefing:
     )
 
 
+def hostile_name(i: int) -> str:
+    """The gazetteer name of hostile place *i* (its mentions spell it differently for i % 4 == 1)."""
+    return ("\u00c9vil" if i % 4 == 1 else "Evil") + f"{i} {HOSTILE[i]}"
+
+
 def hostile_briefing() -> Briefing:
-    """Every text field a page shows carries injection attempts."""
+    """Every text field a page shows carries injection attempts.
+
+    Paths covered, each with every string of :data:`HOSTILE`: article text,
+    title, id (shown when an article has neither title nor text), source,
+    publication date (when not a date), URL (:data:`HOSTILE_URLS`); place
+    names (gazetteer name, and a differing surface form that becomes the
+    shown name), admin1, country code, location source; claim attribution
+    and time, evidence attribution and time, evidence text that no longer
+    matches the article (shown from the stored text), both sides of a
+    conflicting claim; unresolved mentions; failed inputs (file name and
+    reason); the briefing title; and the layer-control labels built from
+    titles, sources and opening words.
+    """
     articles = []
     places = []
     unresolved = []
     for i, bad in enumerate(HOSTILE):
-        name = f"Evil{i} {bad}"
-        text = f"Intro {bad} text. Troops withdrew from {name} today, said {bad}. Also {bad} near Nowhere{i}."
+        name = hostile_name(i)
+        spelled = f"Evil{i} {bad}"  # what the article writes
+        text = (
+            f"Intro {bad} text. Troops withdrew from {spelled} today, said {bad}. "
+            f"Others denied troops withdrew from {spelled}. Also {bad} near Nowhere{i}."
+        )
         url = HOSTILE_URLS[i % len(HOSTILE_URLS)]
         art = Article(
-            f"h{i}",
+            f"h{i} {bad}",
             text,
-            title=f"Title {bad}",
+            # every third article is untitled: named by its opening words (and its id)
+            title=None if i % 3 == 2 else f"Title {bad}",
             url=url,
             source=f"Source {bad}",
-            published="2024-05-0" + str(1 + i % 9),
+            published=("2024-05-0" + str(1 + i % 9)) if i % 2 else f"{bad}",
         )
         articles.append(art)
-        s, e = _find(text, name)
-        ss, se = _sentence(text, s)
-        m = Mention(art.id, s, e, name, ss, se)
-        ev = Evidence(art.id, ss, se, text[ss:se], s, e, modality="reported", attribution=f"Agency {bad}")
-        claims = (
-            (Claim(f"h:{i}", EVENTS[i % len(EVENTS)], "reported", f"Agency {bad}", (ev,)),) if i % 3 else ()
+        s, e = _find(text, spelled)
+        ss, se = _sentence(text, s, e)
+        m = Mention(art.id, s, e, spelled, ss, se)
+        s2, e2 = _find(text, spelled, e)
+        ss2, se2 = _sentence(text, s2, e2)
+        m2 = Mention(art.id, s2, e2, spelled, ss2, se2)
+        ev = Evidence(
+            art.id,
+            ss,
+            se,
+            text[ss:se],
+            s,
+            e,
+            modality="reported",
+            attribution=f"Agency {bad}",
+            time=f"when {bad}",
         )
+        if i % 5 == 0:  # offsets that no longer fit: the stored text is shown instead
+            ev = Evidence(
+                art.id, 10_000, 10_050, f"Stored {bad}", 10_010, 10_020, attribution=f"Agency {bad}"
+            )
+        claims: tuple[Claim, ...] = ()
+        if i % 3 == 1:
+            against = Evidence(
+                art.id, ss2, se2, text[ss2:se2], s2, e2, modality="denied", attribution=f"Ministry {bad}"
+            )
+            claims = (
+                Claim(
+                    f"h:{i}",
+                    "withdrawal",
+                    "reported",
+                    f"Agency {bad}",
+                    (ev, against),
+                    conflicting=True,
+                    time=f"at {bad}",
+                ),
+            )
+        elif i % 3 == 2:
+            claims = (
+                Claim(
+                    f"h:{i}", EVENTS[i % len(EVENTS)], "reported", f"Agency {bad}", (ev,), time=f"at {bad}"
+                ),
+            )
         places.append(
             Place(
                 f"h:{i}",
@@ -223,17 +282,22 @@ def hostile_briefing() -> Briefing:
                 -150 + i * 8.5,
                 "city",
                 admin1=bad,
-                mentions=(m,),
+                country_code=f"C{bad}",
+                source=f"Gazetteer {bad}",
+                confidence=0.5,
+                mentions=(m, m2),
                 claims=claims,
             )
         )
         us, ue = _find(text, f"Nowhere{i}")
         unresolved.append(Resolution(Mention(art.id, us, ue, f"Nowhere{i} {bad}"), None))
+    # An article with no title and no text: shown by its id.
+    articles.append(Article(f"empty {HOSTILE[0]}", "", title=None, source=HOSTILE[1]))
     return Briefing(
         articles=tuple(articles),
         places=tuple(places),
         unresolved=tuple(unresolved),
-        failures=tuple(Failure(f"file {bad}", f"reason {bad}") for bad in HOSTILE[:5]),
+        failures=tuple(Failure(f"file {bad}.txt", f"reason {bad}") for bad in HOSTILE),
         title="Hostile <script>alert(99)</script> {{ title }}",
     )
 

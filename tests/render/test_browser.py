@@ -35,9 +35,11 @@ def _settle(page):
 
 
 def _clean(session):
+    """Nothing went wrong, and nothing left the page: no request outside it was even tried."""
     assert session.errors == []
     assert session.dialogs == []
     assert session.blocked == []
+    assert session.outside() == []
 
 
 def test_page_loads_offline_with_one_marker_per_place(browser_page, briefing, tmp_path):
@@ -199,43 +201,123 @@ def test_fragment_works_twice_on_one_page(browser_page, briefing, tmp_path):
     _clean(browser_page)
 
 
+def _no_injection(page):
+    """Nothing from the data became an element, a handler or a link, in the page or its frames."""
+    for frame in page.frames:
+        assert (
+            frame.locator(
+                ".gb-panel script, .gb-panel img, .gb-panel iframe, .gb-panel style, .gb-panel svg, "
+                ".leaflet-popup img, .leaflet-popup script, .leaflet-popup svg, .leaflet-tooltip *:not(span), "
+                ".leaflet-control-layers img, .leaflet-control-layers script"
+            ).count()
+            == 0
+        )
+        hrefs = frame.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
+        assert all(h.startswith(("#", "http://", "https://")) for h in hrefs), hrefs
+        assert not any(h.lower().startswith("javascript") for h in hrefs)
+        with_handlers = frame.evaluate(
+            "[...document.querySelectorAll('*')].filter(e => [...e.attributes].some(a => a.name.startsWith('on'))).length"
+        )
+        assert with_handlers == 0
+        assert frame.evaluate("window.__gbPwned") == []
+
+
 def test_hostile_text_is_shown_literally_and_never_runs(browser_page, hostile, tmp_path):
+    import html as htmllib
+
+    from geobrief.render import briefing_layers
+    from geobrief.render.payload import article_lead, display_name
+
     page = _open(browser_page, hostile, tmp_path)
+    assert page.title() == hostile.title
+    assert page.locator(".gb-title").text_content() == hostile.title
+    # articles: full text, title (or opening words, or id), source, date, all as text
+    assert page.locator(".gb-article-text").all_text_contents() == [a.text for a in hostile.articles]
+    headings = page.locator(".gb-article-title").all_text_contents()
+    metas = page.locator(".gb-article-meta").all_text_contents()
+    for art, heading, meta in zip(hostile.articles, headings, metas, strict=True):
+        if art.title:
+            assert heading == art.title
+        elif art.text:
+            assert heading == f"\u201c{article_lead(art.text)}\u201d"
+            assert art.id in meta
+        else:
+            assert heading == art.id
+        assert art.source in meta
+        assert art.published is None or art.published in meta
     panel_text = page.locator(".gb-panel").text_content()
-    for art in hostile.articles:
-        assert art.text in panel_text
-        assert art.title in panel_text
     for r in hostile.unresolved:
         assert r.mention.text in panel_text
-    for f in hostile.failures:
-        assert f.reason in panel_text
-    assert page.locator(".gb-title").text_content() == hostile.title
-    # open every popup: names, attributions and excerpts render as text
+    failures = page.locator(".gb-failures li").all_text_contents()
+    assert failures == [f"{f.source}: {f.reason}" for f in hostile.failures]
+    # markers: titles and name labels
+    for place in hostile.places:
+        shown = display_name(place)
+        marker = page.locator(f'.leaflet-marker-icon[data-gb-place="{place.id}"]')
+        assert marker.get_attribute("title") == (shown if shown == place.name else f"{shown} ({place.name})")
+    labels = page.locator(".gb-label").all_text_contents()
+    assert sorted(labels) == sorted(display_name(p) for p in hostile.places)
+    # popups: names, area, country code, location source, attributions, times, excerpts, both sides
     for i, place in enumerate(hostile.places):
         page.evaluate(f"geobrief.controllers()[0].openPlace({i})")
         popup = page.locator(f'.leaflet-popup .gb-popup[data-gb-place="{place.id}"]')
-        assert popup.locator(".gb-pname").text_content() == place.name
-        if place.claims:
-            assert f"according to {place.claims[0].attribution}" in popup.text_content()
-    # layer-control labels show the escaped titles literally
-    labels = page.locator(".leaflet-control-layers-overlays").text_content()
-    assert "<script>alert(1)</script>" in labels
-    # no element, handler or link came from the data
-    assert (
-        page.locator(
-            ".gb-panel script, .gb-panel img, .gb-panel iframe, .leaflet-popup img, .leaflet-popup script"
-        ).count()
-        == 0
-    )
-    hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
-    assert all(h.startswith(("#", "http://", "https://")) for h in hrefs)
-    assert not any(h.lower().startswith("javascript") for h in hrefs)
-    with_handlers = page.evaluate(
-        "[...document.querySelectorAll('*')].filter(e => [...e.attributes].some(a => a.name.startsWith('on'))).length"
-    )
-    assert with_handlers == 0
-    assert page.evaluate("window.__gbPwned") == []
+        shown = display_name(place)
+        assert popup.locator(".gb-pname").text_content() == shown
+        assert f"{place.admin1}, {place.country_code}" in popup.locator(".gb-pmeta").text_content()
+        loc = popup.locator(".gb-ploc").text_content()
+        assert f"location: {place.source}" in loc
+        assert (f"gazetteer name: {place.name}" in loc) == (shown != place.name)
+        text = popup.text_content()
+        for claim in place.claims:
+            assert f"according to {claim.attribution}" in text and claim.time in text
+            for ev in claim.evidence:
+                assert f"according to {ev.attribution}" in text
+                assert ev.text in text  # from the article, or the stored text when offsets do not fit
+                if ev.time:
+                    assert ev.time in text
+            if claim.conflicting:
+                assert popup.locator(".gb-side").count() == 2
+                assert claim.evidence[1].attribution in popup.locator(".gb-side-against").text_content()
+        if not place.claims:
+            assert popup.locator(".gb-excerpt mark").first.text_content() == place.mentions[0].text
+    # layer-control labels (inserted by Leaflet as HTML, so escaped) read literally
+    expected = [htmllib.unescape(layer.layer_name) for layer in briefing_layers(hostile)[1:]]
+    page.locator(".leaflet-control-layers").hover()
+    shown_labels = [
+        t.strip() for t in page.locator(".leaflet-control-layers-overlays label").all_text_contents()
+    ]
+    assert sorted(shown_labels) == sorted(["Country outlines (offline)", *expected])
+    assert any("<script>alert(1)</script>" in t for t in shown_labels)
+    _no_injection(page)
     _clean(browser_page)
+
+
+def test_hostile_fragment_twice_on_a_page_never_runs(browser_page, hostile, tmp_path):
+    frag = briefing_fragment(hostile, tiles=False)
+    host = tmp_path / "host.html"
+    host.write_text(f"<!DOCTYPE html><html><body><p>host</p>{frag}{frag}</body></html>", encoding="utf-8")
+    page = browser_page.open(host, ready=False)
+    frames = [f for f in page.frames if f != page.main_frame]
+    assert len(frames) == 2
+    for frame in frames:
+        frame.wait_for_selector('.gb-map[data-gb-loaded="1"]', state="attached")
+        assert frame.locator(".gb-title").text_content() == hostile.title
+        assert frame.locator(".gb-article-text").all_text_contents() == [a.text for a in hostile.articles]
+        for i in range(len(hostile.places)):
+            frame.evaluate(f"geobrief.controllers()[0].openPlace({i})")
+    assert page.locator("iframe").first.get_attribute("title") == f"Briefing map: {hostile.title}"
+    assert page.locator("body > p").text_content() == "host"
+    _no_injection(page)
+    _clean(browser_page)
+
+
+def test_the_injection_hooks_do_catch_a_real_injection(browser_page, briefing, tmp_path):
+    """Control: the same hostile string, inserted as markup, trips the hooks the tests rely on."""
+    page = _open(browser_page, briefing, tmp_path)
+    page.evaluate("s => { document.querySelector('.gb-panel-body').innerHTML += s; }", HOSTILE[2])
+    page.wait_for_timeout(200)
+    assert page.evaluate("window.__gbPwned") == ["alert:3"]
+    assert browser_page.dialogs == ["3"]
 
 
 def test_hostile_strings_number_at_least_thirty():
@@ -257,7 +339,7 @@ def _serve_cdn_locally(session):
     from geobrief.render import assets
 
     js, css = assets.leaflet()
-    served = []
+    served = session.served
 
     def handle(route):
         url = route.request.url
@@ -324,4 +406,138 @@ def test_seed_briefing_renders_when_pipeline_exists(browser_page, tmp_path):
     page = _open(browser_page, b, tmp_path)
     assert _markers(page).count() == sum(1 for p in b.places if p.lat == p.lat)
     assert page.locator(".gb-article").count() == len(b.articles)
+    _clean(browser_page)
+
+
+def test_map_attribution_credits_geonames_natural_earth_and_osm(browser_page, briefing, tmp_path):
+    page = _open(browser_page, briefing, tmp_path, tiles=True)
+    text = page.locator(".leaflet-control-attribution").inner_text()
+    assert "Place names: GeoNames (CC BY 4.0)" in text
+    assert "Country outlines: Natural Earth" in text and "OpenStreetMap contributors" in text
+    link = page.locator('.leaflet-control-attribution a[href="https://www.geonames.org/"]')
+    assert link.get_attribute("rel") == "noopener noreferrer"
+
+
+def test_layers_on_another_map_still_credit_geonames(browser_page, briefing, tmp_path):
+    import folium
+
+    from geobrief.render import briefing_layers
+
+    m = folium.Map(location=[35, 36], zoom_start=5, tiles=None)
+    for layer in briefing_layers(briefing):
+        m.add_child(layer)
+    path = tmp_path / "host.html"
+    m.save(str(path))
+    _serve_cdn_locally(browser_page)
+    page = browser_page.open(path)
+    assert "GeoNames (CC BY 4.0)" in page.locator(".leaflet-control-attribution").inner_text()
+
+
+def test_header_says_when_articles_have_no_dates(browser_page, briefing, tmp_path):
+    from dataclasses import replace
+
+    undated = replace(briefing, articles=tuple(replace(a, published=None) for a in briefing.articles))
+    page = _open(browser_page, undated, tmp_path)
+    assert page.locator(".gb-stats").inner_text() == "2 articles \u00b7 5 places \u00b7 dates not given"
+    one_day = replace(briefing, articles=tuple(replace(a, published="2024-03-01") for a in briefing.articles))
+    page = _open(browser_page, one_day, tmp_path / "one")
+    assert page.locator(".gb-stats").inner_text().endswith("\u00b7 2024-03-01")
+    _clean(browser_page)
+
+
+def test_claimed_place_is_drawn_above_a_mentioned_one_at_the_same_spot(browser_page, briefing, tmp_path):
+    from dataclasses import replace
+
+    north = briefing.places[0]
+    twin = replace(briefing.places[4], id="p:twin", lat=north.lat, lon=north.lon)  # mentioned only
+    b = replace(briefing, places=(north, twin))
+    page = _open(browser_page, b, tmp_path)
+    box = page.locator('.leaflet-marker-icon[data-gb-place="p:northbridge"]').bounding_box()
+    top = page.evaluate(
+        "([x, y]) => document.elementFromPoint(x, y).closest('.leaflet-marker-icon').dataset.gbPlace",
+        [box["x"] + box["width"] / 2, box["y"] + box["height"] / 3],
+    )
+    assert top == "p:northbridge"
+    _clean(browser_page)
+
+
+def test_name_labels_appear_when_zoomed_in(browser_page, briefing, tmp_path):
+    page = _open(browser_page, briefing, tmp_path)
+
+    def visible_labels():
+        return sorted(page.locator(".gb-label:visible").all_inner_texts())
+
+    page.evaluate("void geobrief.controllers()[0].map.setZoom(3, {animate: false})")
+    assert visible_labels() == []
+    page.evaluate("void geobrief.controllers()[0].map.setZoom(5, {animate: false})")
+    assert visible_labels() == ["Eastvale", "Northbridge", "Port Alder"]  # places with claims
+    page.evaluate("void geobrief.controllers()[0].map.setZoom(7, {animate: false})")
+    assert visible_labels() == ["Eastvale", "Freedonia", "Northbridge", "Port Alder", "Quietville"]
+    _clean(browser_page)
+
+
+def test_prepare_view_opens_a_place_and_its_passage(browser_page, briefing, tmp_path):
+    from geobrief.errors import RenderError
+    from geobrief.render import prepare_view
+
+    page = _open(browser_page, briefing, tmp_path)
+    done = prepare_view(page, place="port alder", zoom=6, passage=True)
+    assert done["place"] == "p:port-alder"
+    assert page.evaluate("geobrief.controllers()[0].map.getZoom()") == 6
+    assert page.locator(".leaflet-popup .gb-pname").inner_text() == "Port Alder"
+    highlighted = page.locator(f'[id="{done["passage"]}"]')
+    assert "gb-hl" in highlighted.get_attribute("class")
+    assert "naval base at Port Alder" in highlighted.inner_text()
+    with pytest.raises(RenderError, match="no place called"):
+        prepare_view(page, place="Atlantis")
+    _clean(browser_page)
+
+
+def test_snapshot_of_a_place_as_a_palette_png(briefing, tmp_path, chromium):
+    import struct
+
+    html, _ = save_briefing(briefing, tmp_path, tiles=False)
+    full = snapshot(html, tmp_path / "full.png", width=900, height=600, place="Northbridge", passage=True)
+    small = snapshot(
+        html, tmp_path / "small.png", width=900, height=600, place="Northbridge", passage=True, palette=True
+    )
+    a, b = full.read_bytes(), small.read_bytes()
+    assert struct.unpack(">II", b[16:24]) == (900, 600)
+    assert b[25] == 3  # colour type 3: palette
+    assert len(b) < len(a) * 0.7
+
+
+def test_palette_png_round_trips_in_the_browser(chromium):
+    """The palette encoder writes a PNG Chromium decodes to the same pixels (few colours: exact)."""
+    import numpy as np
+
+    from geobrief.render.png import decode_rgb, encode_palette_png, quantize
+
+    rng = np.random.default_rng(3)
+    colours = rng.integers(0, 256, size=(40, 3), dtype=np.uint8)
+    image = colours[rng.integers(0, 40, size=(30, 50))]
+    page = chromium.new_page()
+    try:
+        idx, palette = quantize(image)
+        assert len(palette) == 40
+        assert (decode_rgb(encode_palette_png(idx, palette), page) == image).all()
+        idx, palette = quantize(image, colors=8)  # fewer colours than the image has
+        assert len(palette) == 8
+        back = decode_rgb(encode_palette_png(idx, palette), page)
+        assert {tuple(c) for c in back.reshape(-1, 3)} <= {tuple(c) for c in palette}
+    finally:
+        page.close()
+
+
+def test_clustered_page_reports_when_every_marker_is_placed(browser_page, tmp_path):
+    b = synthetic_briefing(1200, 12)
+    page = _open(browser_page, b, tmp_path)
+    page.wait_for_selector('.gb-map[data-gb-loaded="1"]', state="attached", timeout=30_000)
+    ctl = "geobrief.controllers()[0]"
+    assert page.evaluate(f"{ctl}.layer.getLayers().length") == 1200
+    _toggle(page, "Visit")
+    page.wait_for_selector('.gb-map[data-gb-loaded="1"]', state="attached")
+    _toggle(page, "Visit")
+    page.wait_for_selector('.gb-map[data-gb-loaded="1"]', state="attached", timeout=30_000)
+    assert page.evaluate(f"{ctl}.layer.getLayers().length") == 1200
     _clean(browser_page)

@@ -82,3 +82,80 @@ def test_evidence_matching_the_article_is_not_duplicated(briefing):
     payload = build_payload(briefing)
     evs = [ev for p in payload["places"] for c in p["c"] for ev in c["ev"]]
     assert evs and all("t" not in ev for ev in evs)
+
+
+def _place_spelled(name: str, *forms: str):
+    from geobrief.model import Mention, Place
+
+    mentions = tuple(Mention("a", i * 10, i * 10 + len(f), f) for i, f in enumerate(forms))
+    return Place("p", name, 1.0, 2.0, "city", mentions=mentions)
+
+
+@pytest.mark.parametrize(
+    ("name", "forms", "shown"),
+    [
+        ("Ţarţūs", ["Tartus"], "Tartus"),
+        ("Al Qāmishlī", ["Qamishli", "Qamishli", "Qamishli"], "Qamishli"),
+        ("Qāmishlī", ["al-Qamishli"], "al-Qamishli"),
+        ("Ḩalab", ["Aleppo"], "Ḩalab"),  # another name, not a spelling: keep the gazetteer's
+        ("Kurdistan", ["Kurdish"], "Kurdistan"),  # an adjective is not a name
+        ("Moscow", ["Moscow", "MOSCOW"], "Moscow"),  # the gazetteer spelling is used: keep it
+        ("Dayr az Zawr", ["DEIR"], "Dayr az Zawr"),
+        ("Ar Raqqah", ["RAQQAH"], "Ar Raqqah"),  # a headline in capitals is no better
+        ("Ar Raqqah", ["Raqqah", "Ar-Raqqah", "Ar-Raqqah"], "Ar-Raqqah"),  # the most used spelling
+        ("Łódź", ["Lodz"], "Lodz"),
+        ("Ra's al ʿAyn", ["Ras al-Ayn"], "Ras al-Ayn"),
+    ],
+)
+def test_display_name_is_the_articles_spelling_of_the_gazetteer_name(name, forms, shown):
+    from geobrief.render.payload import display_name
+
+    assert display_name(_place_spelled(name, *forms)) == shown
+
+
+def test_fold_name_ignores_marks_case_and_hyphens():
+    from geobrief.render.payload import fold_name
+
+    assert fold_name("Ţarţūs") == fold_name("TARTUS") == "tartus"
+    assert fold_name("Al-Qāmishlī") == fold_name("al  Qamishli") == "al qamishli"
+    assert fold_name("") == ""
+
+
+def test_payload_carries_shown_name_only_when_it_differs():
+    from geobrief.model import Briefing
+
+    tartus = _place_spelled("Ţarţūs", "Tartus")
+    payload = build_payload(Briefing(articles=(), places=(tartus,)))
+    (p,) = payload["places"]
+    assert (p["n"], p["d"]) == ("Ţarţūs", "Tartus")
+    assert "d" not in build_payload(briefing_of(_place_spelled("Moscow", "Moscow")))["places"][0]
+
+
+def briefing_of(*places):
+    from geobrief.model import Briefing
+
+    return Briefing(articles=(), places=places)
+
+
+def test_location_sources_are_one_table(briefing):
+    from dataclasses import replace
+
+    places = [replace(p, source="GeoNames cities500", confidence=0.9) for p in briefing.places]
+    payload = build_payload(replace(briefing, places=tuple(places)))
+    assert payload["sources"] == ["GeoNames cities500"]
+    assert {p["src"] for p in payload["places"]} == {0}
+    assert {p["conf"] for p in payload["places"]} == {0.9}
+
+
+def test_untitled_articles_are_led_by_their_opening_words(briefing):
+    from dataclasses import replace
+
+    from geobrief.render.payload import article_lead
+
+    text = "President Vladimir V. Putin of Russia was set to welcome President Ahmed al-Sharaa of Syria."
+    assert article_lead(text) == "President Vladimir V. Putin of Russia was set to welcome President\u2026"
+    assert article_lead("Short text.") == "Short text."
+    art = replace(briefing.articles[0], title=None)
+    payload = build_payload(replace(briefing, articles=(art, *briefing.articles[1:])))
+    assert payload["articles"][0]["lead"] == article_lead(art.text)
+    assert payload["articles"][1]["lead"] is None  # titled

@@ -145,3 +145,26 @@ def test_jinja_syntax_in_text_is_not_evaluated(briefing):
     assert "\\u007b{ 7*7 }}" in html and "\\u007b% if true %}yes" in html
     assert "\\u0026#123;\\u0026#123; 7*7" in html  # the layer-control label, as an HTML entity
     assert "{{ 7*7 }}" not in html and "yes{% endif %}" not in html
+
+
+def test_geonames_is_credited_in_the_map_attribution(briefing):
+    html = page_html(briefing)
+    assert "Country outlines: Natural Earth" in html
+    assert 'Place names: <a href="https://www.geonames.org/"' in html
+    assert "(CC BY 4.0)" in html
+
+
+def test_untitled_article_layers_are_named_by_their_opening_words(briefing):
+    from dataclasses import replace
+
+    art = replace(briefing.articles[0], title=None, source=None)
+    names = [
+        layer.layer_name for layer in briefing_layers(replace(briefing, articles=(art, briefing.articles[1])))
+    ]
+    assert "Article: Officials said troops withdrew from\u2026 (4)" in names
+    assert not any(art.id in n for n in names)
+
+
+def test_layer_control_starts_folded(briefing):
+    html = page_html(briefing)
+    assert re.search(r'L\.control\.layers\([^;]*"collapsed":\s*true', html, re.S)

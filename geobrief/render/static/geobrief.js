@@ -9,6 +9,9 @@
   if (window.geobrief) { return; }
 
   var SVGNS = "http://www.w3.org/2000/svg";
+  // Leaflet's attribution control inserts this as HTML: a constant, never data.
+  var ATTRIBUTION = 'Place names: <a href="https://www.geonames.org/" target="_blank" rel="noopener noreferrer">' +
+    "GeoNames</a> (CC BY 4.0)";
   var controllers = {};
   var pending = {};
 
@@ -25,6 +28,20 @@
   }
 
   function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
+
+  // The name a place is shown by: the articles' spelling when it is only a
+  // variant of the gazetteer's (see payload.display_name), else the gazetteer's.
+  function shownName(p) { return p.d || p.n; }
+
+  // An article's name in links: its title, else its opening words (clipped), else its id.
+  function articleName(a) {
+    if (a.title) { return a.title; }
+    if (!a.lead) { return a.id; }
+    var words = a.lead.replace(/\u2026$/, "");
+    if (words.length <= 40) { return "\u201c" + a.lead + "\u201d"; }
+    var cut = words.lastIndexOf(" ", 40);
+    return "\u201c" + words.slice(0, cut > 20 ? cut : 40) + "\u2026\u201d";
+  }
 
   /* ---------------------------------------------------------------- icons */
   function svgIcon(style, variant) {
@@ -61,7 +78,9 @@
     var self = this;
     var useCluster = data.opts.cluster && typeof L.markerClusterGroup === "function";
     this.layer = useCluster ? L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false,
-      maxClusterRadius: 45 }) : L.featureGroup();
+      maxClusterRadius: 45, attribution: ATTRIBUTION,
+      chunkProgress: function (done, total) { if (done >= total) { self.loaded(true); } } })
+      : L.featureGroup([], { attribution: ATTRIBUTION });
     this.clustered = useCluster;
     data.places.forEach(function (p, i) { self.markers.push(self.makeMarker(p, i)); self.visible.push(false); });
     group.on("add", function () { self.attach(group._map); });
@@ -79,9 +98,21 @@
       iconAnchor: p.area ? [11, 11] : [13, 35],
       popupAnchor: p.area ? [0, -9] : [0, -32]
     });
-    var marker = L.marker([p.la, p.lo], { icon: icon, title: p.n, alt: p.n, riseOnHover: true });
+    var label = p.d ? p.d + " (" + p.n + ")" : p.n;
+    // Places the articles say something about stay on top of places only mentioned
+    // at the same spot (Moscow's visit above the Kremlin's grey pin), points above areas.
+    var z = p.area ? -1000 : (!p.c.length ? 0 : (p.neg || p.hist ? 500 : 1000));
+    var marker = L.marker([p.la, p.lo], { icon: icon, title: label, alt: label, riseOnHover: true,
+      zIndexOffset: z });
     var self = this;
     marker.bindPopup(function () { return self.popup(i); }, this.popupOptions());
+    if (!this.clustered) {
+      // Name labels (a DOM node: text, never HTML); CSS shows them from zoom 5
+      // for places with claims, from zoom 7 for the others.
+      marker.bindTooltip(el("span", null, shownName(p)), { permanent: true, direction: "right",
+        offset: p.area ? [8, 0] : [10, -20], opacity: 1,
+        className: "gb-label" + (p.c.length ? " gb-label-claim" : "") + (p.area ? " gb-label-area" : "") });
+    }
     marker.on("add", function () {
       var e = marker.getElement();
       if (e) { e.setAttribute("data-gb-place", p.id); e.setAttribute("data-gb-ctl", self.id); }
@@ -136,6 +167,8 @@
         this.visible[i] = want;
       }
     }
+    var chunked = this.clustered && add.length > 0 && !!this.layer._map;
+    if (chunked) { this.loaded(false); }
     if (this.clustered) {
       if (remove.length) { this.layer.removeLayers(remove); }
       if (add.length) { this.layer.addLayers(add); }
@@ -146,6 +179,14 @@
     }
     var root = this.map && this.map.getContainer();
     if (root) { root.setAttribute("data-gb-visible", String(this.visible.filter(Boolean).length)); }
+    if (!chunked) { this.loaded(true); }
+  };
+
+  // data-gb-loaded="1" on the map once every shown marker is placed
+  // (clustering adds markers in chunks, between which the page stays responsive).
+  Controller.prototype.loaded = function (done) {
+    var root = this.map && this.map.getContainer();
+    if (root) { root.setAttribute("data-gb-loaded", done ? "1" : "0"); }
   };
 
   /* ---------------------------------------------------------- map chrome */
@@ -157,6 +198,8 @@
     if (!map.options.maxZoom) { map.options.maxZoom = 18; }
     if (!this.container.hasLayer(this.layer)) { this.container.addLayer(this.layer); }
     map.getContainer().classList.add("gb-map");
+    map.on("zoomend", this.zoomClass, this);
+    this.zoomClass();
     var Panel = L.Control.extend({ options: { position: "topright" }, onAdd: function () { return self.buildPanel(); } });
     var Legend = L.Control.extend({ options: { position: "bottomleft" }, onAdd: function () { return self.buildLegend(); } });
     this.controls = [new Panel(), new Legend()];
@@ -169,9 +212,14 @@
   };
 
   Controller.prototype.fit = function () {
-    var pts = [], all = [];
-    this.d.places.forEach(function (p) { all.push([p.la, p.lo]); if (!p.area) { pts.push([p.la, p.lo]); } });
-    if (!pts.length) { pts = all; }
+    // Frame the places the articles say something about; a far-away place
+    // that is only mentioned (or a country's centre) should not zoom the map out.
+    var claimed = [], pts = [], all = [];
+    this.d.places.forEach(function (p) {
+      all.push([p.la, p.lo]);
+      if (!p.area) { pts.push([p.la, p.lo]); if (p.c.length) { claimed.push([p.la, p.lo]); } }
+    });
+    if (claimed.length) { pts = claimed; } else if (!pts.length) { pts = all; }
     if (!pts.length || !this.map) { return; }
     var right = (this.panel && !this.panel.classList.contains("gb-collapsed")) ? this.panel.offsetWidth : 0;
     this.map.fitBounds(L.latLngBounds(pts), { paddingTopLeft: [60, 40], paddingBottomRight: [right + 40, 40],
@@ -182,8 +230,16 @@
     if (!this.map) { return; }
     this.controls.forEach(function (c) { c.remove(); });
     this.map.off("resize", this.fitPanel, this);
+    this.map.off("zoomend", this.zoomClass, this);
     this.controls = [];
     this.map = null;
+  };
+
+  Controller.prototype.zoomClass = function () {
+    if (!this.map) { return; }
+    var z = this.map.getZoom(), list = this.map.getContainer().classList;
+    list.toggle("gb-z5", z >= 5);
+    list.toggle("gb-z7", z >= 7);
   };
 
   Controller.prototype.fitPanel = function () {
@@ -236,6 +292,7 @@
     head.appendChild(el("h2", "gb-title", d.title));
     var st = d.stats, line = plural(st.articles, "article", "articles") + " \u00b7 " + plural(st.places, "place", "places");
     if (st.from) { line += " \u00b7 " + (st.from === st.to ? st.from : st.from + " \u2013 " + st.to); }
+    else if (st.articles) { line += " \u00b7 dates not given"; }
     head.appendChild(el("p", "gb-stats", line));
     body.appendChild(head);
 
@@ -253,7 +310,7 @@
         li.appendChild(el("span", "gb-unres-text", u.t));
         if (u.a !== null && u.a !== undefined && d.articles[u.a]) {
           li.appendChild(document.createTextNode(" \u2014 "));
-          li.appendChild(self.passageLink(u.a, u.s, d.articles[u.a].title || d.articles[u.a].id, "u"));
+          li.appendChild(self.passageLink(u.a, u.s, articleName(d.articles[u.a]), "u"));
         }
         ul.appendChild(li);
       });
@@ -306,9 +363,11 @@
   Controller.prototype.buildArticle = function (a, ai) {
     var self = this, box = el("article", "gb-article");
     box.id = this.id + "-a" + ai;
-    box.appendChild(el("h4", "gb-article-title", a.title || a.id));
+    // An untitled article is headed by its opening words, in quotes; its id (file name) goes below.
+    box.appendChild(el("h4", "gb-article-title" + (a.title ? "" : " gb-lead"),
+      a.title || (a.lead ? "\u201c" + a.lead + "\u201d" : a.id)));
     var meta = el("p", "gb-article-meta");
-    var bits = [a.source, a.published].filter(Boolean);
+    var bits = [a.source, a.published, a.title || !a.lead ? null : a.id].filter(Boolean);
     if (bits.length) { meta.appendChild(document.createTextNode(bits.join(" \u00b7 ") + " ")); }
     var url = safeUrl(a.url);
     if (url) {
@@ -340,7 +399,7 @@
         if (m[2] >= 0) {
           node = el("a", "gb-mention", t.slice(s, e));
           node.href = "#";
-          node.title = "Show " + self.d.places[m[2]].n + " on the map";
+          node.title = "Show " + shownName(self.d.places[m[2]]) + " on the map";
           node.setAttribute("data-gb-place", self.d.places[m[2]].id);
           (function (pi) {
             node.addEventListener("click", function (ev) { ev.preventDefault(); self.openPlace(pi); });
@@ -402,20 +461,22 @@
     return target;
   };
 
-  Controller.prototype.openPlace = function (i) {
+  Controller.prototype.openPlace = function (i, zoom) {
     var map = this.map, marker = this.markers[i], p = this.d.places[i], self = this;
-    if (!map) { return; }
+    if (!map || !p) { return; }
+    if (zoom) { map.setView([p.la, p.lo], zoom, { animate: false }); }
+    var z = zoom || Math.max(map.getZoom(), p.area ? 4 : 6);
     if (this.visible[i]) {
       if (this.clustered) {
         this.layer.zoomToShowLayer(marker, function () { marker.openPopup(); });
       } else {
         // No animation: the popup's auto-pan must start from the final view.
-        map.setView(marker.getLatLng(), Math.max(map.getZoom(), p.area ? 4 : 6), { animate: false });
+        map.setView(marker.getLatLng(), z, { animate: false });
         marker.openPopup();
       }
     } else {
       // Filtered out by the layer toggles: still show what the briefing says.
-      map.setView([p.la, p.lo], Math.max(map.getZoom(), 4), { animate: false });
+      map.setView([p.la, p.lo], zoom || Math.max(map.getZoom(), 4), { animate: false });
       L.popup(this.popupOptions())
         .setLatLng([p.la, p.lo]).setContent(function () { return self.popup(i); }).openOn(map);
     }
@@ -424,11 +485,12 @@
   /* --------------------------------------------------------------- popups */
   Controller.prototype.excerpt = function (ai, s, e, ms, me, fallback) {
     var a = this.d.articles[ai], t = a ? a.text : null, q = el("q", "gb-excerpt");
-    var text, rs, re;
-    if (t && s >= 0 && e <= t.length && s <= ms && ms < me && me <= e) {
-      text = t.slice(s, e); rs = ms - s; re = me - s;
+    var text, rs = -1, re = -1;
+    if (t && s >= 0 && s < e && e <= t.length) {
+      text = t.slice(s, e);
+      if (s <= ms && ms < me && me <= e) { rs = ms - s; re = me - s; }  // else: no mark, still the words
     } else {
-      text = fallback || ""; rs = re = -1;
+      text = fallback || "";
     }
     var MAX = 320;
     var from = 0, to = text.length;
@@ -455,7 +517,7 @@
     if (ev.time) { bits.push(ev.time); }
     if (bits.length) { src.appendChild(el("span", "gb-ev-mod", bits.join(", ") + " \u2014 ")); }
     if (a) {
-      src.appendChild(this.passageLink(ev.a, ev.s, a.title || a.id));
+      src.appendChild(this.passageLink(ev.a, ev.s, articleName(a)));
       var url = safeUrl(a.url);
       if (url) {
         src.appendChild(document.createTextNode(" "));
@@ -472,7 +534,7 @@
     var p = this.d.places[i], d = this.d, self = this;
     var box = el("div", "gb-popup");
     box.setAttribute("data-gb-place", p.id);
-    box.appendChild(el("h3", "gb-pname", p.n));
+    box.appendChild(el("h3", "gb-pname", shownName(p)));
     var sub = [p.k, p.a1, p.cc].filter(Boolean).join(", ");
     var nsrc = p.ar.length;
     box.appendChild(el("p", "gb-pmeta", sub + " \u00b7 " + plural(nsrc, "source", "sources") + " \u00b7 " +
@@ -521,13 +583,19 @@
         var a = d.articles[x[0]];
         if (a) {
           var src = el("div", "gb-ev-src");
-          src.appendChild(self.passageLink(x[0], x[1], a.title || a.id));
+          src.appendChild(self.passageLink(x[0], x[1], articleName(a)));
           li.appendChild(src);
         }
         ul.appendChild(li);
       });
       box.appendChild(ul);
     }
+    // Where the point comes from: the gazetteer's name, the source of the coordinates, the confidence.
+    var loc = [];
+    if (p.d) { loc.push("gazetteer name: " + p.n); }
+    if (p.src !== undefined && d.sources && d.sources[p.src]) { loc.push("location: " + d.sources[p.src]); }
+    if (p.conf) { loc.push("confidence " + p.conf.toFixed(2)); }
+    if (loc.length) { box.appendChild(el("p", "gb-ploc", loc.join(" \u00b7 "))); }
     return box;
   };
 
@@ -548,6 +616,15 @@
       else { (pending[id] || (pending[id] = [])).push([dim, key, group]); }
     },
     controller: function (id) { return controllers[id] || null; },
+    // Index of the place with this id, gazetteer name or shown name (case-insensitive), else -1.
+    find: function (ctl, query) {
+      var q = String(query).toLowerCase(), places = ctl.d.places;
+      for (var i = 0; i < places.length; i++) {
+        var p = places[i];
+        if (p.id === query || p.n.toLowerCase() === q || (p.d && p.d.toLowerCase() === q)) { return i; }
+      }
+      return -1;
+    },
     controllers: function () { return Object.keys(controllers).map(function (k) { return controllers[k]; }); }
   };
 })();
