@@ -252,8 +252,10 @@ class Resolver:
                 continue
             if self._in_list(text, mentions, order, a, b):
                 continue  # "Arizona, California, Colorado": a list, not "City, State"
-            if any(m.candidate.kind in _MAJOR and m.match == "name" for m in gcands[ga][:3]):
-                continue  # "Illinois, Missouri": a state is not inside another
+            if any(m.candidate.kind in _MAJOR and m.match == "name" for m in gcands[ga][:3]) and not any(
+                m.candidate.kind == "country" for m in gcands[gb][:3]
+            ):
+                continue  # "Illinois, Missouri": a state is not inside another; "Queensland, Australia" is
             mine = [self._contained(m.candidate, gcands[gb]) for m in gcands[ga]]
             own_bonus[a] = mine
             for k, bonus in enumerate(mine):
@@ -441,6 +443,8 @@ _LIST_WEIGHT = 1.5
 _LIST_CAP = 1.0
 _LEVELS = frozenset({"continent", "country", "admin1", "admin2", "city"})
 _SIBLING_COUNTRY_WEIGHT = 0.7
+# A first-level area holding 1/_FOCUS_SHARE of the other names (or more) gives its full support.
+_FOCUS_SHARE = 8.0
 _NAMED_COUNTRY_WEIGHT = 0.8
 _RANK = {"continent": 3, "country": 2, "admin1": 1}
 _SEATS = frozenset({"PPLA", "PPLC"})
@@ -607,7 +611,10 @@ class _Context:
             # ("Nevada, New Mexico, Oregon": a list of states)
             siblings = self.admin1_by_country_total.get(cc, 0.0) - self.admin1_by_country[g].get(cc, 0.0)
             return s + min(admin1, 3.0) * 0.9 + min(siblings, 3.0) * 0.5
-        return s + min(named_a, 1.0) * 2.0 + min(admin1, 3.0) * 0.5
+        # an area counts as much as the story dwells on it: named once among thirty places of the
+        # world it does not pull a world city to a suburb of its name
+        share = min(1.0, _FOCUS_SHARE * admin1 / others)
+        return s + (min(named_a, 1.0) * 2.0 + min(admin1, 3.0) * 0.5) * share
 
     def nearness(self, g: int, feat: tuple, c: Candidate) -> float:
         """Spatial coherence: probability-weighted closeness of the other names' places."""

@@ -81,6 +81,18 @@ def gaz() -> Gazetteer:
         (_c("sp", "Sao Paulo", -23.55, -46.63, "city", "BR", "Sao Paulo", 12_000_000, "PPL"), []),
         (_c("qca", "Quebec", 52.0, -72.0, "admin1", "CA", pop=8_500_000), []),
         (_c("qc", "Quebec", 46.81, -71.21, "city", "CA", "Quebec", 530_000, "PPL"), []),
+        # a world city, a suburb of its name in an area that an international story names once,
+        # and a first-level area sharing its name with a hamlet in another country
+        (_c("au", "Australia", -25.0, 134.0, "country", "AU", pop=25_000_000), []),
+        (_c("nsw", "New South Wales", -32.5, 146.5, "admin1", "AU", pop=8_000_000), []),
+        (_c("qld", "Queensland", -20.5, 144.5, "admin1", "AU", pop=5_000_000), []),
+        (_c("cad", "Canada", 60.0, -96.0, "country", "CA", pop=38_000_000), []),
+        (_c("ab", "Alberta", 52.3, -117.5, "admin1", "CA", pop=4_000_000), []),
+        (_c("qldab", "Queensland", 50.9, -114.0, "city", "CA", "Alberta", 600, "PPL"), []),
+        (_c("yyz", "Toronto", 43.7, -79.4, "city", "CA", "Ontario", 2_800_000, "PPL"), []),
+        (_c("tornsw", "Toronto", -33.0, 151.6, "city", "AU", "New South Wales", 1_000, "PPL"), []),
+        (_c("yeg", "Edmonton", 53.55, -113.47, "city", "CA", "Alberta", 1_000_000, "PPLA"), []),
+        (_c("rd", "Red Deer", 52.27, -113.8, "city", "CA", "Alberta", 100_000, "PPL"), []),
     ]
     return Gazetteer.from_entries(entries)
 
@@ -216,6 +228,24 @@ def test_a_part_of_a_well_known_place_is_read_as_the_place(gaz: Gazetteer) -> No
     assert res[0].place.id == "test:par"
     assert res[1].place.id == "test:mow"
     assert res[2].place is None  # a small town's part is not guessed
+
+
+def test_an_area_named_once_in_a_world_story_does_not_pull_a_world_city_away(gaz: Gazetteer) -> None:
+    text = (
+        "Cases were confirmed in France, Russia, Syria, Turkey, Nigeria, Benin and Togo, in Damascus, "
+        "Tartus, Tbilisi, Atlanta, Savannah and Paris, and in Texas, Arizona, California, Kentucky, "
+        "Idaho and Missouri; one was confirmed in New South Wales, Australia. Travellers from Toronto "
+        "were tested."
+    )
+    assert resolve_text(gaz, text)["Toronto"][0].place.id == "test:yyz"
+
+
+def test_area_country_pattern(gaz: Gazetteer) -> None:
+    text = (
+        "She trains in Edmonton and Red Deer, Alberta, the best rinks in Canada, but was state champion "
+        "for Queensland, Australia as a child."
+    )
+    assert resolve_text(gaz, text)["Queensland"][0].place.id == "test:qld"
 
 
 @pytest.mark.slow
