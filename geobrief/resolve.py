@@ -29,6 +29,7 @@ gives the ``confidence``.
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -277,6 +278,16 @@ class Resolver:
         for g, cs in enumerate(gcands):
             # "Tartus" is the city, "Tartus province" the area named after it
             area_word = self._area_word_after(text, mentions[gmembers[g][0]])
+            # "Washington state", "the state of Washington": the text itself says it is an area
+            if any(
+                self._area_word_after(text, mentions[i])
+                or _AREA_OF.search(text[max(0, mentions[i].start - 30) : mentions[i].start])
+                for i in gmembers[g]
+            ):
+                area_word = True
+                for k, m in enumerate(cs):
+                    if m.candidate.kind in ("admin1", "admin2"):
+                        priors[g][k] += _AREA_CUE_BONUS
             # countries where this name is a first-level area's name too
             areas = {m.candidate.country_code for m in cs if m.candidate.kind == "admin1"}
             area_names = {
@@ -327,9 +338,17 @@ class Resolver:
             if any(c.kind == "city" and c.population >= 100_000 for c in named):
                 named_rank = max(_RANK.values())
             if named_rank >= 0:
+                # enough to rank the alias below the well-known namesake, not below every hamlet of
+                # the name ("Newcastle": Newcastle upon Tyne, not a village in Northern Ireland)
+                known = max(
+                    priors[g][k]
+                    for k, m in enumerate(cs)
+                    if m.match == "name" and (m.candidate.kind in _MAJOR or m.candidate.population >= 100_000)
+                )
                 for k, m in enumerate(cs):
                     if m.match == "alias" and _RANK.get(m.candidate.kind, 0) <= named_rank:
-                        priors[g][k] -= 1.5
+                        p = priors[g][k]
+                        priors[g][k] -= 1.5 if p >= known else min(1.5, known + _ALIAS_MARGIN - p)
         feats = [[_feat(m.candidate) for m in cs] for cs in gcands]
         scores = [list(p) for p in priors]
         for _ in range(3):
@@ -445,9 +464,17 @@ _LEVELS = frozenset({"continent", "country", "admin1", "admin2", "city"})
 _SIBLING_COUNTRY_WEIGHT = 0.7
 # A first-level area holding 1/_FOCUS_SHARE of the other names (or more) gives its full support.
 _FOCUS_SHARE = 8.0
+# How far below its well-known namesake an alias reading starts.
+_ALIAS_MARGIN = 0.5
+_AREA_CUE_BONUS = 2.0
 _NAMED_COUNTRY_WEIGHT = 0.8
 _RANK = {"continent": 3, "country": 2, "admin1": 1}
 _SEATS = frozenset({"PPLA", "PPLC"})
+_AREA_OF = re.compile(
+    r"\b(?:state|province|governorate|region|oblast|prefecture|department|county|parish|district)"
+    r" of (?:the )?$",
+    re.IGNORECASE,
+)
 _AREA_WORDS = frozenset(
     {"province", "governorate", "state", "region", "oblast", "prefecture", "department", "county"}
 )

@@ -93,6 +93,17 @@ def gaz() -> Gazetteer:
         (_c("tornsw", "Toronto", -33.0, 151.6, "city", "AU", "New South Wales", 1_000, "PPL"), []),
         (_c("yeg", "Edmonton", 53.55, -113.47, "city", "CA", "Alberta", 1_000_000, "PPLA"), []),
         (_c("rd", "Red Deer", 52.27, -113.8, "city", "CA", "Alberta", 100_000, "PPL"), []),
+        # an alias of a big city, a bigger namesake abroad and a village of the name at home
+        (_c("gb", "United Kingdom", 54.0, -2.0, "country", "GB", pop=67_000_000), [("UK", "abbrev")]),
+        (
+            _c("ncl", "Newcastle upon Tyne", 54.97, -1.61, "city", "GB", "England", 300_000, "PPL"),
+            [("Newcastle", "alias")],
+        ),
+        (_c("nclau", "Newcastle", -32.93, 151.78, "city", "AU", "New South Wales", 500_000, "PPL"), []),
+        (_c("nclni", "Newcastle", 54.22, -5.89, "city", "GB", "Northern Ireland", 7_400, "PPL"), []),
+        # a state and a capital city of one name
+        (_c("wa", "Washington", 47.5, -120.5, "admin1", "US", pop=7_000_000), []),
+        (_c("dc", "Washington", 38.9, -77.04, "city", "US", "District of Columbia", 700_000, "PPLC"), []),
     ]
     return Gazetteer.from_entries(entries)
 
@@ -246,6 +257,17 @@ def test_area_country_pattern(gaz: Gazetteer) -> None:
         "for Queensland, Australia as a child."
     )
     assert resolve_text(gaz, text)["Queensland"][0].place.id == "test:qld"
+
+
+def test_an_alias_is_not_ranked_below_a_village_of_its_country(gaz: Gazetteer) -> None:
+    text = "The UK regulator approved the method that doctors in Newcastle developed."
+    assert resolve_text(gaz, text)["Newcastle"][0].place.id == "test:ncl"
+
+
+def test_the_text_saying_state_makes_it_the_state(gaz: Gazetteer) -> None:
+    assert resolve_text(gaz, "Officials in Washington said on Monday.")["Washington"][0].place.id == "test:dc"
+    for text in ("A cow on a Washington state farm fell ill.", "A cow in the state of Washington fell ill."):
+        assert resolve_text(gaz, text)["Washington"][0].place.id == "test:wa", text
 
 
 @pytest.mark.slow
