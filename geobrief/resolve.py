@@ -350,6 +350,14 @@ class Resolver:
                         p = priors[g][k]
                         priors[g][k] -= 1.5 if p >= known else min(1.5, known + _ALIAS_MARGIN - p)
         feats = [[_feat(m.candidate) for m in cs] for cs in gcands]
+        # names whose likeliest readings are all towns of comparable importance ("London": England or
+        # Ontario): there a named country decides more than where a country or state competes
+        # ("Georgia"), and more than it could for a hamlet against a world city
+        comparable: list[list[int]] = []
+        for g, cs in enumerate(gcands):
+            top = max(priors[g], default=0.0)
+            near = [k for k in range(len(cs)) if priors[g][k] > top - _TOWN_WINDOW]
+            comparable.append(near if all(cs[k].candidate.kind == "city" for k in near) else [])
         scores = [list(p) for p in priors]
         for _ in range(3):
             probs = [_softmax(sc) for sc in scores]
@@ -360,6 +368,8 @@ class Resolver:
                     priors[g][k] + pair_bonus[g][k] + ctx.support(g, feats[g][k], gcands[g][k])
                     for k in range(len(gcands[g]))
                 ]
+                for k in comparable[g]:
+                    sc[k] += _TOWN_COUNTRY_WEIGHT * ctx.named(g, feats[g][k][0])
                 if neighbours[g]:
                     level: dict[str, float] = defaultdict(float)
                     for h in neighbours[g]:
@@ -467,6 +477,8 @@ _FOCUS_SHARE = 8.0
 # How far below its well-known namesake an alias reading starts.
 _ALIAS_MARGIN = 0.5
 _AREA_CUE_BONUS = 2.0
+_TOWN_COUNTRY_WEIGHT = 1.0
+_TOWN_WINDOW = 3.0
 _NAMED_COUNTRY_WEIGHT = 0.8
 _RANK = {"continent": 3, "country": 2, "admin1": 1}
 _SEATS = frozenset({"PPLA", "PPLC"})
@@ -602,6 +614,10 @@ class _Context:
         ctx.named_country_own = [sum(nc.values()) for nc in ctx.named_country]
         ctx.named_country_total = sum(ctx.named_country_own)
         return ctx
+
+    def named(self, g: int, cc: str) -> float:
+        """Mass of the other names on country *cc* itself being named (at most 1)."""
+        return min(max(self.totals[2].get(cc, 0.0) - self.named_country[g].get(cc, 0.0), 0.0), 1.0)
 
     def support(self, g: int, feat: tuple, m: Match) -> float:
         """Context score of match *m* of group *g* from every other group."""

@@ -104,6 +104,9 @@ def gaz() -> Gazetteer:
         # a state and a capital city of one name
         (_c("wa", "Washington", 47.5, -120.5, "admin1", "US", pop=7_000_000), []),
         (_c("dc", "Washington", 38.9, -77.04, "city", "US", "District of Columbia", 700_000, "PPLC"), []),
+        # a world capital and a city of its name in another country
+        (_c("lon", "London", 51.51, -0.13, "city", "GB", "England", 8_900_000, "PPLC"), []),
+        (_c("lonon", "London", 42.98, -81.23, "city", "CA", "Ontario", 420_000, "PPL"), []),
     ]
     return Gazetteer.from_entries(entries)
 
@@ -268,6 +271,13 @@ def test_the_text_saying_state_makes_it_the_state(gaz: Gazetteer) -> None:
     assert resolve_text(gaz, "Officials in Washington said on Monday.")["Washington"][0].place.id == "test:dc"
     for text in ("A cow on a Washington state farm fell ill.", "A cow in the state of Washington fell ill."):
         assert resolve_text(gaz, text)["Washington"][0].place.id == "test:wa", text
+
+
+def test_a_named_country_decides_between_towns_of_one_name(gaz: Gazetteer) -> None:
+    text = "Organizers of a London rally for the people of Damascus said Canada should do more for Syria."
+    assert resolve_text(gaz, text)["London"][0].place.id == "test:lonon"
+    # no country named: the capital
+    assert resolve_text(gaz, "A London rally for Damascus drew crowds.")["London"][0].place.id == "test:lon"
 
 
 @pytest.mark.slow
