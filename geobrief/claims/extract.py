@@ -806,7 +806,8 @@ def _fronted_links(
     places, comma = front
     toks = s.toks
     linked = {(lk.cue_start, lk.cue_end) for lk in links}
-    clause = toks[comma].clause
+    # the clause the phrase opens (", as many as ..." may start a new one)
+    clauses = {toks[comma].clause, toks[comma + 1].clause}
     speakers = [
         f
         for f in _frames(s)
@@ -819,7 +820,7 @@ def _fronted_links(
     out: list[_Link] = []
     seen: set[tuple[int, str]] = set()
     for a, b, event in candidates:
-        if a <= comma or (a, b) in linked or toks[a].clause != clause:
+        if a <= comma or (a, b) in linked or toks[a].clause not in clauses:
             continue
         for k in places:
             if (k, event) not in seen:
@@ -1332,9 +1333,9 @@ def extract(
             if r.mention.start >= s_start and r.mention.end <= s_end:
                 group.append(r)
             ri += 1
+        stext = text[s_start:s_end]
         if not group or not any(r.place is not None for r in group):
             continue
-        stext = text[s_start:s_end]
         if _boilerplate(stext):
             continue  # feed boilerplate ("The post <title> appeared first on <site>.") is not evidence
         toks, mention_tok = _tokenise(stext, s_start, group)

@@ -477,3 +477,14 @@ def test_a_definite_event_after_a_speech_verb_keeps_the_articles_modality():
 def test_a_participle_after_its_noun_is_no_object_of_a_request():
     text = "Gunmen attacked a convoy in Gao. The families demanded the return of the soldiers killed in Gao."
     assert {c.modality for c in claims_for(text, ["Gao"])} == {"asserted"}
+
+
+def test_a_fronted_phrase_before_a_subordinate_clause_still_sets_the_scene(extract):
+    text = "In the southern states of Oyo and Ogun, as many as 80,000 people have been affected by flooding."
+    got = extract(text, ["Oyo", "Ogun"])
+    assert got == {"Oyo": {("disaster", "asserted")}, "Ogun": {("disaster", "asserted")}}
+
+
+def test_states_as_a_noun_is_no_speech_verb():
+    c = _one(claims_for("In the northern states of Kano, cholera cases have risen sharply.", ["Kano"]))
+    assert (c.event, c.modality) == ("disaster", "asserted")
