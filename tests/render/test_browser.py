@@ -86,6 +86,9 @@ def test_marker_click_opens_popup_with_claims_side_by_side(browser_page, briefin
     assert "officials" in sides.nth(0).inner_text() and "the ministry" in sides.nth(1).inner_text()
     marks = popup.locator("mark").all_inner_texts()
     assert marks == ["Northbridge", "Northbridge"]
+    # evidence from the article with a URL links to the original; the other does not
+    assert sides.nth(0).locator("a.gb-ext").get_attribute("href") == "https://news.example/1"
+    assert sides.nth(1).locator("a.gb-ext").count() == 0
     _clean(browser_page)
 
 
@@ -123,6 +126,12 @@ def test_articles_panel_shows_full_text_unresolved_and_failures(browser_page, br
     assert page.locator(".gb-unresolved li").inner_text().startswith("Zembla")
     assert "broken.pdf: binary file" in page.locator(".gb-failures").inner_text()
     assert "GeoNames (CC BY 4.0)" in page.locator(".gb-credits").inner_text()
+    # the article with a URL links to it (new tab, no referrer); the one without has no link
+    links = [a.locator("a.gb-ext").all() for a in page.locator(".gb-article").all()]
+    assert [len(x) for x in links] == [1, 0]
+    assert links[0][0].get_attribute("href") == "https://news.example/1"
+    assert links[0][0].get_attribute("rel") == "noopener noreferrer"
+    assert links[0][0].get_attribute("target") == "_blank"
     assert page.locator(".gb-legend-row").count() >= 4
     # the unresolved mention links to its place in the article text
     page.locator(".gb-unresolved .gb-goto").click()
