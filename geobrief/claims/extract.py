@@ -192,6 +192,7 @@ class _Sentence:
     toks: list[_Tok]
     mentions: list[Resolution]
     mention_tok: list[int]  # token index of each mention
+    cue_spans: tuple[tuple[int, int, str], ...] = ()  # linked event cues: (token start, end, event)
     lede: bool = False  # the article's first sentence
     source: str | None = None  # the publishing outlet, when the article names it
 
@@ -746,6 +747,7 @@ def _find_links(s: _Sentence, theme: str | None) -> list[_Link]:
             if ok:
                 links.append(_Link(k, event, a, b, role))
     links += _fronted_links(s, candidates, links, adjective)
+    s.cue_spans = tuple(dict.fromkeys((lk.cue_start, lk.cue_end, lk.event) for lk in links))
     return _propagate_coordination(s, links)
 
 
@@ -991,7 +993,7 @@ def _frames(s: _Sentence) -> list[_FrameHit]:
     return kept
 
 
-def _local(s: _Sentence, a: int, b: int, lo: int) -> str | None:
+def _local(s: _Sentence, a: int, b: int, lo: int, event: str = "") -> str | None:
     """The local modality (negated > requested > planned) of the event cue at tokens [a, b)."""
     rules = modality_rules()
     toks = s.toks
@@ -1027,6 +1029,10 @@ def _local(s: _Sentence, a: int, b: int, lo: int) -> str | None:
                 continue  # "talks will focus on the withdrawal": the event is a topic, not the plan
             if cue.modality in ("requested", "planned") and any(t.low in (";",) for t in between):
                 continue
+            if cue.modality in ("requested", "planned") and any(
+                rng[1] <= ca and cb <= a and ev != event for ca, cb, ev in s.cue_spans
+            ):
+                continue  # "threatened to strike US bases": the threat is the strike, the bases are there
             found.setdefault(cue.modality, rng[0])
     if b < len(toks):
         # after the cue: "a counter-demonstration in X did not take place", "rallies were planned in X"
@@ -1135,7 +1141,7 @@ def _modality(s: _Sentence, frames: list[_FrameHit], lk: _Link) -> tuple[str, st
     """(modality, inner modality, attribution) of a link."""
     a, b = lk.cue_start, lk.cue_end
     mt = s.mention_tok[lk.mention]
-    inner = _local(s, a, b, mt if mt < a else a)
+    inner = _local(s, a, b, mt if mt < a else a, lk.event)
     # a frame in a parenthetical ("which witnesses said ...") holds only what the parenthetical says
     own = s.toks[a].clause
     frames = [f for f in frames if s.toks[f.a].clause < PAREN_CLAUSE or s.toks[f.a].clause == own]

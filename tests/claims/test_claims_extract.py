@@ -488,3 +488,12 @@ def test_a_fronted_phrase_before_a_subordinate_clause_still_sets_the_scene(extra
 def test_states_as_a_noun_is_no_speech_verb():
     c = _one(claims_for("In the northern states of Kano, cholera cases have risen sharply.", ["Kano"]))
     assert (c.event, c.modality) == ("disaster", "asserted")
+
+
+def test_strike_a_target_is_an_attack_a_strike_at_a_place_a_protest(extract):
+    got = extract(
+        "The Guards threatened to strike US bases in Bahrain.", ["US", "Bahrain"], kinds={"US": "country"}
+    )
+    assert got == {"Bahrain": {("attack", "planned"), ("military_presence", "asserted")}}
+    got = extract("The union called a 48-hour strike at Gatwick airports.", ["Gatwick"])
+    assert got == {"Gatwick": {("protest", "planned")}}
