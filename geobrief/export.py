@@ -195,27 +195,42 @@ def _csv(briefing: Briefing) -> str:
     for feature in places_geojson(briefing)["features"]:
         p = feature["properties"]
         lon, lat = feature["geometry"]["coordinates"]
-        writer.writerow(
-            [
-                p["id"],
-                p["name"],
-                lat,
-                lon,
-                p["kind"],
-                p["feature_code"],
-                p["country_code"],
-                p["admin1"],
-                p["source"],
-                p["confidence"],
-                p["status"],
-                "; ".join(p["labels"]),
-                p["mentions"],
-                "; ".join(p["surface_forms"]),
-                "; ".join(p["articles"]),
-                _dumps(p["claims"]),
-            ]
-        )
+        row = [
+            p["id"],
+            p["name"],
+            lat,
+            lon,
+            p["kind"],
+            p["feature_code"],
+            p["country_code"],
+            p["admin1"],
+            p["source"],
+            p["confidence"],
+            p["status"],
+            "; ".join(p["labels"]),
+            p["mentions"],
+            "; ".join(p["surface_forms"]),
+            "; ".join(p["articles"]),
+            _dumps(p["claims"]),
+        ]
+        writer.writerow([_cell(v) for v in row])
     return buf.getvalue()
+
+
+#: First characters that make a spreadsheet read a cell as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> Any:
+    """A CSV cell that a spreadsheet will not run: text starting like a formula gets a ``'``.
+
+    Names, ids and surface forms come from untrusted articles; a cell such as
+    ``=HYPERLINK(...)`` would otherwise be evaluated when the CSV is opened
+    in a spreadsheet.  Numbers (negative coordinates) are left alone.
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 def _x(value: Any) -> str:

@@ -149,3 +149,31 @@ def test_geopackage_is_stamped_with_the_articles_date_not_the_clock(tmp_path, mo
 
     assert stamp(export(Briefing(articles=(), places=()), tmp_path / "c.gpkg")) == "1970-01-01T00:00:00.000Z"
     assert pyogrio.get_gdal_config_option("OGR_CURRENT_DATE") is None  # restored
+
+
+@pytest.mark.parametrize(
+    "bad", ['=HYPERLINK("http://evil.example","x")', "+1+1", "-2+3", "@SUM(A1)", "=cmd|' /C calc'!A0", "\t=1"]
+)
+def test_csv_cells_cannot_become_spreadsheet_formulas(tmp_path, bad):
+    from dataclasses import replace
+
+    b = small_briefing()
+    art = replace(b.articles[0], id=bad)
+    place = replace(
+        b.places[1], name=bad, admin1=bad, mentions=(replace(b.places[1].mentions[0], article_id=bad),)
+    )
+    b = replace(b, articles=(art, b.articles[1]), places=(place,))
+    with export(b, tmp_path / "p.csv").open(encoding="utf-8", newline="") as fh:
+        (row,) = list(csv.DictReader(fh))
+    assert row["name"] == row["admin1"] == row["articles"] == "'" + bad
+    assert float(row["lat"]) == place.lat  # numbers are left as they are
+
+
+def test_csv_keeps_negative_coordinates_numeric(tmp_path):
+    from dataclasses import replace
+
+    b = small_briefing()
+    b = replace(b, places=(replace(b.places[0], lat=-33.5, lon=-70.25),))
+    with export(b, tmp_path / "p.csv").open(encoding="utf-8", newline="") as fh:
+        (row,) = list(csv.DictReader(fh))
+    assert (row["lat"], row["lon"]) == ("-33.5", "-70.25")
