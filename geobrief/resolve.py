@@ -466,6 +466,8 @@ _SPATIAL_WEIGHT = 1.0
 # corroborate each other much more than two places of one region.
 _LOCAL_WEIGHT = 1.0
 _LOCAL_KM = 25.0
+# ... and a county named in the story pulls the towns inside it hardest ("Paris ... Brant County").
+_LOCAL_WEIGHT_AREA = 2.0
 _LIST_SEPARATORS = frozenset({",", "and", ", and", "or", ", or", ";", "&", "/"})
 # Bonus per unit of list neighbours' probability on the same level (kind), and its cap.
 _LIST_WEIGHT = 1.5
@@ -492,7 +494,9 @@ _AREA_WORDS = frozenset(
 )
 _CAPITAL_WEIGHT = 0.7
 _POINTS_PER_NAME = 8
-_MAX_SPATIAL = 3.0 * _SPATIAL_WEIGHT
+# Most a name's spatial coherence adds (other names' closeness, summed).
+_NEAR_CAP = 4.0
+_MAX_SPATIAL = _NEAR_CAP * _SPATIAL_WEIGHT
 
 #: Most candidates of one name considered (best-first from the gazetteer).
 _MAX_CANDIDATES = 40
@@ -556,7 +560,7 @@ class _Context:
         self.named_country_total = 0.0  # mass on any country being named, over all names
         self.named_country_own: list[float] = []  # the same, per name
         self.points: list[
-            tuple[int, float, float, float, float, str]
+            tuple[int, float, float, float, float, str, float]
         ] = []  # (group, p, lat, lon, coslat, id)
         self.totals: tuple[dict, dict, dict, dict] = ({}, {}, {}, {})
 
@@ -577,7 +581,7 @@ class _Context:
             am: dict[tuple[str, str], float] = defaultdict(float)
             nc: dict[str, float] = defaultdict(float)
             na: dict[tuple[str, str], float] = defaultdict(float)
-            pts: list[tuple[float, float, float, float, str]] = []
+            pts: list[tuple[float, float, float, float, str, float]] = []
             nac: dict[str, float] = defaultdict(float)
             for k, m in enumerate(cs):
                 p = probs[g][k]
@@ -594,11 +598,14 @@ class _Context:
                     na[a1] += p
                     nac[cc] += p
                 if kind not in ("continent", "country"):
-                    pts.append((p, lat, lon, cl, m.candidate.id))
+                    local = _LOCAL_WEIGHT_AREA if kind == "admin2" else _LOCAL_WEIGHT
+                    pts.append((p, lat, lon, cl, m.candidate.id, local))
             # each name offers its likeliest readings as points (for spatial coherence)
             pts.sort(key=lambda x: -x[0])
             ctx.points.extend(
-                (g, p, lat, lon, cl, cid) for p, lat, lon, cl, cid in pts[:_POINTS_PER_NAME] if p >= 0.002
+                (g, p, lat, lon, cl, cid, w)
+                for p, lat, lon, cl, cid, w in pts[:_POINTS_PER_NAME]
+                if p >= 0.002
             )
             for own, total in zip((cm, am, nc, na), totals, strict=True):
                 for key, v in own.items():
@@ -668,15 +675,15 @@ class _Context:
         # "Paris and Henry County" pulls both to Tennessee even when each alone is ambiguous
         best: dict[int, float] = {}
         exp = math.exp
-        for h, p, plat, plon, pcl, cid in self.points:
+        for h, p, plat, plon, pcl, cid, local in self.points:
             if h == g or cid == c.id:  # another name of the same place is no corroboration
                 continue
             x = (lon - plon) * 0.5 * (cl + pcl)
             y = lat - plat
             d = _KM_PER_RAD * math.sqrt(x * x + y * y)
             if d < 1000.0:
-                v = (0.3 + 0.7 * p) * (exp(-d / 200.0) + _LOCAL_WEIGHT * exp(-d / _LOCAL_KM))
+                v = (0.3 + 0.7 * p) * (exp(-d / 200.0) + local * exp(-d / _LOCAL_KM))
                 if v > best.get(h, 0.0):
                     best[h] = v
         near = sum(best.values())
-        return min(near, 3.0) * _SPATIAL_WEIGHT
+        return min(near, _NEAR_CAP) * _SPATIAL_WEIGHT

@@ -107,6 +107,11 @@ def gaz() -> Gazetteer:
         # a world capital and a city of its name in another country
         (_c("lon", "London", 51.51, -0.13, "city", "GB", "England", 8_900_000, "PPLC"), []),
         (_c("lonon", "London", 42.98, -81.23, "city", "CA", "Ontario", 420_000, "PPL"), []),
+        # a small town and the county around it, abroad from a world capital of the town's name
+        (_c("corfr", "Corvalle", 45.0, 3.0, "city", "FR", "Auvergne", 9_000_000, "PPLC"), []),
+        (_c("coron", "Corvalle", 43.2, -80.38, "city", "CA", "Ontario", 12_000, "PPL"), []),
+        (_c("coron2", "Corvalle", 46.5, -81.0, "city", "CA", "Ontario", 1_200_000, "PPL"), []),
+        (_c("brant", "Brant County", 43.17, -80.33, "admin2", "CA", "Ontario", 36_000), []),
     ]
     return Gazetteer.from_entries(entries)
 
@@ -278,6 +283,13 @@ def test_a_named_country_decides_between_towns_of_one_name(gaz: Gazetteer) -> No
     assert resolve_text(gaz, text)["London"][0].place.id == "test:lonon"
     # no country named: the capital
     assert resolve_text(gaz, "A London rally for Damascus drew crowds.")["London"][0].place.id == "test:lon"
+
+
+def test_a_county_named_in_the_story_pulls_its_town_from_afar(gaz: Gazetteer) -> None:
+    # a small Corvalle inside Brant County, a big one elsewhere in the province, a capital abroad
+    text = "A crash on a road in Corvalle sent two drivers to hospital, Brant County police said."
+    assert resolve_text(gaz, text)["Corvalle"][0].place.id == "test:coron"
+    assert resolve_text(gaz, "Talks in Corvalle ended.")["Corvalle"][0].place.id == "test:corfr"
 
 
 @pytest.mark.slow
