@@ -192,7 +192,9 @@ def test_fragment_works_twice_on_one_page(browser_page, briefing, tmp_path):
     host = tmp_path / "host.html"
     host.write_text(
         "<!DOCTYPE html><html><head><style>p.host{color:rgb(1, 2, 3)}</style></head><body>"
-        f"<p class='host'>before</p>{frag}<p class='host'>between</p>{frag}</body></html>",
+        f"<p class='host'>before</p>{frag}<p class='host'>between</p>{frag}"
+        # a host element named like the briefing's own: its styles must not reach it
+        "<div id='probe' class='gb-map gb-panel'>probe</div></body></html>",
         encoding="utf-8",
     )
     page = browser_page.open(host, ready=False)
@@ -207,6 +209,10 @@ def test_fragment_works_twice_on_one_page(browser_page, briefing, tmp_path):
     # the host page's own styles and DOM are untouched
     assert page.locator("p.host").first.evaluate("e => getComputedStyle(e).color") == "rgb(1, 2, 3)"
     assert page.locator(".leaflet-container").count() == 0
+    probe = page.locator("#probe").evaluate(
+        "e => { const s = getComputedStyle(e); return [s.backgroundColor, s.boxShadow, s.borderRadius]; }"
+    )
+    assert probe == ["rgba(0, 0, 0, 0)", "none", "0px"]
     _clean(browser_page)
 
 
