@@ -32,6 +32,8 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Sequence
+from functools import lru_cache
+from importlib import resources
 from typing import TYPE_CHECKING
 
 from geobrief.model import Candidate, Mention, Resolution
@@ -172,7 +174,8 @@ class Resolver:
                     return got
         # "North London", "Greater Mumbai", "northern Iraq": a part of a well-known place, read as
         # the place itself when the gazetteer has no entry of the part
-        if head in _PART_WORDS and rest and rest in gaz:
+        # (a proper name: "West Midlands" is no part of a "Midlands", "Central Plateau" of a "Plateau")
+        if head in _PART_WORDS and rest and rest not in _common_words() and rest in gaz:
             return tuple(m for m in gaz.lookup(rest) if _well_known(m.candidate))
         return ()
 
@@ -500,6 +503,15 @@ _MAX_SPATIAL = _NEAR_CAP * _SPATIAL_WEIGHT
 
 #: Most candidates of one name considered (best-first from the gazetteer).
 _MAX_CANDIDATES = 40
+
+
+@lru_cache(maxsize=1)
+def _common_words() -> frozenset[str]:
+    """English words common in lower case (the recogniser's word list, ``recog_common_words.tsv``)."""
+    text = resources.files("geobrief").joinpath("data", "recog_common_words.tsv").read_text(encoding="utf-8")
+    return frozenset(
+        line.split("\t", 1)[0] for line in text.splitlines() if line and not line.startswith("#")
+    )
 
 
 def _well_known(c: Candidate) -> bool:

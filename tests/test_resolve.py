@@ -247,6 +247,12 @@ def test_a_part_of_a_well_known_place_is_read_as_the_place(gaz: Gazetteer) -> No
     assert res[0].place.id == "test:par"
     assert res[1].place.id == "test:mow"
     assert res[2].place is None  # a small town's part is not guessed
+    # "Central Plateau" is no part of a place called "Plateau"
+    plateau = Gazetteer.from_entries([(_c("pl", "Plateau", 9.2, 9.5, "admin1", "NG", pop=3_000_000), [])])
+    assert (
+        Resolver(plateau).resolve("the Central Plateau", [Mention("t", 4, 19, "Central Plateau")])[0].place
+        is None
+    )
 
 
 def test_an_area_named_once_in_a_world_story_does_not_pull_a_world_city_away(gaz: Gazetteer) -> None:
