@@ -641,6 +641,7 @@ def _find_links(s: _Sentence, theme: str | None) -> list[_Link]:
     cues: list[tuple[int, int, CueGroup, str]] = []
     links: list[_Link] = []
     candidates: list[tuple[int, int, str]] = []  # cues whose event is decided: (start, end, event)
+    people: list[tuple[int, int, str, CueGroup]] = []  # cues of groups with people_of
     for g in rules.groups:
         for role, rx in g.patterns.items():
             if role == "self":
@@ -692,6 +693,8 @@ def _find_links(s: _Sentence, theme: str | None) -> list[_Link]:
             event = g.force_event
         clause = toks[a].clause
         candidates.append((a, b, event))
+        if g.people_of:
+            people.append((a, b, event, g))
         if role == "locative":
             best: tuple[int, int] | None = None
             for k, mt in enumerate(s.mention_tok):
@@ -746,9 +749,34 @@ def _find_links(s: _Sentence, theme: str | None) -> list[_Link]:
                 ok = _relative_object(s, mt, a)
             if ok:
                 links.append(_Link(k, event, a, b, role))
+    linked = {(lk.cue_start, lk.cue_end) for lk in links}
+    for a, b, event, g in people:
+        k = _people_of(s, a, g.people_of, adjective)
+        if k is not None and (a, b) not in linked:
+            links.append(_Link(k, event, a, b, "people_of"))
     links += _fronted_links(s, candidates, links, adjective)
     s.cue_spans = tuple(dict.fromkeys((lk.cue_start, lk.cue_end, lk.event) for lk in links))
     return _propagate_coordination(s, links)
+
+
+def _people_of(s: _Sentence, a: int, nouns: frozenset[str], adjective: set[int]) -> int | None:
+    """The place of "residents of X" / "X residents" shortly before the cue, in its clause."""
+    toks = s.toks
+    clause = toks[a].clause
+    for i in range(a - 1, max(-1, a - 12), -1):
+        t = toks[i]
+        if t.clause != clause or (t.mention < 0 and t.low in _GAP_STOP):
+            return None
+        if t.mention < 0 and t.low in nouns:
+            if i + 2 < a and toks[i + 1].low == "of":
+                j = i + 2
+                while j < a and toks[j].mention < 0 and _is_filler(toks[j], event_rules().np_fillers):
+                    j += 1
+                if j < a and toks[j].mention >= 0 and toks[j].mention not in adjective:
+                    return toks[j].mention
+            if i > 0 and toks[i - 1].mention >= 0 and toks[i - 1].mention not in adjective:
+                return toks[i - 1].mention
+    return None
 
 
 _FRONT_LEAD = frozenset({",", "elsewhere", "meanwhile", "also", "separately", "further", "and", "but"})
@@ -1147,7 +1175,12 @@ def _modality(s: _Sentence, frames: list[_FrameHit], lk: _Link) -> tuple[str, st
     frames = [f for f in frames if s.toks[f.a].clause < PAREN_CLAUSE or s.toks[f.a].clause == own]
     # a frame inside a long cue counts as before it ("forces were reported to be moving"), but not a
     # speech verb that is part of the cue itself ("declared a state of disaster")
-    before = [f for f in frames if f.b <= a or (f.a >= a and f.b <= b and f.modality != "claimed")]
+    before = [
+        f
+        for f in frames
+        if (f.b <= a and not _coordinated_away(s, f.b, a))
+        or (f.a >= a and f.b <= b and f.modality != "claimed")
+    ]
     after = [f for f in frames if f.a >= b and _frames_cue(s, f, b)]
     frame = before[-1] if before else (after[0] if after else None)
     if frame is None:
@@ -1223,6 +1256,25 @@ def _self_citation(s: _Sentence, f: _FrameHit, attribution: str) -> bool:
         return True
     head = s.text[rest[0].start - s.start : rest[-1].end - s.start]
     return bool(rules.self_citation_tails.match(head))
+
+
+def _coordinated_away(s: _Sentence, i: int, j: int) -> bool:
+    """Whether ", and" / ", but" starts a new main clause between tokens i and j (not ", and that")."""
+    toks = s.toks
+    for k in range(i, j - 1):
+        if toks[k].low == "," and toks[k + 1].low in ("and", "but") and k + 2 < j:
+            nxt = toks[k + 2]
+            raw = s.text[nxt.start - s.start : nxt.end - s.start]
+            # a new subject ("a new round", "six more cases", "they", "Russia"), not "and attack ..."
+            if (
+                nxt.mention >= 0
+                or nxt.low in _DETERMINERS
+                or nxt.low in _PRONOUNS - {"that", "which", "who"}
+                or nxt.low[0].isdigit()
+                or raw[:1].isupper()
+            ):
+                return True
+    return False
 
 
 def _frames_cue(s: _Sentence, f: _FrameHit, b: int) -> bool:

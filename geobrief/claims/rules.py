@@ -77,6 +77,7 @@ class CueGroup:
     default_event: str | None = None  # event of a by_context cue when no noun decides
     demonym_modifier: bool = False  # a demonym right before the cue names the place ("the Chilean wildfires")
     subject_not_in_pp: bool = False  # passive/subject roles need the place as the subject, not in a PP
+    people_of: frozenset[str] = frozenset()  # "residents of X" before an unlinked cue: the place they leave
 
 
 @dataclass(frozen=True)
@@ -173,6 +174,7 @@ def event_rules() -> EventRules:
                 default_event=g.get("default_event"),
                 demonym_modifier=bool(g.get("demonym_modifier", False)),
                 subject_not_in_pp=bool(g.get("subject_not_in_pp", False)),
+                people_of=frozenset(w.casefold() for w in g.get("people_of", [])),
             )
         )
     ctx = {k: _alternation(v) for k, v in data["context"].items() if not k.startswith("_")}

@@ -497,3 +497,21 @@ def test_strike_a_target_is_an_attack_a_strike_at_a_place_a_protest(extract):
     assert got == {"Bahrain": {("attack", "planned"), ("military_presence", "asserted")}}
     got = extract("The union called a 48-hour strike at Gatwick airports.", ["Gatwick"])
     assert got == {"Gatwick": {("protest", "planned")}}
+
+
+def test_residents_of_a_place_leave_that_place(extract):
+    assert extract("Residents of nearby Pacifica were ordered to evacuate.", ["Pacifica"]) == {
+        "Pacifica": {("withdrawal", "requested")}
+    }
+    assert extract("Many Kherson residents have fled.", ["Kherson"]) == {
+        "Kherson": {("withdrawal", "asserted")}
+    }
+
+
+def test_a_frame_does_not_reach_over_a_new_main_clause(extract):
+    got = extract("Neither side reported progress, and a new round of talks is scheduled in Baku.", ["Baku"])
+    assert got == {"Baku": {("visit", "planned")}}
+    got = extract(
+        "Prosecutors said he planned to travel abroad, and attack a police station in Dayton.", ["Dayton"]
+    )
+    assert got == {"Dayton": {("attack", "planned")}}
