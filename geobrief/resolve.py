@@ -469,7 +469,8 @@ _SPATIAL_WEIGHT = 1.0
 # corroborate each other much more than two places of one region.
 _LOCAL_WEIGHT = 1.0
 _LOCAL_KM = 25.0
-# ... and a county named in the story pulls the towns inside it hardest ("Paris ... Brant County").
+# ... and a county or landmark named in the story pulls the towns around it hardest ("Paris ... Brant
+# County", "Paris ... the Champs-Elysees").
 _LOCAL_WEIGHT_AREA = 2.0
 _LIST_SEPARATORS = frozenset({",", "and", ", and", "or", ", or", ";", "&", "/"})
 # Bonus per unit of list neighbours' probability on the same level (kind), and its cap.
@@ -610,7 +611,7 @@ class _Context:
                     na[a1] += p
                     nac[cc] += p
                 if kind not in ("continent", "country"):
-                    local = _LOCAL_WEIGHT_AREA if kind == "admin2" else _LOCAL_WEIGHT
+                    local = _LOCAL_WEIGHT_AREA if kind in ("admin2", "landmark") else _LOCAL_WEIGHT
                     pts.append((p, lat, lon, cl, m.candidate.id, local))
             # each name offers its likeliest readings as points (for spatial coherence)
             pts.sort(key=lambda x: -x[0])

@@ -112,6 +112,10 @@ def gaz() -> Gazetteer:
         (_c("coron", "Corvalle", 43.2, -80.38, "city", "CA", "Ontario", 12_000, "PPL"), []),
         (_c("coron2", "Corvalle", 46.5, -81.0, "city", "CA", "Ontario", 1_200_000, "PPL"), []),
         (_c("brant", "Brant County", 43.17, -80.33, "admin2", "CA", "Ontario", 36_000), []),
+        # a landmark of the capital, and a Kentucky town of the capital's name near a Kentucky city
+        (_c("verte", "Rue Verte", 45.01, 3.01, "landmark", "FR"), []),
+        (_c("corky", "Corvalle", 38.2, -84.25, "city", "US", "Kentucky", 10_000, "PPL"), []),
+        (_c("lex", "Lexington", 38.05, -84.5, "city", "US", "Kentucky", 320_000, "PPL"), []),
     ]
     return Gazetteer.from_entries(entries)
 
@@ -296,6 +300,14 @@ def test_a_county_named_in_the_story_pulls_its_town_from_afar(gaz: Gazetteer) ->
     text = "A crash on a road in Corvalle sent two drivers to hospital, Brant County police said."
     assert resolve_text(gaz, text)["Corvalle"][0].place.id == "test:coron"
     assert resolve_text(gaz, "Talks in Corvalle ended.")["Corvalle"][0].place.id == "test:corfr"
+
+
+def test_a_landmark_pulls_its_city(gaz: Gazetteer) -> None:
+    text = (
+        "A student from Lexington in Kentucky was in Corvalle on holiday when a gunman opened fire "
+        "on the Rue Verte. She will fly home to Lexington on Monday."
+    )
+    assert resolve_text(gaz, text)["Corvalle"][0].place.id == "test:corfr"
 
 
 @pytest.mark.slow
