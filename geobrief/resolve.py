@@ -82,7 +82,7 @@ _STRIP_SUFFIXES = (
     "township",
     "oblast",
 )
-# Words naming a part of a place: "North London" is in London.
+# Words naming a part of a place: "North London" is in London, "Kasai Occidental" in Kasai.
 _PART_WORDS = frozenset(
     {
         "north",
@@ -109,6 +109,13 @@ _PART_WORDS = frozenset(
         "outer",
         "downtown",
         "metropolitan",
+        # after the name, in French and Spanish usage ("Kasai Occidental")
+        "occidental",
+        "oriental",
+        "septentrional",
+        "meridional",
+        "norte",
+        "sur",
     }
 )
 _KM_PER_RAD = 6371.0088
@@ -175,8 +182,12 @@ class Resolver:
         # "North London", "Greater Mumbai", "northern Iraq": a part of a well-known place, read as
         # the place itself when the gazetteer has no entry of the part
         # (a proper name: "West Midlands" is no part of a "Midlands", "Central Plateau" of a "Plateau")
-        if head in _PART_WORDS and rest and rest not in _common_words() and rest in gaz:
-            return tuple(m for m in gaz.lookup(rest) if _well_known(m.candidate))
+        part, _, tail = key.rpartition(" ")
+        for word, whole in ((head, rest), (tail, part)):
+            if word in _PART_WORDS and whole and whole not in _common_words() and whole in gaz:
+                got = tuple(m for m in gaz.lookup(whole) if _well_known(m.candidate))
+                if got:
+                    return got
         return ()
 
     # -- scoring -----------------------------------------------------------

@@ -251,6 +251,12 @@ def test_a_part_of_a_well_known_place_is_read_as_the_place(gaz: Gazetteer) -> No
     assert res[0].place.id == "test:par"
     assert res[1].place.id == "test:mow"
     assert res[2].place is None  # a small town's part is not guessed
+    # a part word may follow the name, as in French and Spanish ("Kasai Occidental")
+    lomara = Gazetteer.from_entries([(_c("lo", "Lomara", -5.0, 21.0, "admin1", "CD", pop=3_000_000), [])])
+    text = "aid reached Lomara Occidental"
+    assert (
+        Resolver(lomara).resolve(text, [Mention("t", 12, 29, "Lomara Occidental")])[0].place.id == "test:lo"
+    )
     # "Central Plateau" is no part of a place called "Plateau"
     plateau = Gazetteer.from_entries([(_c("pl", "Plateau", 9.2, 9.5, "admin1", "NG", pop=3_000_000), [])])
     assert (
