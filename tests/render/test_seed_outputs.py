@@ -116,7 +116,7 @@ def test_seed_page_without_tiles_makes_no_request_at_all(browser_page, seed_buil
         )
         popup = page.locator(f'.leaflet-popup .gb-popup[data-gb-place="{p["id"]}"]')
         popup.wait_for()
-        assert popup.locator(".gb-badge").all_inner_texts() == p["labels"]
+        assert popup.locator(".gb-badge").all_inner_texts() == [c["label"] for c in p["claims"]]
         assert popup.locator(".gb-excerpt mark").count() >= 1
     assert browser_page.outside() == []
 
