@@ -349,7 +349,23 @@ _FINITE = frozenset(
 )
 
 
+_NOT_PARTICIPLES = frozenset(
+    [
+        "including",
+        "according",
+        "excluding",
+        "regarding",
+        "concerning",
+        "following",
+        "during",
+        "notwithstanding",
+    ]
+)
+
+
 def _participle(word: str) -> bool:
+    if word in _NOT_PARTICIPLES:
+        return False
     return word.endswith(("ed", "en", "ing")) or word in _IRREGULAR_PARTICIPLES
 
 
@@ -676,6 +692,7 @@ def _find_links(s: _Sentence, theme: str | None) -> list[_Link]:
             links.append(_Link(toks[a - 1].mention, g.event, a, b, "demonym"))
     for a, b, g, role in cues:
         event = g.event
+        ev = None
         if event == "by_context":
             ev = _context_event(s, a, None if g.needs_context else theme) or g.default_event
             if ev is None:
@@ -692,13 +709,20 @@ def _find_links(s: _Sentence, theme: str | None) -> list[_Link]:
                 continue
             event = g.force_event
         clause = toks[a].clause
-        candidates.append((a, b, event))
-        if g.people_of:
-            people.append((a, b, event, g))
+        if g.event != "by_context" or ev != g.default_event:
+            candidates.append((a, b, event))  # not a by_context default ("the product reached ...")
+        if g.people_of and g.people_of_cues is not None:
+            cue_text = s.text[toks[a].start - s.start : toks[b - 1].end - s.start]
+            if g.people_of_cues.fullmatch(cue_text):
+                people.append((a, b, event, g))
         if role == "locative":
             best: tuple[int, int] | None = None
+            # a parenthetical right after the cue describes it: "The storm, which dropped snow around X, ..."
+            own = {clause}
+            if b + 1 < len(toks) and toks[b].low == "," and toks[b + 1].clause >= PAREN_CLAUSE:
+                own.add(toks[b + 1].clause)
             for k, mt in enumerate(s.mention_tok):
-                if mt < 0 or toks[mt].clause != clause:
+                if mt < 0 or toks[mt].clause not in own:
                     continue
                 marked = loc_marked.get(k, False)
                 if not marked and g.where:
@@ -708,7 +732,9 @@ def _find_links(s: _Sentence, theme: str | None) -> list[_Link]:
                     continue
                 lo, hi = (b, mt) if mt >= b else (mt, a)
                 # a parenthetical in between does not count ("The attack, made using a knife, occurred at X")
-                d = sum(1 for i in range(lo, hi) if toks[i].clause == clause)
+                d = sum(
+                    1 for i in range(lo, hi) if toks[i].clause == toks[mt].clause or toks[i].clause == clause
+                )
                 if d > rules.locative_window:
                     continue
                 if any(toks[i].low in _QUOTES for i in range(lo, hi)):
@@ -779,6 +805,8 @@ def _people_of(s: _Sentence, a: int, nouns: frozenset[str], adjective: set[int])
     return None
 
 
+#: How many tokens after its comma a fronted locative phrase reaches.
+FRONTED_REACH = 22
 _FRONT_LEAD = frozenset({",", "elsewhere", "meanwhile", "also", "separately", "further", "and", "but"})
 
 
@@ -796,15 +824,22 @@ def _fronted_places(s: _Sentence, adjective: set[int]) -> tuple[list[int], int] 
     for i in range(p + 1, min(len(toks), p + 16)):
         t = toks[i]
         if t.low == ",":
-            if not places or i + 1 >= len(toks):
+            if i + 1 >= len(toks):
                 return None
-            if toks[i + 1].low in ("and", "or") or toks[i + 1].mention >= 0:
-                continue  # a list of places: "In X, Y and Z, ..."
+            if toks[i + 1].mention >= 0 or (places and toks[i + 1].low in ("and", "or")):
+                continue  # a list of places ("In X, Y and Z, ..."), an apposition ("In the capital, Y, ...")
+            if not places:
+                return None
             return places, i
         if t.mention >= 0:
             k = t.mention
             prev = toks[i - 1]
-            possessor = i + 1 < len(toks) and toks[i + 1].low == "'s"
+            possessor = i + 1 < len(toks) and (
+                toks[i + 1].low == "'s"
+                or (
+                    toks[i + 1].is_word and toks[i + 1].low not in ("and", "or") and toks[i + 1].low.isalpha()
+                )
+            )  # or attributive: "the Dagestani capital, Y", "the Licking County cities of Y"
             container = (
                 prev.mention < 0
                 and prev.low in rules.locative_preps
@@ -852,6 +887,8 @@ def _fronted_links(
     for a, b, event in candidates:
         if a <= comma or (a, b) in linked or toks[a].clause not in clauses:
             continue
+        if a - comma > FRONTED_REACH:
+            continue  # deep in a long sentence the phrase no longer sets the scene
         for k in places:
             if (k, event) not in seen:
                 seen.add((k, event))

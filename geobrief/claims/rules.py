@@ -78,6 +78,7 @@ class CueGroup:
     demonym_modifier: bool = False  # a demonym right before the cue names the place ("the Chilean wildfires")
     subject_not_in_pp: bool = False  # passive/subject roles need the place as the subject, not in a PP
     people_of: frozenset[str] = frozenset()  # "residents of X" before an unlinked cue: the place they leave
+    people_of_cues: re.Pattern[str] | None = None  # the cues that may take it ("evacuate", "fled")
 
 
 @dataclass(frozen=True)
@@ -175,6 +176,7 @@ def event_rules() -> EventRules:
                 demonym_modifier=bool(g.get("demonym_modifier", False)),
                 subject_not_in_pp=bool(g.get("subject_not_in_pp", False)),
                 people_of=frozenset(w.casefold() for w in g.get("people_of", [])),
+                people_of_cues=_alternation(g["people_of_cues"]) if g.get("people_of_cues") else None,
             )
         )
     ctx = {k: _alternation(v) for k, v in data["context"].items() if not k.startswith("_")}

@@ -515,3 +515,10 @@ def test_a_frame_does_not_reach_over_a_new_main_clause(extract):
         "Prosecutors said he planned to travel abroad, and attack a police station in Dayton.", ["Dayton"]
     )
     assert got == {"Dayton": {("attack", "planned")}}
+
+
+def test_a_relative_clause_right_after_the_cue_describes_the_event(extract):
+    got = extract("The outbreak, which began in Tumbes in April, has now spread to Lima.", ["Tumbes", "Lima"])
+    assert ("disaster", "asserted") in got["Tumbes"]
+    got = extract("Seven people, including two children in Salta, were hospitalized with dengue.", ["Salta"])
+    assert got == {"Salta": {("disaster", "asserted")}}
