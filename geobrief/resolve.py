@@ -36,11 +36,12 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
+from geobrief.gazetteer.index import Match
 from geobrief.model import Candidate, Mention, Resolution
 from geobrief.text import name_key
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
-    from geobrief.gazetteer import Gazetteer, Match
+    from geobrief.gazetteer import Gazetteer
 
 _ARABIC_ARTICLES = ("al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "ath", "adh")
 _MAJOR = frozenset({"continent", "country", "admin1"})
@@ -241,6 +242,19 @@ class Resolver:
                 gcands.append(self.matches(mentions[i].text)[:_MAX_CANDIDATES])
             gmembers[g].append(i)
         ng = len(gmembers)
+        # a name the gazetteer lacks may be another transliteration of an area of a country the
+        # story is about ("Daqahliya", "Menoufia" in a story on Egypt) or of a country itself
+        unknown = [g for g in range(ng) if not gcands[g]]
+        if unknown and hasattr(self.gazetteer, "spelling_variants"):
+            story = {cs[0].candidate.country_code for cs in gcands if cs}
+            for g in unknown:
+                key = keys[gmembers[g][0]]
+                gcands[g] = tuple(
+                    Match(c, "alias")
+                    for c in self.gazetteer.spelling_variants(key)
+                    if (c.kind == "country" and len(key) >= 6)
+                    or (c.kind == "admin1" and c.country_code in story)
+                )
         group_of = [gindex[k] for k in keys]
 
         # "City, State" / "City, Country": the mention right after ", " contains this one

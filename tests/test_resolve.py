@@ -116,6 +116,12 @@ def gaz() -> Gazetteer:
         (_c("verte", "Rue Verte", 45.01, 3.01, "landmark", "FR"), []),
         (_c("corky", "Corvalle", 38.2, -84.25, "city", "US", "Kentucky", 10_000, "PPL"), []),
         (_c("lex", "Lexington", 38.05, -84.5, "city", "US", "Kentucky", 320_000, "PPL"), []),
+        # a governorate known under another transliteration
+        (_c("eg", "Egypt", 27.0, 30.0, "country", "EG", pop=100_000_000), []),
+        (
+            _c("dk", "Dakahlia Governorate", 31.0, 31.5, "admin1", "EG", pop=6_000_000),
+            [("Dakahlia", "alias")],
+        ),
     ]
     return Gazetteer.from_entries(entries)
 
@@ -314,6 +320,16 @@ def test_a_landmark_pulls_its_city(gaz: Gazetteer) -> None:
         "on the Rue Verte. She will fly home to Lexington on Monday."
     )
     assert resolve_text(gaz, text)["Corvalle"][0].place.id == "test:corfr"
+
+
+def test_another_transliteration_of_an_area_of_the_story_country(gaz: Gazetteer) -> None:
+    text = "Bird flu spread in Egypt, where Daqahliya reported new cases."
+    mentions = [Mention("t", 19, 24, "Egypt"), Mention("t", 32, 41, "Daqahliya")]
+    assert Resolver(gaz).resolve(text, mentions)[1].place.id == "test:dk"
+    # not for a story that is not about that country
+    text = "Bird flu spread in France, where Daqahliya reported new cases."
+    mentions = [Mention("t", 19, 25, "France"), Mention("t", 33, 42, "Daqahliya")]
+    assert Resolver(gaz).resolve(text, mentions)[1].place is None
 
 
 @pytest.mark.slow

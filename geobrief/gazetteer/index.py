@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import struct
 import sys
 import zlib
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
+from difflib import SequenceMatcher
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -362,6 +364,7 @@ class Gazetteer:
         self._admin1s = admin1s
         self._max_tokens = max_tokens
         self._abbrevs: dict[str, list[str]] = {}
+        self._skeletons: dict[str, tuple[tuple[str, int], ...]] | None = None  # built on first fuzzy lookup
         self.info: dict[str, Any] = dict(info or {})
         self.path: Path | None = None  # the cached index file it was loaded from, if any
         self._buffer: Any = None
@@ -529,6 +532,44 @@ class Gazetteer:
             row = self._admin1s.get(f"{cc}|{name_key(name[len(cc) + 1 :])}")
         return None if row is None else self._candidate(row)
 
+    def spelling_variants(self, key: str) -> tuple[Candidate, ...]:
+        """Countries and first-level areas whose name is spelled like *key* in another transliteration.
+
+        Names are compared by :func:`spelling_skeleton` ("Daqahliya" ~ "Dakahlia", "Menoufia" ~
+        "Minufiya", "Mauritious" ~ "Mauritius").  A fallback for names the index lacks: the caller
+        should check the candidates against the context.
+
+        Parameters
+        ----------
+        key : str
+            A :func:`geobrief.text.name_key` of a surface form.
+
+        Returns
+        -------
+        tuple of Candidate
+            Best-first as in the index; empty for a short or unknown skeleton.
+        """
+        sk = spelling_skeleton(key)
+        if len(sk) < 3:
+            return ()
+        if self._skeletons is None:
+            found: dict[str, list[tuple[str, int]]] = {}
+            names = [(k.split("|", 1)[1], row) for k, row in self._admin1s.items()]
+            names += [(name_key(self._cols.names[row]), row) for row in self._countries.values()]
+            for name, row in names:
+                found.setdefault(spelling_skeleton(name), []).append((_SKELETON_ARTICLE.sub("", name), row))
+            self._skeletons = {k: tuple(v) for k, v in found.items()}
+        # the same consonants are not enough ("Kisima" is not "Kisumu", "Oppland" not "Poland"): the
+        # spellings must be close and begin alike
+        bare = _SKELETON_ARTICLE.sub("", key)
+        rows = {
+            row: None
+            for name, row in self._skeletons.get(sk, ())
+            if _initial(name) == _initial(bare)
+            and SequenceMatcher(None, bare, name).ratio() >= _SPELLING_RATIO
+        }
+        return tuple(self._candidate(row) for row in rows)
+
     def abbreviations(self, key: str) -> tuple[str, ...]:
         """The exact surface forms indexed as abbreviations under *key* (``"la"`` -> ``("La.", "L.A.")``).
 
@@ -545,6 +586,29 @@ class Gazetteer:
 
     def __repr__(self) -> str:
         return f"<Gazetteer {len(self._cols)} entries, {len(self._keys)} keys>"
+
+
+_SKELETON_ARTICLE = re.compile(r"^(?:al|el|ad|ar|as|ash|at|az|an|ath|adh) ")
+#: How alike two spellings with one skeleton must be (difflib ratio) to count as one name.
+_SPELLING_RATIO = 0.75
+
+
+def _initial(key: str) -> str:
+    """First letter of a key, with the letters transliterations swap folded ("Qena" ~ "Kena")."""
+    return {"q": "k", "c": "k"}.get(key[:1], key[:1])
+
+
+def spelling_skeleton(key: str) -> str:
+    """The consonants of a name key, as transliterations agree on them.
+
+    Drops an Arabic article, spaces and punctuation, ``h`` and vowels, folds ``q``/``c`` into
+    ``k`` and ``ph`` into ``f``, and collapses doubled letters: "ad daqahliyah", "dakahlia" and
+    "daqahliya" all give "dkl".
+    """
+    s = _SKELETON_ARTICLE.sub("", key.replace("ı", "i"))
+    s = re.sub(r"[^a-z]", "", s).replace("ph", "f").replace("q", "k").replace("c", "k")
+    s = re.sub(r"[aeiouyh]", "", s)
+    return re.sub(r"(.)\1+", r"\1", s)
 
 
 class IndexBuilder:

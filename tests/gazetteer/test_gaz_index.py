@@ -180,3 +180,33 @@ def test_many_rows_per_key_are_capped_and_ordered() -> None:
     assert 50 <= len(pops) < 300
     assert pops == sorted(pops, reverse=True)
     assert pops[0] == 1299
+
+
+def test_spelling_skeleton_meets_transliterations() -> None:
+    from geobrief.gazetteer.index import spelling_skeleton
+
+    assert (
+        spelling_skeleton("ad daqahliyah") == spelling_skeleton("dakahlia") == spelling_skeleton("daqahliya")
+    )
+    assert spelling_skeleton("menoufia") == spelling_skeleton("minufiya") == "mnf"
+    assert spelling_skeleton("mauritious") == spelling_skeleton("mauritius")
+
+
+def test_spelling_variants_of_areas_and_countries() -> None:
+    gaz = Gazetteer.from_entries(
+        [
+            (cand("a:dk", "Dakahlia Governorate", "admin1", 6_000_000, "EG"), [("Dakahlia", "alias")]),
+            (cand("a:ks", "Kisumu", "admin1", 1_000_000, "KE"), []),
+            (cand("c:mu", "Mauritius", "country", 1_300_000, "MU"), []),
+            (cand("c:pl", "Poland", "country", 38_000_000, "PL"), []),
+            (cand("p:town", "Dakahla", "city", 9_000, "EG"), []),
+        ]
+    )
+    assert [c.id for c in gaz.spelling_variants(name_key("Daqahliya"))] == ["a:dk"]
+    assert [c.id for c in gaz.spelling_variants(name_key("Mauritious"))] == ["c:mu"]
+    # one skeleton is not enough: the spellings must be close and begin alike
+    assert gaz.spelling_variants(name_key("Kisima")) == ()
+    assert gaz.spelling_variants(name_key("Oppland")) == ()
+    # towns are not matched so loosely; nor are very short names
+    assert all(c.kind != "city" for c in gaz.spelling_variants(name_key("Dakahlah")))
+    assert gaz.spelling_variants("ab") == ()
