@@ -251,7 +251,7 @@ class Resolver:
                 key = keys[gmembers[g][0]]
                 gcands[g] = tuple(
                     Match(c, "alias")
-                    for c in self.gazetteer.spelling_variants(key)
+                    for c in self.gazetteer.spelling_variants(key, story)
                     if (c.kind == "country" and len(key) >= 6)
                     or (c.kind == "admin1" and c.country_code in story)
                 )

@@ -364,7 +364,9 @@ class Gazetteer:
         self._admin1s = admin1s
         self._max_tokens = max_tokens
         self._abbrevs: dict[str, list[str]] = {}
-        self._skeletons: dict[str, tuple[tuple[str, int], ...]] | None = None  # built on first fuzzy lookup
+        # spelling skeletons of area and country names, per country code, built on first use
+        self._skeletons: dict[str, dict[str, tuple[tuple[str, int], ...]]] | None = None
+        self._area_names: dict[str, list[tuple[str, int]]] = {}
         self.info: dict[str, Any] = dict(info or {})
         self.path: Path | None = None  # the cached index file it was loaded from, if any
         self._buffer: Any = None
@@ -532,42 +534,56 @@ class Gazetteer:
             row = self._admin1s.get(f"{cc}|{name_key(name[len(cc) + 1 :])}")
         return None if row is None else self._candidate(row)
 
-    def spelling_variants(self, key: str) -> tuple[Candidate, ...]:
-        """Countries and first-level areas whose name is spelled like *key* in another transliteration.
+    def spelling_variants(self, key: str, countries: Iterable[str] = ()) -> tuple[Candidate, ...]:
+        """Countries, and first-level areas of *countries*, spelled like *key* in another transliteration.
 
         Names are compared by :func:`spelling_skeleton` ("Daqahliya" ~ "Dakahlia", "Menoufia" ~
-        "Minufiya", "Mauritious" ~ "Mauritius").  A fallback for names the index lacks: the caller
-        should check the candidates against the context.
+        "Minufiya", "Mauritious" ~ "Mauritius"), and must be close and begin alike.  A fallback for
+        names the index lacks.
 
         Parameters
         ----------
         key : str
             A :func:`geobrief.text.name_key` of a surface form.
+        countries : iterable of str
+            ISO 3166-1 alpha-2 codes whose first-level areas are searched (e.g. the countries a
+            story is about); countries themselves are always searched.
 
         Returns
         -------
         tuple of Candidate
-            Best-first as in the index; empty for a short or unknown skeleton.
+            Countries first, then areas; empty for a short or unknown skeleton.
         """
         sk = spelling_skeleton(key)
         if len(sk) < 3:
             return ()
-        if self._skeletons is None:
-            found: dict[str, list[tuple[str, int]]] = {}
-            names = [(k.split("|", 1)[1], row) for k, row in self._admin1s.items()]
-            names += [(name_key(self._cols.names[row]), row) for row in self._countries.values()]
-            for name, row in names:
-                found.setdefault(spelling_skeleton(name), []).append((_SKELETON_ARTICLE.sub("", name), row))
-            self._skeletons = {k: tuple(v) for k, v in found.items()}
-        # the same consonants are not enough ("Kisima" is not "Kisumu", "Oppland" not "Poland"): the
-        # spellings must be close and begin alike
+        if self._skeletons is None:  # per country code ("" for the countries), filled lazily
+            by_cc: dict[str, list[tuple[str, int]]] = {}
+            for k, row in self._admin1s.items():
+                cc, _, name = k.partition("|")
+                by_cc.setdefault(cc, []).append((name, row))
+            by_cc[""] = [(name_key(self._cols.names[row]), row) for row in self._countries.values()]
+            self._area_names = by_cc
+            self._skeletons = {}
         bare = _SKELETON_ARTICLE.sub("", key)
-        rows = {
-            row: None
-            for name, row in self._skeletons.get(sk, ())
-            if _initial(name) == _initial(bare)
-            and SequenceMatcher(None, bare, name).ratio() >= _SPELLING_RATIO
-        }
+        rows: dict[int, None] = {}
+        for cc in ["", *dict.fromkeys(c.upper() for c in countries if c)]:
+            table = self._skeletons.get(cc)
+            if table is None:
+                found: dict[str, list[tuple[str, int]]] = {}
+                for name, row in self._area_names.get(cc, ()):
+                    found.setdefault(spelling_skeleton(name), []).append(
+                        (_SKELETON_ARTICLE.sub("", name), row)
+                    )
+                table = self._skeletons[cc] = {k: tuple(v) for k, v in found.items()}
+            # the same consonants are not enough ("Kisima" is not "Kisumu", "Oppland" not "Poland"):
+            # the spellings must be close and begin alike
+            for name, row in table.get(sk, ()):
+                if (
+                    _initial(name) == _initial(bare)
+                    and SequenceMatcher(None, bare, name).ratio() >= _SPELLING_RATIO
+                ):
+                    rows[row] = None
         return tuple(self._candidate(row) for row in rows)
 
     def abbreviations(self, key: str) -> tuple[str, ...]:
