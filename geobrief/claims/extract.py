@@ -19,6 +19,14 @@ locative
     the clause and is the nearest such place to the cue: "clashes with police
     in X", "In X, protesters ...".
 
+fronted
+    a clause-initial locative phrase gives its places to the cues of its
+    clause that link none: "In X, the army was deployed".
+
+A parenthetical between commas (", which witnesses said ...,") is a clause of
+its own, so neither its words nor its frames come between an event noun and
+its place.  Feed boilerplate ("The post ... appeared first on ...") is skipped.
+
 A place named as the actor ("Turkey was removing its forces"), by metonymy
 ("Moscow said") or as an origin ("troops from X") has no such link and gets
 no claim.  Places coordinated with a linked place ("Foua and Kfraya") share
@@ -26,7 +34,9 @@ its link.
 
 Modality comes from the cues around the event cue: outer frames over the
 sentence (reported, claimed, confirmed, denied; with the attributed party)
-and local cues in the clause (negated, requested, planned).
+and local cues in the clause (negated, requested, planned).  A news outlet
+reports, a party claims; an outlet signing its own lede ("..., Trend
+reports.") is the writer speaking, so the statement is asserted.
 """
 
 from __future__ import annotations

@@ -296,7 +296,12 @@ def test_seed_articles_give_the_expected_labels():
     assert merged[("test:Qamishli", "withdrawal")].sources == 2
     assert merged[("test:Hmeimim", "military_presence")].label == "military presence"
     assert merged[("test:Tartus", "military_presence")].label == "military presence"
-    assert ("test:Moscow", "visit") in merged
+    moscow = merged[("test:Moscow", "visit")]
+    assert moscow.label == "visit" and moscow.sources == 2
+    assert {e.modality for e in moscow.evidence} == {"planned", "asserted"}
+    assert not any("appeared first on" in e.text for e in moscow.evidence)
+    lede = next(e for e in moscow.evidence if "Azernews reports" in e.text)
+    assert (lede.modality, lede.attribution) == ("asserted", "Azernews")
     damascus = merged[("test:Damascus", "control_change")]
     assert damascus.historical
 

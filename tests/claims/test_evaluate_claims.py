@@ -294,16 +294,39 @@ def test_testset_is_well_formed_and_covers_the_vocabulary():
     records = _load(TESTSET)
     from geobrief.text import sentence_spans
 
-    assert sum(len(sentence_spans(r["text"])) for r in records) >= 150
+    sentences = [r["text"][a:b] for r in records for a, b in sentence_spans(r["text"])]
+    assert len(sentences) >= 150
+    assert len(set(sentences)) == len(sentences)  # every sentence written once
+    assert len({r["id"] for r in records}) == len(records)
     claims = [c for r in records for p in r["places"] for c in p["claims"]]
-    assert {c["event"] for c in claims if not c.get("optional")} == set(EVENTS)
-    assert {c["modality"] for c in claims if not c.get("optional")} == set(MODALITIES)
-    assert any(not p["claims"] for r in records for p in r["places"])  # mention-only places
+    required = [c for c in claims if not c.get("optional")]
+    assert {c["event"] for c in required} == set(EVENTS)
+    assert {c["modality"] for c in required} == set(MODALITIES)
+    # every event and modality often enough to be measured
+    assert all(sum(c["event"] == e for c in required) >= 10 for e in EVENTS)
+    assert all(sum(c["modality"] == m for c in required) >= 5 for m in MODALITIES)
+    assert sum(not p["claims"] for r in records for p in r["places"]) >= 40  # mention-only places
+    # sentences naming places but making no claim about any of them
+    claimless = [r for r in records if all(not p["claims"] for p in r["places"])]
+    assert len(claimless) >= 3
+    # multi-place sentences: one evidence sentence carrying claims on two or more places
+    by_evidence: dict[tuple[str, str], set[str]] = {}
+    for r in records:
+        for p in r["places"]:
+            for c in p["claims"]:
+                sent = next(
+                    (r["text"][a:b] for a, b in sentence_spans(r["text"]) if c["evidence"] in r["text"][a:b]),
+                    "",
+                )
+                by_evidence.setdefault((r["id"], sent), set()).add(p["name"])
+    assert sum(len(names) >= 2 for names in by_evidence.values()) >= 15
+    assert all(r.get("published") for r in records)  # time expressions resolve against a date
     for r in records:
         for p in r["places"]:
             assert p["name"] in r["text"]
             for c in p["claims"]:
                 assert c["evidence"] in r["text"]
+                assert len(c["evidence"].split()) <= 20
 
 
 def test_testset_scores_itself_perfectly():
