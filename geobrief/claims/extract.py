@@ -499,11 +499,24 @@ def _match_prep(toks: list[_Tok], i: int, preps: tuple[tuple[str, ...], ...]) ->
     return best
 
 
+def _purpose_between(s: _Sentence, start: int, end: int) -> bool:
+    """A purpose phrase between cue and place ("in support of the people in X") that still holds the place.
+
+    Not when a verb placing the event follows it: "Demonstrations in support of the flotilla were
+    held in X" happen in X.
+    """
+    rules = event_rules()
+    m = rules.purpose_phrases.search(s.text, start - s.start, end - s.start)
+    if m is None:
+        return False
+    return rules.light_verbs.search(s.text, m.end(), end - s.start) is None
+
+
 def _after_link(
     s: _Sentence, g: CueGroup, a: int, b: int, m: int, fillers: frozenset[str], np_words: int
 ) -> bool:
     gap = s.toks[b:m]
-    if gap and event_rules().purpose_phrases.search(s.text, gap[0].start - s.start, gap[-1].end - s.start):
+    if gap and _purpose_between(s, gap[0].start, gap[-1].end):
         return False  # "a rally in support of the people in X": the place is the cause, not the site
     # a cue that ends in its own preposition ("control over", "spread to") takes the place directly
     if s.toks[b - 1].low in _PREPS and b - 1 > a and _np_ok(gap, fillers, np_words):
@@ -735,6 +748,11 @@ def _find_links(s: _Sentence, theme: str | None) -> list[_Link]:
                 if mt < 0 or toks[mt].clause not in own:
                     continue
                 marked = loc_marked.get(k, False)
+                if not marked and g.locative_unblock and k not in adjective:
+                    # "transport workers in X held a strike": the strikers' place is the strike's
+                    marked = _locative_marked(
+                        s, mt, fillers, rules.locative_preps, rules.locative_blockers - g.locative_unblock
+                    )
                 if not marked and g.where:
                     w = _where_marked(s, mt)
                     marked = w >= 0 and a >= w
@@ -749,9 +767,7 @@ def _find_links(s: _Sentence, theme: str | None) -> list[_Link]:
                     continue
                 if any(toks[i].low in _QUOTES for i in range(lo, hi)):
                     continue  # a slogan or quotation is not the place's event
-                if hi > lo and rules.purpose_phrases.search(
-                    s.text, toks[lo].start - s.start, toks[hi - 1].end - s.start
-                ):
+                if hi > lo and _purpose_between(s, toks[lo].start, toks[hi - 1].end):
                     continue
                 score = d * 2 + (0 if mt >= b else 1)  # ties go to the place after the cue
                 if best is None or score < best[0]:
@@ -993,9 +1009,29 @@ def _propagate_coordination(s: _Sentence, links: list[_Link]) -> list[_Link]:
                 if (k, lk.event) not in seen and not adjectival(s.mentions[k]):
                     seen.add((k, lk.event))
                     out.append(_Link(k, lk.event, lk.cue_start, lk.cue_end, lk.role + "+coord"))
-    # "in Syria, in Aleppo": a second locative phrase narrows the first; not "in Homs, in central Syria"
+    # "in Syria, in Aleppo": a second locative phrase narrows the first; not "in Homs, in central Syria";
+    # "sites in Iran overnight, including the facility at Fordow": an example inside it
     for lk in list(out):
         i = s.mention_tok[lk.mention] + 1
+        k0 = i
+        while k0 < len(toks) and k0 - i < 3 and toks[k0].is_word and toks[k0].low not in _NP_STOP:
+            k0 += 1
+        if k0 + 1 < len(toks) and toks[k0].low == "," and toks[k0 + 1].low == "including":
+            j = k0 + 2
+            while j < len(toks) and j - k0 < 8 and toks[j].mention < 0 and toks[j].is_word:
+                if toks[j].low in _NP_STOP:
+                    break
+                j += 1
+            if j < len(toks) and toks[j].mention >= 0 and (j == k0 + 2 or toks[j - 1].low in preps | {"of"}):
+                k = toks[j].mention
+                if (
+                    (k, lk.event) not in seen
+                    and not adjectival(s.mentions[k])
+                    and _kind_rank(s.mentions[k]) >= _kind_rank(s.mentions[lk.mention])
+                ):
+                    seen.add((k, lk.event))
+                    out.append(_Link(k, lk.event, lk.cue_start, lk.cue_end, lk.role + "+narrow"))
+            continue
         if not (
             i + 1 < len(toks) and toks[i].low == "," and toks[i + 1].low in preps and toks[i + 1].mention < 0
         ):

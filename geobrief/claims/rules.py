@@ -79,6 +79,9 @@ class CueGroup:
     subject_not_in_pp: bool = False  # passive/subject roles need the place as the subject, not in a PP
     people_of: frozenset[str] = frozenset()  # "residents of X" before an unlinked cue: the place they leave
     people_of_cues: re.Pattern[str] | None = None  # the cues that may take it ("evacuate", "fled")
+    locative_unblock: frozenset[str] = (
+        frozenset()
+    )  # locative blockers that do locate this event ("workers in X")
 
 
 @dataclass(frozen=True)
@@ -177,6 +180,7 @@ def event_rules() -> EventRules:
                 subject_not_in_pp=bool(g.get("subject_not_in_pp", False)),
                 people_of=frozenset(w.casefold() for w in g.get("people_of", [])),
                 people_of_cues=_alternation(g["people_of_cues"]) if g.get("people_of_cues") else None,
+                locative_unblock=frozenset(w.casefold() for w in g.get("locative_unblock", [])),
             )
         )
     ctx = {k: _alternation(v) for k, v in data["context"].items() if not k.startswith("_")}

@@ -527,3 +527,39 @@ def test_a_relative_clause_right_after_the_cue_describes_the_event(extract):
     assert ("disaster", "asserted") in got["Tumbes"]
     got = extract("Seven people, including two children in Salta, were hospitalized with dengue.", ["Salta"])
     assert got == {"Salta": {("disaster", "asserted")}}
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "event"),
+    [
+        ("Rallies in support of the strikers were held in Porto and Braga.", "Braga", "protest"),
+        (
+            "More than 300,000 people were moved to safety in Fujian, state media said.",
+            "Fujian",
+            "withdrawal",
+        ),
+        ("Rebels have been pushed out of the town of Kalehe.", "Kalehe", "withdrawal"),
+        ("Walls collapsed as far away as Kathmandu after the quake.", "Kathmandu", "disaster"),
+        ("Police dispersed protesters who had blocked a highway near Lahore.", "Lahore", "protest"),
+        ("Nurses in Leicester held a strike over pay.", "Leicester", "protest"),
+        ("UN troops will remain in Goma until March.", "Goma", "military_presence"),
+        ("Jets struck militant camps in Kunar overnight.", "Kunar", "attack"),
+    ],
+)
+def test_cues_of_held_out_sentences(extract, text, place, event):
+    assert event in {e for e, _ in extract(text, [place, "Porto"]).get(place, set())}
+
+
+def test_an_example_after_including_shares_the_event(extract):
+    got = extract(
+        "Bombers hit three sites in Yemen overnight, including the airport at Hodeidah.",
+        ["Yemen", "Hodeidah"],
+    )
+    assert ("attack", "asserted") in got["Hodeidah"]
+
+
+def test_killing_people_as_a_participle_is_decided_by_context(extract):
+    got = extract(
+        "Typhoon Koinu hit Fujian after killing at least 14 people in Taiwan.", ["Fujian", "Taiwan"]
+    )
+    assert got == {"Fujian": {("disaster", "asserted")}, "Taiwan": {("disaster", "asserted")}}
