@@ -14,9 +14,15 @@ Each candidate of a name gets a score from
   international news, and spatial coherence at two scales (for each other
   name, its closest plausible reading: "Paris and Henry County" pull each
   other to Tennessee; a town and the county around it pull much harder);
-* "City, State" / "City, Country" patterns ("Paris, Ky."), not in lists;
+* "City, State" / "City, Country" / "Area, Country" patterns ("Paris, Ky.",
+  "Queensland, Australia"), not in lists;
 * lists: the names of one list ("Ontario, Quebec and Manitoba") are read at
-  one level (country, first-level area, county, city).
+  one level (country, first-level area, county, city);
+* the text's own words: "Washington state", "the state of Washington".
+
+A name the gazetteer lacks may still be read as the well-known place it is
+part of ("North London", "Kasai Occidental"), or as another transliteration
+of a country or of an area of a country the story names ("Daqahliya").
 
 Votes start from the priors and are refined three times.  All mentions of
 one name in an article share one reading ("one sense per discourse"),
@@ -502,14 +508,18 @@ _LIST_SEPARATORS = frozenset({",", "and", ", and", "or", ", or", ";", "&", "/"})
 _LIST_WEIGHT = 1.5
 _LIST_CAP = 1.0
 _LEVELS = frozenset({"continent", "country", "admin1", "admin2", "city"})
+# Per country named elsewhere in the story (at most 3), for a country reading of its own name.
 _SIBLING_COUNTRY_WEIGHT = 0.7
 # A first-level area holding 1/_FOCUS_SHARE of the other names (or more) gives its full support.
 _FOCUS_SHARE = 8.0
 # How far below its well-known namesake an alias reading starts.
 _ALIAS_MARGIN = 0.5
+# For the area readings of a name the text calls an area ("Washington state").
 _AREA_CUE_BONUS = 2.0
+# For a town in a country the story names, among towns whose priors lie within _TOWN_WINDOW.
 _TOWN_COUNTRY_WEIGHT = 1.0
 _TOWN_WINDOW = 3.0
+# For a place in a country the story names (any kind but country and continent).
 _NAMED_COUNTRY_WEIGHT = 0.8
 _RANK = {"continent": 3, "country": 2, "admin1": 1}
 _SEATS = frozenset({"PPLA", "PPLC"})
@@ -599,7 +609,7 @@ class _Context:
         self.named_country_own: list[float] = []  # the same, per name
         self.points: list[
             tuple[int, float, float, float, float, str, float]
-        ] = []  # (group, p, lat, lon, coslat, id)
+        ] = []  # (group, p, lat, lon, coslat, id, short-range weight)
         self.totals: tuple[dict, dict, dict, dict] = ({}, {}, {}, {})
 
     @classmethod
