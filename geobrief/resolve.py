@@ -123,6 +123,11 @@ _PART_WORDS = frozenset(
         "meridional",
         "norte",
         "sur",
+        # the land around a well-known place ("Salinas Valley", "Korean Peninsula", "Dallas area")
+        "valley",
+        "peninsula",
+        "area",
+        "metro",
     }
 )
 _KM_PER_RAD = 6371.0088
@@ -157,9 +162,8 @@ class Resolver:
 
         Tries the key as written, without / with an Arabic article
         ("al-Qamishli" / "Qamishli"), a plural demonym ("Palestinians"),
-        without a designator or facility word ("Laurel County" ->
-        "Laurel", "Hmeimim Air Base" -> "Hmeimim"), and, for an unknown part
-        of a well-known place ("North London", "Greater Mumbai"), the place.
+        and without a designator or facility word ("Laurel County" ->
+        "Laurel", "Hmeimim Air Base" -> "Hmeimim").  See also :meth:`part_of`.
         """
         gaz = self.gazetteer
         key = name_key(surface)
@@ -186,9 +190,17 @@ class Resolver:
                     got = tuple(m for m in got if m.match == "demonym")
                 if got:
                     return got
-        # "North London", "Greater Mumbai", "northern Iraq": a part of a well-known place, read as
-        # the place itself when the gazetteer has no entry of the part
-        # (a proper name: "West Midlands" is no part of a "Midlands", "Central Plateau" of a "Plateau")
+        return ()
+
+    def part_of(self, surface: str) -> tuple[Match, ...]:
+        """The well-known places a name names a part of: "North London", "Salinas Valley", "Kasai Occidental".
+
+        A fallback for names the gazetteer lacks; the whole must be a proper name ("West Midlands"
+        is no part of a "Midlands", "Central Plateau" of a "Plateau").
+        """
+        gaz = self.gazetteer
+        key = name_key(surface)
+        head, _, rest = key.partition(" ")
         part, _, tail = key.rpartition(" ")
         for word, whole in ((head, rest), (tail, part)):
             if word in _PART_WORDS and whole and whole not in _common_words() and whole in gaz:
@@ -248,19 +260,28 @@ class Resolver:
                 gcands.append(self.matches(mentions[i].text)[:_MAX_CANDIDATES])
             gmembers[g].append(i)
         ng = len(gmembers)
-        # a name the gazetteer lacks may be another transliteration of an area of a country the
-        # story is about ("Daqahliya", "Menoufia" in a story on Egypt) or of a country itself
+        # a name the gazetteer lacks may name a part of a well-known place ("North London") or be
+        # another transliteration of a country or of an area ("Daqahliya", "Menoufia"): readings
+        # in a country the story is about, or a country itself
         unknown = [g for g in range(ng) if not gcands[g]]
-        if unknown and hasattr(self.gazetteer, "spelling_variants"):
+        if unknown:
             story = {cs[0].candidate.country_code for cs in gcands if cs}
+            spelling = getattr(self.gazetteer, "spelling_variants", None)
             for g in unknown:
                 key = keys[gmembers[g][0]]
-                gcands[g] = tuple(
-                    Match(c, "alias")
-                    for c in self.gazetteer.spelling_variants(key, story)
-                    if (c.kind == "country" and len(key) >= 6)
-                    or (c.kind == "admin1" and c.country_code in story)
+                got = tuple(
+                    m
+                    for m in self.part_of(mentions[gmembers[g][0]].text)
+                    if m.candidate.kind in ("continent", "country") or m.candidate.country_code in story
                 )
+                if not got and spelling is not None:
+                    got = tuple(
+                        Match(c, "alias")
+                        for c in spelling(key, story)
+                        if (c.kind == "country" and len(key) >= 6)
+                        or (c.kind == "admin1" and c.country_code in story)
+                    )
+                gcands[g] = got[:_MAX_CANDIDATES]
         group_of = [gindex[k] for k in keys]
 
         # "City, State" / "City, Country": the mention right after ", " contains this one

@@ -249,26 +249,41 @@ def test_an_area_named_after_its_main_city_means_the_city(gaz: Gazetteer) -> Non
     assert resolve_text(gaz, "Voters in Quebec went to the polls.")["Quebec"][0].place.id == "test:qca"
 
 
+def _read(gaz: Gazetteer, text: str, *names: str) -> list:
+    """Resolutions of the first mention of each name in *text*, given as spans."""
+    mentions = [Mention("t", text.index(n), text.index(n) + len(n), n) for n in names]
+    return [r.place.id if r.place else None for r in Resolver(gaz).resolve(text, mentions)]
+
+
 def test_a_part_of_a_well_known_place_is_read_as_the_place(gaz: Gazetteer) -> None:
-    text = "Riots spread to North Paris and Greater Moscow, and to East Pullman."
-    mentions = [Mention("t", 16, 27, "North Paris"), Mention("t", 32, 46, "Greater Moscow")]
-    mentions.append(Mention("t", 55, 67, "East Pullman"))
-    res = Resolver(gaz).resolve(text, mentions)
-    assert res[0].place.id == "test:par"
-    assert res[1].place.id == "test:mow"
-    assert res[2].place is None  # a small town's part is not guessed
+    text = "Riots in France spread to North Paris; in Russia to Greater Moscow and to East Pullman."
+    got = _read(gaz, text, "France", "North Paris", "Russia", "Greater Moscow", "East Pullman")
+    assert got[1] == "test:par" and got[3] == "test:mow"
+    assert got[4] is None  # a small town's part is not guessed
+    # a town of another country than the story's is not guessed either
+    assert _read(gaz, "Riots in Syria spread to North Paris.", "Syria", "North Paris")[1] is None
+    # the land around a well-known town ("Salinas Valley")
+    text = "Lettuce from farms in Missouri's Halvorsen Valley was recalled."
+    assert _read(gaz, text, "Missouri", "Halvorsen Valley")[1] == "test:halmo"
     # a part word may follow the name, as in French and Spanish ("Kasai Occidental")
-    lomara = Gazetteer.from_entries([(_c("lo", "Lomara", -5.0, 21.0, "admin1", "CD", pop=3_000_000), [])])
-    text = "aid reached Lomara Occidental"
+    lomara = Gazetteer.from_entries(
+        [
+            (_c("cd", "Congo", -2.5, 23.5, "country", "CD", pop=90_000_000), []),
+            (_c("lo", "Lomara", -5.0, 21.0, "admin1", "CD", pop=3_000_000), []),
+        ]
+    )
     assert (
-        Resolver(lomara).resolve(text, [Mention("t", 12, 29, "Lomara Occidental")])[0].place.id == "test:lo"
+        _read(lomara, "In Congo, aid reached Lomara Occidental.", "Congo", "Lomara Occidental")[1]
+        == "test:lo"
     )
     # "Central Plateau" is no part of a place called "Plateau"
-    plateau = Gazetteer.from_entries([(_c("pl", "Plateau", 9.2, 9.5, "admin1", "NG", pop=3_000_000), [])])
-    assert (
-        Resolver(plateau).resolve("the Central Plateau", [Mention("t", 4, 19, "Central Plateau")])[0].place
-        is None
+    plateau = Gazetteer.from_entries(
+        [
+            (_c("ng", "Nigeria", 9.0, 8.0, "country", "NG", pop=200_000_000), []),
+            (_c("pl", "Plateau", 9.2, 9.5, "admin1", "NG", pop=3_000_000), []),
+        ]
     )
+    assert _read(plateau, "In Nigeria, the Central Plateau", "Nigeria", "Central Plateau")[1] is None
 
 
 def test_an_area_named_once_in_a_world_story_does_not_pull_a_world_city_away(gaz: Gazetteer) -> None:
