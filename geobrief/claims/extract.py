@@ -142,7 +142,21 @@ _PRONOUNS = frozenset(
     ]
 )
 _NESTED_PREPS = frozenset(
-    {"in", "at", "near", "of", "outside", "inside", "on", "above", "below", "off", "along", "beyond"}
+    {
+        "in",
+        "at",
+        "near",
+        "of",
+        "outside",
+        "inside",
+        "on",
+        "above",
+        "below",
+        "off",
+        "along",
+        "beyond",
+        "around",
+    }
 )
 # any preposition that may close a multi-word cue ("control over", "spread to", "pulled ... out of")
 _PREPS = frozenset(

@@ -563,3 +563,25 @@ def test_killing_people_as_a_participle_is_decided_by_context(extract):
         "Typhoon Koinu hit Fujian after killing at least 14 people in Taiwan.", ["Fujian", "Taiwan"]
     )
     assert got == {"Fujian": {("disaster", "asserted")}, "Taiwan": {("disaster", "asserted")}}
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "expected"),
+    [
+        ("Tsunami warnings were issued across the Pacific.", ["Pacific"], {}),
+        (
+            "Brush fires were burning in Volusia County on Friday.",
+            ["Volusia County"],
+            {"Volusia County": {("disaster", "asserted")}},
+        ),
+        ("Firefighters put out a blaze at a house in Belgrade.", ["Belgrade"], {}),
+        ("The fugitive evaded capture despite sightings around Auckland.", ["Auckland"], {}),
+        (
+            "Wildfires forced the evacuation of 2,000 residents from villages around Patras.",
+            ["Patras"],
+            {"Patras": {("withdrawal", "asserted"), ("disaster", "asserted")}},
+        ),
+    ],
+)
+def test_more_held_out_cases(extract, text, names, expected):
+    assert extract(text, names) == expected
