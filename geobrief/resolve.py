@@ -306,8 +306,11 @@ class Resolver:
                 neighbours[gb].add(ga)
             if gap.strip() not in (",", "(") or len(gap) > 3:
                 continue
-            if self._in_list(text, mentions, order, a, b):
-                continue  # "Arizona, California, Colorado": a list, not "City, State"
+            if self._in_list(text, mentions, order, a, b) and not any(
+                m.candidate.kind == "city" for m in gcands[ga][:3]
+            ):
+                continue  # "Arizona, California, Colorado": a list, not "City, State"; but a list of
+                # "City, State" pairs is one ("Nashville, Tennessee, Richmond, Virginia")
             if any(m.candidate.kind in _MAJOR and m.match == "name" for m in gcands[ga][:3]) and not any(
                 m.candidate.kind == "country" for m in gcands[gb][:3]
             ):

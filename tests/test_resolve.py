@@ -75,6 +75,7 @@ def gaz() -> Gazetteer:
         (_c("halmo", "Halvorsen", 37.2, -93.3, "city", "US", "Missouri", 200_000, "PPL"), []),
         (_c("halok", "Halvorsen", 35.9, -96.0, "city", "US", "Oklahoma", 40_000, "PPL"), []),
         (_c("qmo", "Quill County", 36.3, -92.2, "admin2", "US", "Missouri", 60_000), []),
+        (_c("jop", "Joplin", 37.08, -94.51, "city", "US", "Missouri", 50_000, "PPL"), []),
         (_c("qok", "Quill County", 35.93, -96.04, "admin2", "US", "Oklahoma", 60_000), []),
         # a first-level area named after its main city, and one whose namesake city is a lesser one
         (_c("spa", "Sao Paulo", -22.0, -49.0, "admin1", "BR", pop=46_000_000), []),
@@ -345,6 +346,13 @@ def test_another_transliteration_of_an_area_of_the_story_country(gaz: Gazetteer)
     text = "Bird flu spread in France, where Daqahliya reported new cases."
     mentions = [Mention("t", 19, 25, "France"), Mention("t", 33, 42, "Daqahliya")]
     assert Resolver(gaz).resolve(text, mentions)[1].place is None
+
+
+def test_a_list_of_city_state_pairs(gaz: Gazetteer) -> None:
+    text = "It owns buildings in Joplin, Missouri, Halvorsen, Oklahoma, Boise, Idaho and Paris, Texas."
+    res = resolve_text(gaz, text)
+    assert res["Halvorsen"][0].place.id == "test:halok"
+    assert res["Paris"][0].place.id == "test:partx"
 
 
 @pytest.mark.slow
