@@ -346,6 +346,14 @@ class Resolver:
                 for k, m in enumerate(cs):
                     if m.candidate.kind in ("admin1", "admin2"):
                         priors[g][k] += _AREA_CUE_BONUS
+            # "the Atlantic", "the Gulf", "the Mississippi": a sea or river, rarely a town
+            if any(
+                text[max(0, mentions[i].start - 4) : mentions[i].start].casefold() == "the "
+                for i in gmembers[g]
+            ):
+                for k, m in enumerate(cs):
+                    if m.candidate.kind in ("sea", "river"):
+                        priors[g][k] += _THE_BONUS
             # countries where this name is a first-level area's name too
             areas = {m.candidate.country_code for m in cs if m.candidate.kind == "admin1"}
             area_names = {
@@ -540,6 +548,8 @@ _FOCUS_SHARE = 8.0
 _ALIAS_MARGIN = 0.5
 # For the area readings of a name the text calls an area ("Washington state").
 _AREA_CUE_BONUS = 2.0
+# For a sea or river reading of a name written with "the".
+_THE_BONUS = 2.0
 # For a town in a country the story names, among towns whose priors lie within _TOWN_WINDOW.
 _TOWN_COUNTRY_WEIGHT = 1.0
 _TOWN_WINDOW = 3.0

@@ -123,6 +123,10 @@ def gaz() -> Gazetteer:
             _c("dk", "Dakahlia Governorate", 31.0, 31.5, "admin1", "EG", pop=6_000_000),
             [("Dakahlia", "alias")],
         ),
+        # an ocean known by a short name that is also a town's name
+        (_c("atlo", "Atlantic Ocean", 30.0, -40.0, "sea", ""), [("Atlantic", "alias")]),
+        (_c("atlia", "Atlantic", 41.4, -95.0, "city", "US", "Iowa", 7_000, "PPL"), []),
+        (_c("ia", "Iowa", 42.0, -93.5, "admin1", "US", pop=3_200_000), []),
     ]
     return Gazetteer.from_entries(entries)
 
@@ -353,6 +357,11 @@ def test_a_list_of_city_state_pairs(gaz: Gazetteer) -> None:
     res = resolve_text(gaz, text)
     assert res["Halvorsen"][0].place.id == "test:halok"
     assert res["Paris"][0].place.id == "test:partx"
+
+
+def test_the_atlantic_is_the_ocean(gaz: Gazetteer) -> None:
+    text = "Storms over the Atlantic delayed flights from France and Russia to the United States."
+    assert resolve_text(gaz, text)["Atlantic"][0].place.id == "test:atlo"
 
 
 @pytest.mark.slow
