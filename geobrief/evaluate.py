@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from geobrief.errors import EvaluationError
+from geobrief.geo import haversine_km
 from geobrief.model import Mention
-from geobrief.resolve import haversine_km
 from geobrief.text import sentence_at, sentence_spans
 
 #: Half the Earth's circumference, the largest possible error (km).

@@ -16,7 +16,6 @@ pipeline) over the gold articles and scores it.
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from geobrief.errors import EvaluationError, GeobriefError
+from geobrief.geo import haversine_km
 from geobrief.model import EVENTS, Article, Candidate, Mention, Resolution
 from geobrief.text import name_key
 
@@ -90,14 +90,6 @@ def match_key(name: str) -> str:
     key = _ARTICLE_PREFIX.sub("", key)
     # "al Hasakah" and "alhasakah" are rare; inner articles ("Deir el Zor") are kept
     return key
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
 # -- gold ------------------------------------------------------------------------------------------

@@ -43,6 +43,7 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 from geobrief.gazetteer.index import Match
+from geobrief.geo import EARTH_RADIUS_KM
 from geobrief.model import Candidate, Mention, Resolution
 from geobrief.text import name_key
 
@@ -130,15 +131,7 @@ _PART_WORDS = frozenset(
         "metro",
     }
 )
-_KM_PER_RAD = 6371.0088
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * _KM_PER_RAD * math.asin(min(1.0, math.sqrt(a)))
+_KM_PER_RAD = EARTH_RADIUS_KM
 
 
 class Resolver:

@@ -11,9 +11,10 @@ import pytest
 from geobrief.errors import EvaluationError, GeobriefError
 from geobrief.evaluate import MAX_ERROR_KM, evaluate_geoparsing, format_report
 from geobrief.gazetteer import Gazetteer
+from geobrief.geo import haversine_km
 from geobrief.model import Candidate
 from geobrief.recognize import Recognizer
-from geobrief.resolve import Resolver, haversine_km
+from geobrief.resolve import Resolver
 
 EVAL_DIR = Path(__file__).resolve().parents[2] / "shared" / "eval"
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from geobrief.gazetteer import Gazetteer
+from geobrief.geo import haversine_km
 from geobrief.model import Candidate, Mention
 from geobrief.recognize import Recognizer
-from geobrief.resolve import Resolver, haversine_km
+from geobrief.resolve import Resolver
 
 
 def _c(

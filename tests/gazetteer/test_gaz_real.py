@@ -9,18 +9,10 @@ import pytest
 
 from geobrief.gazetteer import Gazetteer, load_gazetteer
 from geobrief.gazetteer.layers import load_layers
+from geobrief.geo import haversine_km as km
 from geobrief.text import name_key
 
 pytestmark = pytest.mark.slow
-
-
-def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    h = (
-        math.sin((p2 - p1) / 2) ** 2
-        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6371 * math.asin(math.sqrt(h))
 
 
 @pytest.fixture(scope="module")
