@@ -78,6 +78,19 @@ _ARABIC_ARTICLES = (
     "et",
 )
 _MAJOR_KINDS = frozenset({"continent", "country", "admin1"})
+# Street words written as abbreviations: their full stop belongs to the name ("Orchard St.").
+_STREET_ABBREVIATIONS = frozenset({"st", "rd", "ave", "blvd"})
+# Words that open a phrase without being part of the place name after them ("The Tarrant County",
+# "Three Eastland County residents", "A Midland, Michigan, newspaper").
+_NAME_OPENERS = frozenset(
+    str.split(
+        "the a an one two three four five six seven eight nine ten dozens hundreds thousands several many"
+    )
+)
+# An initial: "Tyrise M. Bell", "B.B. King" (a person's name follows).
+_INITIALS = re.compile(r"(?:[A-Z]\.)*[A-Z]")
+# An age in apposition after a name: "Jane Sullivan, 24, was".
+_AGE_AFTER = re.compile(r", \d{1,3},")
 
 # Words a sentence can open with before a place name without being part of it.
 _QUOTE_OPENERS = frozenset("\"“‘'([")
@@ -118,6 +131,8 @@ def _tables() -> _Tables:
         ),
         surnames=frozenset(_load_table("recog_surnames.tsv")),
         titles=frozenset(by_class.get("title", ())),
+        roles=frozenset(by_class.get("role", ())),
+        speech=frozenset(by_class.get("speech", ())),
         org_words=frozenset(by_class.get("org", ())) | frozenset(by_class.get("media", ())),
         media_words=frozenset(by_class.get("media", ())),
         diseases=frozenset(by_class.get("disease", ())),
@@ -147,6 +162,8 @@ class _Tables:
     common_first: frozenset[str]  # the most frequent given names ("Michael", "Mary")
     surnames: frozenset[str]
     titles: frozenset[str]  # name_key form: "mr", "president", "gov"
+    roles: frozenset[str]  # lower-case role nouns right before a name: "spokesman Smith"
+    speech: frozenset[str]  # verbs of saying: '"...," Smith said'
     org_words: frozenset[str]
     diseases: frozenset[str]  # "virus", "fever": "West Nile virus" is no place
     media_words: frozenset[str]  # "Times", "Post": a newspaper named after a place is no mention of it
@@ -389,6 +406,7 @@ class Recognizer:
             last = toks[best.j]
             if text[last.end : last.end + 1] == "." and (
                 last.abbrev
+                or (best.how == "street" and last.text.casefold() in _STREET_ABBREVIATIONS)
                 or (
                     not last.upper
                     and len(last.text) <= 5
@@ -416,6 +434,8 @@ class Recognizer:
         if best is not None and any(m.candidate.kind in ("facility", "airport") for m in best.matches):
             return None
         first = toks[i].text.casefold()
+        if first in _NAME_OPENERS and i < j_max:
+            return None  # the pattern is tried again from the next word
         # fast exit: no pattern word in reach
         lows = [x.text.casefold() for x in toks[i : min(j_max, i + 7) + 1]]
         if not any(w in t.pattern_words for w in lows):
@@ -490,12 +510,76 @@ class Recognizer:
         """Capitalised words the article uses as a person's name."""
         t = self.t
         people: set[str] = set()
+        n = len(toks)
         for idx, tok in enumerate(toks[:-1]):
             nxt = toks[idx + 1]
-            if not nxt.cap or nxt.upper:
-                continue
             gap = text[tok.end : nxt.start]
             low = tok.text.casefold()
+            # '"...," Hartl said': a single name between a closing quote and a verb of saying
+            if (
+                tok.cap
+                and not tok.upper
+                and gap == " "
+                and low not in t.nonplace
+                and nxt.text in t.speech
+                and idx > 0
+                and text[toks[idx - 1].end : tok.start].rstrip(" ").endswith(('"', "”", ",'", ",’"))
+                and importance(self._lookup(name_key(tok.text))) < 2
+            ):
+                people.add(tok.text)
+                continue
+            if not nxt.cap or nxt.upper:
+                continue
+            if (
+                tok.abbrev
+                and gap == ". "
+                and _INITIALS.fullmatch(tok.text)
+                and not set(tok.text) <= set("NSEW.")  # "N.W. Rochester", "S.E. Paris": directions
+                and not self._lookup(name_key(tok.text + "."))
+                and not self._lookup(name_key(tok.text))
+            ):
+                # "B.B. King", "J.R. Smith": initials, then the surname
+                people.add(nxt.text)
+                continue
+            if (
+                tok.cap
+                and not tok.upper
+                and len(nxt.text) == 1
+                and idx + 2 < n
+                and gap == " "
+                and text[nxt.end : toks[idx + 2].start] == ". "
+                and toks[idx + 2].cap
+                and not toks[idx + 2].upper
+                and low not in t.function_words
+            ):
+                # "Tyrise M. Bell": given name, initial, surname
+                people.add(toks[idx + 2].text)
+                continue
+            if (
+                tok.cap
+                and not tok.upper
+                and gap == " "
+                and _AGE_AFTER.match(text, nxt.end)
+                and low not in t.function_words
+                and low not in t.locatives
+                and nxt.text.casefold() not in t.designators
+                and not self._lookup(name_key(f"{tok.text} {nxt.text}"))
+            ):
+                # "Nakishia Sullivan, 24, was approached": a name with an age in apposition
+                people.add(nxt.text)
+                continue
+            if low in t.roles and not tok.cap and gap == " ":
+                # "spokesman Tommy Vietor", "astronomer Geoff Chester": the name's last word
+                k = idx + 1
+                while (
+                    k + 1 < n
+                    and k - idx < 3
+                    and toks[k + 1].cap
+                    and text[toks[k].end : toks[k + 1].start] == " "
+                ):
+                    k += 1
+                people.add(toks[k].text)
+                continue
             if low in t.titles and tok.cap and gap in (" ", ". "):
                 # "Mr. al-Sharaa": the last capitalised word of the name
                 k = idx + 1
@@ -764,7 +848,10 @@ class Recognizer:
         taken = {k for sp in kept for k in range(sp.i, sp.j + 1)}
         by_first = {sp.i: sp for sp in kept}
         for sp in kept:
-            if not any(m.candidate.kind in ("admin1", "country") for m in sp.matches):
+            # the state or country by name or abbreviation, not a demonym ("In May, Mexican officials")
+            if not any(
+                m.candidate.kind in ("admin1", "country") and m.match != "demonym" for m in sp.matches
+            ):
                 continue
             k = sp.i - 1
             if k < 0 or k in taken or text[toks[k].end : toks[sp.i].start] != ", ":
@@ -775,12 +862,14 @@ class Recognizer:
                 and j - 1 not in taken
                 and toks[j - 1].cap
                 and toks[j - 1].text.casefold() not in t.titles
+                and toks[j - 1].text.casefold() not in t.function_words
+                and toks[j - 1].text.casefold() not in _NAME_OPENERS
                 and self._joined(text, toks, j - 1)
                 and k - j < 2
             ):
                 j -= 1
             name = toks[j : k + 1]
-            if not all(x.cap and not x.upper for x in name):
+            if not all(x.cap and not x.upper and x.text.casefold() not in t.function_words for x in name):
                 continue
             key = name_key(text[name[0].start : name[-1].end])
             if key in t.common or key in t.common_proper or key in t.nonplace or key in t.titles:

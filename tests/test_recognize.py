@@ -216,3 +216,45 @@ def test_rare_common_word_as_a_town_name(rec: Recognizer) -> None:
     # "cairns" is an English word, but a rare one: a known town in place context is kept
     assert found(rec, "The body was found south of Cairns in November.") == ["Cairns"]
     assert found(rec, "Cairns mark the trail.") == []
+
+
+def test_street_abbreviation_keeps_its_full_stop(rec: Recognizer) -> None:
+    assert found(rec, "He lives at 12 Orchard St. in the old town.") == ["Orchard St."]
+    assert found(rec, "The shop on Zorbu Ave. closed.") == ["Zorbu Ave."]
+
+
+def test_name_with_an_initial_is_a_person(rec: Recognizer) -> None:
+    # "Jane Q. Cairns" is a person, so the later bare "Cairns" is too
+    assert found(rec, "Deputies arrested Jane Q. Cairns on Monday. Police later released Cairns.") == []
+    assert found(rec, "Fans mourned B.B. Cairns this week, and again heard Cairns sing.") == []
+    # a place stays a place when the article names no such person
+    assert found(rec, "The body was found south of Cairns in November.") == ["Cairns"]
+
+
+def test_name_after_a_quote_and_a_verb_of_saying_is_a_person(rec: Recognizer) -> None:
+    assert found(rec, '"We will act," Cairns said. Reporters asked Cairns again.') == []
+    # a well-known place standing for its government is still a mention
+    assert found(rec, '"We will act," Tbilisi said.') == ["Tbilisi"]
+
+
+def test_name_with_an_age_is_a_person(rec: Recognizer) -> None:
+    assert found(rec, "Zorbu Cairns, 24, was arrested. Police said Cairns denied it.") == []
+
+
+def test_lower_case_role_before_a_name_is_a_person(rec: Recognizer) -> None:
+    assert found(rec, "said spokesman Zorbu Cairns. Reporters then asked Cairns twice.") == []
+
+
+def test_town_before_a_state_is_no_function_word_or_date(rec: Recognizer) -> None:
+    assert found(rec, "In September, Georgia passed a law.") == ["Georgia"]
+    assert found(rec, "On Monday, Syrian officials met.") == ["Syrian"]
+    assert found(rec, "A Smallville, Ky. newspaper closed.") == ["Smallville", "Ky."]
+
+
+def test_article_or_number_before_a_pattern_name_is_not_part_of_it(rec: Recognizer) -> None:
+    assert found(rec, "The Zorbu County sheriff said so.") == ["Zorbu County"]
+    assert found(rec, "Three Zorbu County residents were charged.") == ["Zorbu County"]
+
+
+def test_compass_abbreviation_is_no_initial(rec: Recognizer) -> None:
+    assert found(rec, "Fire damages S.E. Paris apartment. Paris firefighters came.") == ["Paris", "Paris"]
