@@ -209,7 +209,8 @@ def score_claims(gold_path: str | Path, predictions: Iterable[Mapping[str, Any]]
         subset of the gold pair's modalities and ``modality_alt``, on TP pairs),
         ``modality_exact`` (predicted set equal to the required claims'
         modalities), ``per_event`` ({event: precision, recall, f1, support}),
-        ``n_articles`` and ``errors`` (the FP and FN pairs, for inspection).
+        ``n_articles`` and ``errors`` (the FP and FN pairs, and the TP pairs whose
+        modalities are wrong (``modality``, with ``predicted`` and ``gold``), for inspection).
     """
     gold = load_gold(gold_path)
     preds: dict[str, Mapping[str, Any]] = {}
@@ -251,6 +252,17 @@ def score_claims(gold_path: str | Path, predictions: Iterable[Mapping[str, Any]]
                 n_tp += 1
                 mod_ok += mods <= pair.modalities
                 mod_exact += mods == pair.required_modalities
+                if not mods <= pair.modalities:
+                    errors.append(
+                        {
+                            "id": rec["id"],
+                            "place": places[gi].name,
+                            "event": event,
+                            "error": "modality",
+                            "predicted": sorted(mods),
+                            "gold": sorted(pair.modalities),
+                        }
+                    )
             # optional-only pairs count neither way
         for gi, g in enumerate(places):
             for event, pair in g.pairs.items():

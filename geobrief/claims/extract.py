@@ -1129,7 +1129,7 @@ def _local(s: _Sentence, a: int, b: int, lo: int, event: str = "") -> str | None
     for cue in rules.local:
         if reduced and cue.modality in ("requested", "planned"):
             continue
-        start = max(0, min(a, lo) - cue.window)
+        start = _words_back(toks, min(a, lo), cue.window)
         if start >= a:
             continue
         seg_a = toks[start].start - s.start
@@ -1174,6 +1174,16 @@ def _local(s: _Sentence, a: int, b: int, lo: int, event: str = "") -> str | None
         if modality in found:
             return modality
     return None
+
+
+def _words_back(toks: list[_Tok], i: int, n: int) -> int:
+    """The token index ``n`` words before token ``i``; a split-off possessive "'s" is no word of its own."""
+    j = i
+    while j > 0 and n > 0:
+        j -= 1
+        if toks[j].low != "'s":
+            n -= 1
+    return j
 
 
 def _reduced_participle(s: _Sentence, a: int, b: int) -> bool:
