@@ -303,8 +303,15 @@ class Recognizer:
         sent_initial = _Initial(text, toks, starts)
         people = self._people(text, toks)
         spans = self._candidates(text, toks)
+        diseases = self._disease_names(text, toks, spans)
         kept: list[_Span] = []
         for sp in spans:
+            if (
+                sp.key in diseases
+                and importance(sp.matches) < 2
+                and not (sp.i > 0 and toks[sp.i - 1].text.casefold() in self.t.locatives)
+            ):
+                continue  # the article uses this name for a disease ("Marburg", "West Nile"), not "to Reston"
             if self._keep(text, toks, sp, sent_initial, people):
                 kept.append(sp)
         kept.extend(self._city_state(text, toks, kept, sent_initial, people))
@@ -506,6 +513,20 @@ class Recognizer:
         return None
 
     # -- context ---------------------------------------------------------
+    def _disease_names(self, text: str, toks: list[_Tok], spans: list[_Span]) -> set[str]:
+        """Names the article uses for a disease or virus ("Marburg virus", "West Nile fever")."""
+        out: set[str] = set()
+        diseases = self.t.diseases
+        for sp in spans:
+            k = sp.j + 1
+            if (
+                k < len(toks)
+                and text[toks[k - 1].end : toks[k].start] == " "
+                and toks[k].text.casefold() in diseases
+            ):
+                out.add(sp.key)
+        return out
+
     def _people(self, text: str, toks: list[_Tok]) -> set[str]:
         """Capitalised words the article uses as a person's name."""
         t = self.t

@@ -258,3 +258,11 @@ def test_article_or_number_before_a_pattern_name_is_not_part_of_it(rec: Recogniz
 
 def test_compass_abbreviation_is_no_initial(rec: Recognizer) -> None:
     assert found(rec, "Fire damages S.E. Paris apartment. Paris firefighters came.") == ["Paris", "Paris"]
+
+
+def test_a_name_used_for_a_disease_is_no_place_elsewhere_in_the_article(rec: Recognizer) -> None:
+    text = "West Nile virus cases rose. Doctors say West Nile is spreading in Texas."
+    assert found(rec, text) == ["Texas"]
+    # "to Tartus" is the place even where the article names a "Tartus fever"
+    assert found(rec, "Tartus fever spread. Doctors say Tartus is calm. He flew to Tartus.") == ["Tartus"]
+    assert found(rec, "Boats sailed down the Nile at dawn.") == ["Nile"]
