@@ -90,6 +90,8 @@ _NAME_OPENERS = frozenset(
 # An initial: "Tyrise M. Bell", "B.B. King" (a person's name follows).
 _INITIALS = re.compile(r"(?:[A-Z]\.)*[A-Z]")
 # An age in apposition after a name: "Jane Sullivan, 24, was".
+# A model year after an article or adjective: "a 1992 Toyota", "their red 1991 Honda" (a vehicle follows).
+_MODEL_YEAR = re.compile(r"(?:^|\s)(?:a|an|the|his|her|their|its|[a-z]+)\s(?:19|20)\d\d\s$")
 _AGE_AFTER = re.compile(r", \d{1,3},")
 
 # Words a sentence can open with before a place name without being part of it.
@@ -133,6 +135,7 @@ def _tables() -> _Tables:
         titles=frozenset(by_class.get("title", ())),
         roles=frozenset(by_class.get("role", ())),
         speech=frozenset(by_class.get("speech", ())),
+        vehicles=frozenset(by_class.get("vehicle", ())),
         org_words=frozenset(by_class.get("org", ())) | frozenset(by_class.get("media", ())),
         media_words=frozenset(by_class.get("media", ())),
         diseases=frozenset(by_class.get("disease", ())),
@@ -164,6 +167,7 @@ class _Tables:
     titles: frozenset[str]  # name_key form: "mr", "president", "gov"
     roles: frozenset[str]  # lower-case role nouns right before a name: "spokesman Smith"
     speech: frozenset[str]  # verbs of saying: '"...," Smith said'
+    vehicles: frozenset[str]  # car makes: "Dodge Durango", "a 2005 Honda"
     org_words: frozenset[str]
     diseases: frozenset[str]  # "virus", "fever": "West Nile virus" is no place
     media_words: frozenset[str]  # "Times", "Post": a newspaper named after a place is no mention of it
@@ -550,6 +554,18 @@ class Recognizer:
                 people.add(tok.text)
                 continue
             if not nxt.cap or nxt.upper:
+                continue
+            if (
+                gap == " "
+                and not nxt.upper
+                and (
+                    (low in t.vehicles and tok.cap)
+                    or (tok.text.isdigit() and _MODEL_YEAR.search(text, max(0, tok.start - 16), nxt.start))
+                )
+            ):
+                # "Dodge Durango", "a 2005 Honda Odyssey": a vehicle, then "the Durango"
+                if low in t.vehicles or importance(self._lookup(name_key(nxt.text))) < 2:
+                    people.add(nxt.text)
                 continue
             if (
                 tok.abbrev

@@ -266,3 +266,11 @@ def test_a_name_used_for_a_disease_is_no_place_elsewhere_in_the_article(rec: Rec
     # "to Tartus" is the place even where the article names a "Tartus fever"
     assert found(rec, "Tartus fever spread. Doctors say Tartus is calm. He flew to Tartus.") == ["Tartus"]
     assert found(rec, "Boats sailed down the Nile at dawn.") == ["Nile"]
+
+
+def test_vehicle_models_named_like_places_are_not_places(rec: Recognizer) -> None:
+    # a car make before, or a model year after an article: a vehicle, here and later in the article
+    assert found(rec, "A red Dodge Tartus sped off. Shots came from the Tartus later.") == []
+    assert found(rec, "She drove a 2005 Cairns Odyssey. Police stopped the Cairns there.") == []
+    # a date before a place is no model year
+    assert found(rec, "March 30, 2009 Tartus officials met.") == ["Tartus"]
