@@ -698,7 +698,10 @@ class Recognizer:
                 return False
 
         # currencies and diseases: "US$5", "West Nile virus", "Marburg fever"
-        if text[sp.end : sp.end + 1] == "$":
+        if text[sp.end : sp.end + 1] == "$" or text[max(0, sp.start - 1) : sp.start] == "$":
+            return False  # "US$5", "$US 15 billion"
+        # a code with a number: "AK-47", "US-24" (a rifle, a route), not the place itself
+        if first.upper and single and re.match(r"-\d", text[sp.end : sp.end + 2]):
             return False
         if nxt is not None and gap_after == " " and nxt.text.casefold() in t.diseases:
             return False

@@ -274,3 +274,8 @@ def test_vehicle_models_named_like_places_are_not_places(rec: Recognizer) -> Non
     assert found(rec, "She drove a 2005 Cairns Odyssey. Police stopped the Cairns there.") == []
     # a date before a place is no model year
     assert found(rec, "March 30, 2009 Tartus officials met.") == ["Tartus"]
+
+
+def test_currency_and_coded_numbers_are_not_places(rec: Recognizer) -> None:
+    assert found(rec, "The crop is worth $US 15 billion.") == []
+    assert found(rec, "Crews closed US-24 near the bridge, and the US sent aid.") == ["US"]
