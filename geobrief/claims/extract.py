@@ -48,7 +48,7 @@ from dataclasses import dataclass, replace
 
 from geobrief.claims.rules import CueGroup, event_rules, modality_rules
 from geobrief.claims.timex import TimeExpr, find_times, is_historical, latest_year
-from geobrief.model import Article, Claim, Evidence, Resolution
+from geobrief.model import Article, Claim, Evidence, Mention, Resolution
 from geobrief.text import name_key, sentence_spans
 
 _TOKEN = re.compile(r"\d[\d,.]*\d|[\w’'][\w’'.-]*[\w]|[\w]|[^\w\s]")
@@ -1462,6 +1462,52 @@ def adjectival(r: Resolution) -> bool:
     return bool(_DEMONYM_STRONG_END.search(surface)) and not _DEMONYM_STRONG_END.search(name)
 
 
+def _anaphors(
+    article: Article, stext: str, s_start: int, group: list[Resolution], prev_group: list[Resolution]
+) -> list[Resolution]:
+    """Mentions for "the town" standing for the place just named (``anaphors`` of ``events.json``).
+
+    The antecedent is the nearest resolved place of an anaphor kind before it in the sentence, else
+    the only such place of the sentence before (an immediate coreference, nothing further back).
+    """
+    rules = event_rules()
+    if rules.anaphors is None:
+        return []
+    out: list[Resolution] = []
+    for mt in rules.anaphors.finditer(stext):
+        a, b = s_start + mt.start(), s_start + mt.end()
+        if any(r.mention.start < b and a < r.mention.end for r in group):
+            continue
+        if rules.anaphor_not_after is not None and rules.anaphor_not_after.search(stext[: mt.start()]):
+            continue  # "villages south of the city": a reference point
+        before = [
+            r
+            for r in group
+            if r.mention.end <= a and r.place is not None and r.place.kind in rules.anaphor_kinds
+        ]
+        if before:
+            ante = max(before, key=lambda r: r.mention.start)
+            if stext[ante.mention.end - s_start : mt.start()].strip() in (",", ""):
+                continue  # "X, the town ...": an apposition, X is named right there
+            if not re.search(r"\w", stext[: ante.mention.start - s_start].replace("The ", "")):
+                continue  # "Ankara sent search teams to the city": the opening subject is an agent
+            if re.search(
+                r"[;:]|,\s+(?:and|but|while|whereas)\b", stext[ante.mention.end - s_start : mt.start()]
+            ):
+                continue  # "a quake near X killed ..., and experts warned one could hit the city": a new clause
+        else:
+            if any(r.mention.end <= a for r in group):
+                continue  # another place stands between the antecedent and the anaphor
+            ids = {
+                r.place.id for r in prev_group if r.place is not None and r.place.kind in rules.anaphor_kinds
+            }
+            if len(ids) != 1:
+                continue
+            ante = next(r for r in prev_group if r.place is not None and r.place.id in ids)
+        out.append(Resolution(Mention(article.id, a, b, article.text[a:b]), ante.place, ante.confidence))
+    return out
+
+
 def _boilerplate(sentence: str) -> bool:
     """Whether a sentence is feed or page boilerplate (``skip_sentences`` of ``events.json``)."""
     text = " ".join(sentence.split())
@@ -1491,6 +1537,7 @@ def extract(
     ri = 0
     first_start = spans[0][0] if spans else -1
     known: dict[tuple[str, str], str] = {}  # (place id, event) -> modality of its first positive mention
+    prev_group: list[Resolution] = []
     for s_start, s_end in spans:
         group: list[Resolution] = []
         while ri < len(order) and resolutions[order[ri]].mention.start < s_end:
@@ -1499,6 +1546,7 @@ def extract(
                 group.append(r)
             ri += 1
         stext = text[s_start:s_end]
+        group, prev_group = group + _anaphors(article, stext, s_start, group, prev_group), group
         if not group or not any(r.place is not None for r in group):
             continue
         if _boilerplate(stext):

@@ -98,6 +98,9 @@ class EventRules:
     topic_markers: re.Pattern[str]
     purpose_phrases: re.Pattern[str]
     skip_sentences: tuple[re.Pattern[str], ...] = ()
+    anaphors: re.Pattern[str] | None = None  # "the town": the nearest place named just before it
+    anaphor_kinds: frozenset[str] = frozenset()
+    anaphor_not_after: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -197,6 +200,11 @@ def event_rules() -> EventRules:
         topic_markers=_alternation(data.get("topic_markers", ["$^"])),
         purpose_phrases=_alternation(data.get("purpose_phrases", ["$^"])),
         skip_sentences=tuple(_whole(p) for p in data.get("skip_sentences", [])),
+        anaphors=_whole(data["anaphors"]["pattern"]) if data.get("anaphors") else None,
+        anaphor_kinds=frozenset(data.get("anaphors", {}).get("kinds", [])),
+        anaphor_not_after=_whole(data["anaphors"]["not_after"])
+        if data.get("anaphors", {}).get("not_after")
+        else None,
     )
 
 

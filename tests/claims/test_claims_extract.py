@@ -585,3 +585,49 @@ def test_killing_people_as_a_participle_is_decided_by_context(extract):
 )
 def test_more_held_out_cases(extract, text, names, expected):
     assert extract(text, names) == expected
+
+
+# -- third held-out batch (tests/data/claims_heldout.jsonl): general mechanisms, new wording ---------
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "kinds", "expected"),
+    [
+        # "the town" right after a place stands for it, in its sentence or the one before
+        (
+            "Rebels overran Mweso in March but fled from the town in May.",
+            ["Mweso"],
+            None,
+            {"Mweso": {("control_change", "asserted"), ("withdrawal", "asserted")}},
+        ),
+        (
+            "Fighters entered Tessalit on Monday. The army withdrew from the town a day later.",
+            ["Tessalit"],
+            None,
+            {"Tessalit": {("deployment", "asserted"), ("withdrawal", "asserted")}},
+        ),
+        # not a country, not a reference point, not an opening subject, not over ", and <new clause>"
+        (
+            "Floods hit Ghana. Troops were sent to the city.",
+            ["Ghana"],
+            {"Ghana": "country"},
+            {"Ghana": {("disaster", "asserted")}},
+        ),
+        (
+            "Floods hit Larissa. Troops were sent to villages south of the city.",
+            ["Larissa"],
+            None,
+            {"Larissa": {("disaster", "asserted")}},
+        ),
+        ("Nicosia sent rescue teams to the city on Sunday.", ["Nicosia"], None, {}),
+        (
+            "A quake near Van killed 600 people in 2011, and experts fear a new one could hit the city.",
+            ["Van"],
+            None,
+            {"Van": {("disaster", "asserted")}},
+        ),
+    ],
+)
+def test_the_town_stands_for_the_place_just_named(extract, text, names, kinds, expected):
+    got = extract(text, names, kinds=kinds)
+    assert {k: v for k, v in got.items() if v} == {k: v for k, v in expected.items() if v}
