@@ -574,8 +574,9 @@ def _object_link(s: _Sentence, b: int, m: int, fillers: frozenset[str]) -> bool:
     gap = s.toks[b:m]
     if len(gap) > 5:
         return False
-    # "seized Aleppo", "evacuated the town of X", "attacked a police station in X"
-    return _np_ok(gap, fillers, 4)
+    # "seized Aleppo", "evacuated the town of X", "attacked a police station in X", "visit the state
+    # capital, Gusau"
+    return _np_ok(gap, fillers, 4) or _apposition_ok(gap, fillers, 4)
 
 
 def _relative_object(s: _Sentence, m: int, a: int) -> bool:
@@ -585,6 +586,24 @@ def _relative_object(s: _Sentence, m: int, a: int) -> bool:
         return False
     gap = toks[m + 3 : a]
     return len(gap) <= 5 and all((t.is_word or t.mention >= 0) and t.low not in _GAP_STOP for t in gap)
+
+
+def _relative_subject(s: _Sentence, m: int, a: int, need_aux: bool) -> bool:
+    """ "X, which fell to the rebels", "X near the border, which was captured in May": X is the subject
+    of a relative clause (after at most a short prepositional phrase naming no other place)."""
+    toks = s.toks
+    i = m + 1
+    if i < a and toks[i].low in _PREPS:
+        j = i + 1
+        while (
+            j < a and j - i <= 5 and toks[j].is_word and toks[j].mention < 0 and toks[j].low not in _GAP_STOP
+        ):
+            j += 1
+        i = j
+    if not (i + 1 < a and toks[i].low == "," and toks[i + 1].low == "which"):
+        return False
+    gap = toks[i + 2 : a]
+    return len(gap) <= 3 and _passive_link(s, i + 1, a, need_aux)
 
 
 def _skip_apposition(toks: list[_Tok], i: int, limit: int) -> int:
@@ -805,6 +824,8 @@ def _find_links(s: _Sentence, theme: str | None) -> list[_Link]:
                 ok = _passive_link(s, mt, a, need_aux=True) and not (g.subject_not_in_pp and _in_pp(s, mt))
             elif role == "subject" and mt < a and same_clause:
                 ok = _passive_link(s, mt, a, need_aux=False) and not (g.subject_not_in_pp and _in_pp(s, mt))
+            elif role in ("passive", "subject") and mt < a:
+                ok = _relative_subject(s, mt, a, need_aux=role == "passive")
             elif role == "modifier" and mt == a - 1:
                 # "a U.S. military base", a country before a noun: an owner, not the location
                 ok = event != "military_presence" or (

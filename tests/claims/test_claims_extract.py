@@ -631,3 +631,53 @@ def test_more_held_out_cases(extract, text, names, expected):
 def test_the_town_stands_for_the_place_just_named(extract, text, names, kinds, expected):
     got = extract(text, names, kinds=kinds)
     assert {k: v for k, v in got.items() if v} == {k: v for k, v in expected.items() if v}
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "expected"),
+    [
+        # an apposition as the object: "visit the state capital, X"
+        (
+            "The president is due to visit the provincial capital, Bunia, on Friday.",
+            ["Bunia"],
+            {"Bunia": {("visit", "planned")}},
+        ),
+        # the subject of a non-restrictive relative clause, after at most a short prepositional phrase
+        (
+            "Rebels now hold Kalehe near the lake, which fell to them in March.",
+            ["Kalehe"],
+            {"Kalehe": {("control_change", "asserted")}},
+        ),
+        (
+            "Officials visited Sake, which was captured by the rebels last year.",
+            ["Sake"],
+            {"Sake": {("control_change", "asserted"), ("visit", "asserted")}},
+        ),
+        # "flew out of X" leaves X
+        (
+            "The last peacekeepers flew out of Kindu on Sunday.",
+            ["Kindu"],
+            {"Kindu": {("withdrawal", "asserted")}},
+        ),
+        # "washing away" is decided by context like "destroyed"
+        (
+            "Floods killed 20 people, washing away roads in Sindh.",
+            ["Sindh"],
+            {"Sindh": {("disaster", "asserted")}},
+        ),
+        # 'told' names the addressee: "a community leader told the BBC" is a party's claim
+        (
+            "Gunmen opened fire on residents of Kauran, a community leader told the BBC.",
+            ["Kauran"],
+            {"Kauran": {("attack", "claimed")}},
+        ),
+        # a possessive "'s" is no word of the negation window
+        (
+            "He did not travel to last year's BRICS summit in Kazan.",
+            ["Kazan"],
+            {"Kazan": {("visit", "negated")}},
+        ),
+    ],
+)
+def test_third_held_out_batch_mechanisms(extract, text, names, expected):
+    assert extract(text, names) == expected
