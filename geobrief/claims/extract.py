@@ -999,7 +999,18 @@ def _force_before(s: _Sentence, a: int) -> bool:
     lo = max(0, a - 6)
     seg_start = s.toks[lo].start - s.start
     seg_end = s.toks[a].start - s.start
-    return bool(rules.force_nouns.search(s.text[seg_start:seg_end]))
+    if rules.force_nouns.search(s.text[seg_start:seg_end]):
+        return True
+    # a short subject set off by an apposition: "The soldiers, from the 82nd Airborne at X, will begin
+    # arriving ..."
+    toks = s.toks
+    j = next((i for i in range(a - 1, max(-1, a - 5), -1) if toks[i].low == ","), None)
+    if j is None or any(not t.is_word for t in toks[j + 1 : a]):
+        return False
+    k = next((i for i in range(max(0, j - 16), j) if toks[i].low == ","), None)
+    if k is None or k > 4 or any(not t.is_word for t in toks[:k]):
+        return False
+    return bool(rules.force_nouns.search(s.text[: toks[k].start - s.start]))
 
 
 def _propagate_coordination(s: _Sentence, links: list[_Link]) -> list[_Link]:
@@ -1501,6 +1512,8 @@ def _anaphors(
             continue
         if rules.anaphor_not_after is not None and rules.anaphor_not_after.search(stext[: mt.start()]):
             continue  # "villages south of the city": a reference point
+        if sum(stext[: mt.start()].count(q) for q in _QUOTES) % 2:
+            continue  # inside a quotation the speaker's "the town" is not the writer's
         before = [
             r
             for r in group

@@ -671,6 +671,18 @@ def test_the_town_stands_for_the_place_just_named(extract, text, names, kinds, e
             ["Kauran"],
             {"Kauran": {("attack", "claimed")}},
         ),
+        # a force subject set off by an apposition makes an arrival a deployment
+        (
+            "The marines, from the 3rd Marine Division, will begin arriving in Darwin next week.",
+            ["Darwin"],
+            {"Darwin": {("deployment", "planned")}},
+        ),
+        # a quoted "the town" is the speaker's, not linked
+        (
+            'Troops entered Walikale. "They damaged the dignity of the people of the town," he said.',
+            ["Walikale"],
+            {"Walikale": {("deployment", "asserted")}},
+        ),
         # a possessive "'s" is no word of the negation window
         (
             "He did not travel to last year's BRICS summit in Kazan.",

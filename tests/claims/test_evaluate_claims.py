@@ -18,6 +18,7 @@ from geobrief.evaluate_claims import (
 from geobrief.model import EVENTS, MODALITIES, Article
 
 TESTSET = Path(__file__).resolve().parents[1] / "data" / "claims_testset.jsonl"
+HELDOUT = Path(__file__).resolve().parents[1] / "data" / "claims_heldout.jsonl"
 EVAL_DIR = Path(__file__).resolve().parents[3] / "shared" / "eval"
 
 GOLD = [
@@ -339,6 +340,46 @@ def test_claim_extraction_meets_its_targets_on_the_testset():
     assert res["f1"] >= 0.85
     assert res["modality_accuracy"] >= 0.85
     assert all(s["f1"] >= 0.75 for s in res["per_event"].values()), res["per_event"]
+
+
+# -- the held-out batch of whole articles ------------------------------------------------------------
+
+
+def test_heldout_batch_is_well_formed():
+    """15 multi-paragraph articles (datelines, attributions, background paragraphs), each with a date."""
+    records = _load(HELDOUT)
+    assert len(records) >= 15
+    assert len({r["id"] for r in records}) == len(records)
+    for r in records:
+        assert r.get("published") and "\n\n" in r["text"], r["id"]  # dated, several paragraphs
+        assert len({p["name"] for p in r["places"]}) == len(r["places"])
+        for p in r["places"]:
+            names = [p["name"], *p.get("aliases", [])]
+            assert any(n.casefold() in r["text"].casefold() for n in names), (r["id"], p["name"])
+            assert -90 <= p["lat"] <= 90 and -180 <= p["lon"] <= 180
+            for c in p["claims"]:
+                assert c["event"] in EVENTS and c["modality"] in MODALITIES, (r["id"], c)
+                assert set(c.get("modality_alt", [])) <= set(MODALITIES)
+                assert c["evidence"] in r["text"] and len(c["evidence"].split()) <= 20, (r["id"], c)
+    required = [c for r in records for p in r["places"] for c in p["claims"] if not c.get("optional")]
+    assert {c["event"] for c in required} == set(EVENTS)
+    assert sum(not p["claims"] for r in records for p in r["places"]) >= 30  # datelines, speakers, origins
+    res = score_claims(HELDOUT, _self_predictions(records))
+    assert res["f1"] == 1.0 and res["modality_accuracy"] == 1.0
+
+
+def test_claims_hold_a_floor_on_the_heldout_batch():
+    """The held-out articles were written, annotated and scored before any rule was tuned on them.
+
+    Before the fixes they scored F1 0.860 / modality 0.923 with the gold places and F1 0.810 /
+    modality 0.936 through the whole pipeline; after the general fixes of that round, 0.913 / 0.983
+    and 0.867 / 0.981.  The floors sit a little under the latter (the pipeline's leaves room for
+    recognition changes).
+    """
+    res = evaluate_claims(HELDOUT, predict=gold_places_predictor)
+    assert res["f1"] >= 0.88 and res["modality_accuracy"] >= 0.95, (res["f1"], res["modality_accuracy"])
+    res = evaluate_claims(HELDOUT)
+    assert res["f1"] >= 0.82 and res["modality_accuracy"] >= 0.93, (res["f1"], res["modality_accuracy"])
 
 
 @pytest.mark.eval
