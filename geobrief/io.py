@@ -15,6 +15,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from geobrief.errors import InputError
 from geobrief.model import Article, Failure
@@ -61,21 +62,38 @@ def read_inputs(inputs: Iterable[str | Path]) -> tuple[list[Article], list[Failu
 
 
 def _expand(inputs: Iterable[str | Path], failures: list[Failure]) -> Iterator[Path]:
+    seen: set[Path] = set()
+
+    def first_time(path: Path) -> bool:
+        # The same file given twice (or through a symbolic link) is read once: it is one
+        # article, and reading it twice would count its claims twice.
+        key = path.resolve()
+        if key in seen:
+            return False
+        seen.add(key)
+        return True
+
     for raw in inputs:
         path = Path(raw)
         if path.is_dir():
-            files = sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file()
-                and p.suffix.lower() in SUPPORTED_SUFFIXES
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
+            files = []
+            for p in sorted(path.rglob("*")):
+                if p.suffix.lower() not in SUPPORTED_SUFFIXES or any(
+                    part.startswith(".") for part in p.relative_to(path).parts
+                ):
+                    continue
+                if p.is_file():
+                    files.append(p)
+                elif p.is_symlink() and not p.exists():
+                    failures.append(Failure(str(p), "broken symbolic link"))
             if not files:
                 failures.append(Failure(str(path), "folder holds no .txt, .md, .html, .json or .jsonl file"))
-            yield from files
+            yield from (p for p in files if first_time(p))
         elif path.is_file():
-            yield path
+            if first_time(path):
+                yield path
+        elif path.is_symlink():
+            failures.append(Failure(str(path), "broken symbolic link"))
         elif path.exists():
             failures.append(Failure(str(path), "not a regular file"))
         else:
@@ -129,30 +147,51 @@ def read_file(path: str | Path) -> Iterator[Article | Failure]:
 
 
 def decode_bytes(data: bytes, source: str = "<bytes>") -> str:
-    """Decode article bytes: UTF-8 (with or without BOM), UTF-16 with BOM, else detected.
+    """Decode article bytes: UTF-8 (with or without BOM), UTF-16 (with BOM, or without one
+    when every other byte is NUL, as in plain-ASCII text), else detected. Line ends become ``\n``.
 
     Raises
     ------
     InputError
-        If the bytes look binary (NUL bytes without a UTF-16 BOM, or no
+        If the bytes look binary (NUL bytes that are not UTF-16, or no
         plausible text encoding) or are empty.
     """
     if not data.strip():
         raise InputError(source, "empty file")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    utf16 = _utf16_codec(data)
+    if utf16:
         try:
-            return data.decode("utf-16")
+            text = data.decode(utf16)
         except UnicodeDecodeError as exc:
             raise InputError(source, "invalid UTF-16 text") from exc
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = _detect(data, source)
+        text = text.removeprefix("\ufeff")
+        if not text.strip():
+            raise InputError(source, "empty file")
+    else:
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = _detect(data, source)
     if "\x00" in text or _control_ratio(text) > 0.05:
         raise InputError(source, "binary data, not text")
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _utf16_codec(data: bytes) -> str | None:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    sample = data[:4096]
+    if len(sample) < 4 or len(sample) % 2:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    # Text in Latin script as UTF-16 without a BOM: nearly all high (or low) bytes are NUL.
+    if odd.count(0) >= 0.9 * len(odd) and even.count(0) == 0:
+        return "utf-16-le"
+    if even.count(0) >= 0.9 * len(even) and odd.count(0) == 0:
+        return "utf-16-be"
+    return None
 
 
 def _detect(data: bytes, source: str) -> str:
@@ -181,9 +220,9 @@ def _control_ratio(text: str) -> float:
     return bad / max(1, len(sample))
 
 
-def _slug(stem: str) -> str:
+def _slug(stem: str, default: str = "article") -> str:
     slug = re.sub(r"[^\w.-]+", "-", stem, flags=re.UNICODE).strip("-")
-    return slug or "article"
+    return slug or default
 
 
 # -- plain text and Markdown -------------------------------------------------
@@ -192,13 +231,71 @@ _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 
 
+_FRONT_KEYS = {
+    "id": "id",
+    "slug": "id",
+    "title": "title",
+    "headline": "title",
+    "url": "url",
+    "link": "url",
+    "canonical_url": "url",
+    "source": "source",
+    "publisher": "source",
+    "site": "source",
+    "published": "published",
+    "date": "published",
+    "pubdate": "published",
+    "datepublished": "published",
+}
+_FRONT_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
+
+
+def front_matter(text: str) -> tuple[dict[str, str], str]:
+    """Split YAML-style front matter (``---`` lines around ``key: value`` lines) off a text.
+
+    Returns the recognised fields (``id``, ``title``, ``url``, ``source``,
+    ``published``; ``date`` and a few aliases count) and the text after it;
+    a text without such a block is returned whole with no fields.
+    """
+    lines = text.lstrip("\ufeff\n").split("\n")
+    if not lines or lines[0].strip() != "---":
+        return {}, text
+    for end in range(1, min(len(lines), 200)):
+        if lines[end].strip() in {"---", "..."}:
+            break
+    else:
+        return {}, text
+    fields: dict[str, str] = {}
+    for line in lines[1:end]:
+        if not line.strip() or line.startswith((" ", "\t", "-", "#")):
+            continue  # blank, nested value, list item or comment
+        m = _FRONT_LINE.match(line)
+        if not m:
+            return {}, text  # not front matter after all (e.g. a rule above prose)
+        key = _FRONT_KEYS.get(m.group(1).lower().replace("-", "_"))
+        value = m.group(2)
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        if key and value and key not in fields:
+            fields[key] = value
+    return fields, "\n".join(lines[end + 1 :])
+
+
 def text_article(text: str, *, default_id: str, origin: str | None = None, markdown: bool = False) -> Article:
-    """An article from plain text; a short first line without final punctuation is the title."""
+    """An article from plain text; a short first line without final punctuation is the title.
+
+    YAML-style front matter (see :func:`front_matter`) gives the id, title,
+    URL, source and date.
+    """
+    meta, text = front_matter(text)
     lines = text.strip("\n").split("\n")
-    title = None
+    title = meta.get("title")
     first = lines[0].strip() if lines else ""
     heading = _MD_HEADING.match(first) if markdown else None
-    if heading:
+    if title:
+        if heading and heading.group(1).strip() == title:
+            lines = lines[1:]
+    elif heading:
         title = heading.group(1).strip()
         lines = lines[1:]
     elif (
@@ -213,11 +310,53 @@ def text_article(text: str, *, default_id: str, origin: str | None = None, markd
     if markdown:
         body = _MD_EMPHASIS.sub(r"\2", _MD_LINK.sub(r"\1", body))
         body = "\n".join(m.group(1) if (m := _MD_HEADING.match(line)) else line for line in body.split("\n"))
-    return Article(id=default_id, text=body, title=title, origin=origin)
+    return Article(
+        id=_slug(meta["id"], default_id) if "id" in meta else default_id,
+        text=body,
+        title=title,
+        url=meta.get("url"),
+        source=meta.get("source"),
+        published=meta.get("published"),
+        origin=origin,
+    )
 
 
 # -- HTML ------------------------------------------------------------------
-_BLOCK_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td", "figcaption")
+_BLOCK_TAGS = frozenset(
+    [
+        "p",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "blockquote",
+        "pre",
+        "td",
+        "th",
+        "tr",
+        "table",
+        "figure",
+        "figcaption",
+        "div",
+        "section",
+        "article",
+        "main",
+        "address",
+        "hr",
+        "br",
+        "center",
+        "details",
+        "summary",
+    ]
+)
 _DROP_TAGS = (
     "script",
     "style",
@@ -230,7 +369,37 @@ _DROP_TAGS = (
     "svg",
     "iframe",
     "template",
+    "button",
+    "select",
+    "dialog",
+    "object",
+    "embed",
+    "canvas",
+    "amp-sidebar",
+    "amp-ad",
+    "amp-sticky-ad",
+    "amp-consent",
+    "amp-analytics",
+    "amp-social-share",
+    "[hidden]",
+    '[aria-hidden="true"]',
+    '[role="navigation"]',
+    '[role="banner"]',
+    '[role="contentinfo"]',
+    '[role="complementary"]',
+    '[role="search"]',
+    '[role="dialog"]',
 )
+# Page furniture named by class or id (as in Mozilla Readability's "unlikely candidates"):
+# cookie banners, share buttons, related-article lists, adverts, bylines, menus.
+_BOILERPLATE = re.compile(
+    r"cookie|consent|gdpr|share|sharing|social|newsletter|subscribe|paywall|related|recommend|"
+    r"promo|sponsor|advert|(?:^|[\s_-])ads?(?:$|[\s_-])|byline|breadcrumb|comments?(?:$|[\s_-])|disqus|"
+    r"menu|navbar|sidebar|footer|masthead|popup|modal|skip-link|pagination|pager|tags|"
+    r"signup|most-read|trending|more-stories|read-more",
+    re.IGNORECASE,
+)
+_CONTENT = re.compile(r"article|body|content|main|story|entry|post-text", re.IGNORECASE)
 
 
 def _looks_like_html(text: str) -> bool:
@@ -238,11 +407,94 @@ def _looks_like_html(text: str) -> bool:
     return head.startswith(("<!doctype html", "<html")) or ("<body" in head and "</" in text)
 
 
+def _json_ld(tree: Any) -> dict[str, str]:
+    """headline, datePublished, url and publisher of the page's schema.org article, if any."""
+    found: dict[str, str] = {}
+    for node in tree.css('script[type="application/ld+json"]'):
+        try:
+            data = json.loads(node.text(deep=True) or "")
+        except (json.JSONDecodeError, ValueError):
+            continue
+        stack = [data]
+        while stack:
+            item = stack.pop(0)
+            if isinstance(item, list):
+                stack.extend(item)
+                continue
+            if not isinstance(item, dict):
+                continue
+            stack.extend(v for k, v in item.items() if k == "@graph")
+            kind = item.get("@type")
+            kinds = kind if isinstance(kind, list) else [kind]
+            if not any(isinstance(k, str) and k.endswith("Article") or k == "Report" for k in kinds):
+                continue
+            publisher = item.get("publisher")
+            page = item.get("mainEntityOfPage")
+            for key, value in (
+                ("title", item.get("headline") or item.get("name")),
+                ("published", item.get("datePublished") or item.get("dateCreated")),
+                ("url", item.get("url") or (page.get("@id") if isinstance(page, dict) else page)),
+                ("source", publisher.get("name") if isinstance(publisher, dict) else publisher),
+            ):
+                if isinstance(value, str) and value.strip() and key not in found:
+                    found[key] = value.strip()
+    return found
+
+
+def _is_boilerplate(node: Any) -> bool:
+    attrs = node.attributes
+    names = " ".join(str(attrs.get(a) or "") for a in ("class", "id"))
+    return bool(names.strip()) and bool(_BOILERPLATE.search(names)) and not _CONTENT.search(names)
+
+
+def _blocks(root: Any) -> list[str]:
+    """The text of *root* split at block elements (paragraphs, list items, divs, line breaks)."""
+    blocks: list[str] = []
+    buffer: list[str] = []
+
+    def flush() -> None:
+        text = re.sub(r"\s+", " ", "".join(buffer)).strip()
+        if text:
+            blocks.append(text)
+        buffer.clear()
+
+    # An explicit stack, not recursion: pages can nest deeper than Python's recursion limit.
+    stack: list[Any] = [root]
+    while stack:
+        node = stack.pop()
+        if node is None:
+            flush()  # end of a block element
+            continue
+        tag = node.tag
+        if tag == "-text":
+            buffer.append(node.text_content or "")
+            continue
+        if tag.startswith("-"):
+            continue  # comments, doctype
+        block = tag in _BLOCK_TAGS
+        if block:
+            flush()
+            if tag in ("br", "hr"):
+                continue
+            stack.append(None)
+        elif tag in ("img", "input", "wbr"):
+            continue
+        children = list(node.iter(include_text=True))
+        stack.extend(reversed(children))
+    flush()
+    return blocks
+
+
 def html_article(html: str, *, default_id: str, origin: str | None = None) -> Article:
     """An article from an HTML page: the title, the URL and date from meta tags, and the main text.
 
-    The main text is the paragraphs of ``<article>`` (else ``<main>``, else
-    ``<body>``), without scripts, navigation, headers, footers and asides.
+    Metadata comes from Open Graph and other meta tags, then schema.org JSON-LD
+    (``headline``, ``datePublished``, ``url``, ``publisher``), then ``<title>``,
+    ``<link rel="canonical">`` and ``<time datetime>``. The main text is the
+    text blocks of the longest ``<article>`` (else ``<main>``, else
+    ``<body>``), without scripts, navigation, headers, footers, asides, AMP
+    furniture, and elements whose class or id names page furniture (cookie
+    banners, share buttons, related articles, adverts, bylines, menus).
     """
     from selectolax.lexbor import LexborHTMLParser
 
@@ -256,40 +508,43 @@ def html_article(html: str, *, default_id: str, origin: str | None = None) -> Ar
                     return (node.attributes.get("content") or "").strip() or None
         return None
 
-    title = meta("og:title", "twitter:title")
+    ld = _json_ld(tree)
+    title = meta("og:title") or ld.get("title") or meta("twitter:title")
     if not title:
         node = tree.css_first("title") or tree.css_first("h1")
         title = node.text(strip=True) if node is not None else None
     url = meta("og:url")
     if not url:
         link = tree.css_first('link[rel="canonical"]')
-        url = link.attributes.get("href") if link is not None else None
-    published = meta("article:published_time", "datePublished", "date", "pubdate", "dc.date")
+        url = (link.attributes.get("href") if link is not None else None) or ld.get("url")
+    published = meta("article:published_time", "datePublished", "date", "pubdate", "dc.date") or ld.get(
+        "published"
+    )
     if not published:
         node = tree.css_first("time[datetime]")
         published = node.attributes.get("datetime") if node is not None else None
-    source = meta("og:site_name", "application-name")
+    source = meta("og:site_name") or ld.get("source") or meta("application-name")
 
-    for tag in _DROP_TAGS:
-        for node in tree.css(tag):
+    for selector in _DROP_TAGS:
+        for node in tree.css(selector):
             node.decompose()
-    root = tree.css_first("article") or tree.css_first("main") or tree.body or tree.root
+    articles = tree.css("article")
+    root = (
+        max(articles, key=lambda n: len(n.text(strip=True)))
+        if articles
+        else tree.css_first("main") or tree.body or tree.root
+    )
     blocks: list[str] = []
     if root is not None:
-        selector = ",".join(_BLOCK_TAGS)
-        for node in root.css(selector):
-            # Skip containers whose text is repeated by a nested block (li > p); the
-            # lexbor matcher counts the node itself, hence "> 1".
-            if len(node.css(selector)) > 1:
-                continue
-            text = re.sub(r"\s+", " ", node.text(separator=" ")).strip()
-            if text and not (title and text == title and not blocks):
-                blocks.append(text)
-        if not blocks:
-            blocks = [re.sub(r"[ \t]+", " ", root.text(separator="\n")).strip()]
+        for node in root.css("[class], [id]"):
+            if _is_boilerplate(node):
+                node.decompose()
+        blocks = _blocks(root)
+        if blocks and title and (blocks[0] == title or (len(blocks[0]) > 8 and title.startswith(blocks[0]))):
+            blocks = blocks[1:]  # the headline, kept as the title
     return Article(
         id=default_id,
-        text="\n\n".join(b for b in blocks if b),
+        text="\n\n".join(blocks),
         title=title or None,
         url=url or None,
         source=source,
@@ -317,11 +572,20 @@ def _read_json(text: str, path: Path) -> Iterator[Article | Failure]:
         obj = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(str(path), f"invalid JSON at line {exc.lineno}: {exc.msg}") from exc
-    records = obj if isinstance(obj, list) else obj.get("articles", [obj]) if isinstance(obj, dict) else None
-    if not isinstance(records, list):
-        raise InputError(str(path), "JSON must be an object or a list of objects")
+    if isinstance(obj, list):
+        records, where = obj, f"{path}"
+    elif isinstance(obj, dict) and "articles" in obj and "text" not in obj:
+        records, where = obj["articles"], f"{path}:articles"
+        if not isinstance(records, list):
+            raise InputError(str(path), "'articles' must be a list of objects")
+    elif isinstance(obj, dict):
+        records, where = [obj], ""
+    else:
+        raise InputError(str(path), 'JSON must be an object, a list of objects or {"articles": [...]}')
+    if not records:
+        raise InputError(str(path), "no article records (empty list)")
     for i, rec in enumerate(records, 1):
-        origin = f"{path}[{i - 1}]" if isinstance(obj, list) else str(path)
+        origin = f"{where}[{i - 1}]" if where else str(path)
         yield _record(rec, origin, stem if len(records) == 1 else f"{stem}-{i}")
 
 
@@ -337,7 +601,7 @@ def _record(obj: object, origin: str, default_id: str) -> Article | Failure:
         values[key] = None if value is None or value == "" else str(value)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return Article(
-        id=_slug(values["id"]) if values["id"] else default_id,
+        id=_slug(values["id"], default_id) if values["id"] else default_id,
         text=text,
         title=values["title"],
         url=values["url"],
