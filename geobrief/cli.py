@@ -19,6 +19,27 @@ from typing import Any
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
 
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
+    return value
+
+
 _EPILOG = """\
 commands:
   build        read articles and write briefing.html + places.geojson
@@ -129,10 +150,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     s.add_argument("html", metavar="HTML_OR_DIR", help="briefing.html, or the folder holding it")
     s.add_argument("--output", "-o", metavar="PNG", help="PNG to write (default: beside the HTML)")
-    s.add_argument("--width", type=int, default=1280)
-    s.add_argument("--height", type=int, default=800)
+    s.add_argument("--width", type=_positive, default=1280, help="width in pixels (default: 1280)")
+    s.add_argument("--height", type=_positive, default=800, help="height in pixels (default: 800)")
     s.add_argument("--place", metavar="NAME", help="open this place's popup (id, gazetteer or shown name)")
-    s.add_argument("--zoom", type=int, metavar="Z", help="zoom level of the view (e.g. 6)")
+    s.add_argument("--zoom", type=_count, metavar="Z", help="zoom level of the view (e.g. 6)")
     s.add_argument(
         "--passage",
         action="store_true",
@@ -155,7 +176,7 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--gold-spans", action="store_true", help="only resolution given the gold spans")
     ev.add_argument("--json", action="store_true", help="print one JSON object")
     ev.add_argument(
-        "--errors", type=int, default=0, metavar="N", help="list the N worst misses and false positives"
+        "--errors", type=_count, default=0, metavar="N", help="list the N worst misses and false positives"
     )
 
     ec = sub.add_parser(
@@ -214,18 +235,52 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         return handler(args)
+    except _UsageError as exc:
+        print(f"geobrief {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except GeobriefError as exc:
         print(f"geobrief: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except OSError as exc:  # a file the command writes or reads, named by the error
+        if isinstance(exc, BrokenPipeError):
+            return EXIT_OK
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"geobrief: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("geobrief: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return EXIT_OK
 
 
 def _err(msg: str) -> None:
     print(msg, file=sys.stderr)
+
+
+class _UsageError(Exception):
+    """A bad argument found by a command before it starts work (exit status 2)."""
+
+
+def _check_writable(raw: str | Path, *, folder: bool, option: str) -> None:
+    """Fail before any work if *raw* cannot be written (a file where a folder is wanted, ...)."""
+    import os
+
+    if not str(raw).strip():
+        raise _UsageError(f"{option} must not be empty")
+    path = Path(raw)
+    if path.exists():
+        if folder and not path.is_dir():
+            raise _UsageError(f"{option} {path} is a file, not a folder")
+        if not folder and path.is_dir():
+            raise _UsageError(f"{option} {path} is a folder, not a file")
+        target = path if folder else path.parent
+    else:
+        target = path.parent
+    while not target.exists() and target != target.parent:
+        target = target.parent
+    if not target.is_dir():
+        raise _UsageError(f"{option} {path}: {target} is a file, not a folder")
+    if not os.access(target, os.W_OK | os.X_OK):
+        raise _UsageError(f"{option} {path}: {target} is not writable")
 
 
 def _briefing(args: argparse.Namespace, title: str | None = None) -> Any:
@@ -245,6 +300,7 @@ def _report_failures(briefing: Any) -> None:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
+    _check_writable(args.out, folder=True, option="--out")
     briefing = _briefing(args, args.title)
     _report_failures(briefing)
     if not briefing.articles:
@@ -311,9 +367,14 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     from geobrief.io import read_inputs
     from geobrief.pipeline import Pipeline
 
+    if args.output:
+        _check_writable(args.output, folder=False, option="--output")
     articles, failures = read_inputs(args.inputs)
     for f in failures:
         _err(f"geobrief: cannot read {f.source}: {f.reason}")
+    if not articles:
+        _err("geobrief: error: no article could be read; nothing written")
+        return EXIT_ERROR
     geocoder = None
     if args.geocoder:
         from geobrief.geocoders import get_geocoder
@@ -321,21 +382,31 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         geocoder = get_geocoder(args.geocoder, user_agent=args.user_agent)
     pipeline = Pipeline(geocoder=geocoder)
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
+    partial = bool(failures)
     try:
         for article in articles:
-            record = article_record(pipeline.analyse(article))
+            analysis = pipeline.analyse(article)
+            for f in analysis.failures:  # e.g. an online geocoder that failed for some names
+                _err(f"geobrief: {f.source}: {f.reason}")
+            record = article_record(analysis)
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
     finally:
         if out is not sys.stdout:
             out.close()
-    if not articles:
-        return EXIT_ERROR
-    return EXIT_PARTIAL if failures else EXIT_OK
+    return EXIT_PARTIAL if partial else EXIT_OK
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from geobrief.export import export
+    from geobrief.export import FORMATS, export
 
+    out = Path(args.output)
+    _check_writable(out, folder=False, option="--output")
+    if args.format is None and not any(out.suffix.lower() in sfx for sfx in FORMATS.values()):
+        raise _UsageError(
+            f"cannot tell the format from {out.name!r}: end it in "
+            + ", ".join(sfx[0] for sfx in FORMATS.values())
+            + " or pass --format"
+        )
     briefing = _briefing(args)
     _report_failures(briefing)
     if not briefing.articles:
@@ -356,6 +427,7 @@ def _cmd_snapshot(args: argparse.Namespace) -> int:
         _err(f"geobrief: error: no briefing at {html}")
         return EXIT_ERROR
     png = Path(args.output) if args.output else html.with_suffix(".png")
+    _check_writable(png, folder=False, option="--output")
     snapshot(
         html,
         png,
@@ -398,6 +470,8 @@ def _cmd_geocode(args: argparse.Namespace) -> int:
     from geobrief.gazetteer import load_gazetteer
     from geobrief.text import name_key
 
+    if not name_key(args.name):
+        raise _UsageError(f"no name to look up in {args.name!r}")
     gaz = load_gazetteer()
     matches = gaz.lookup(name_key(args.name))
     if not matches:

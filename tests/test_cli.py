@@ -47,3 +47,79 @@ def test_build_with_only_unreadable_inputs_fails_and_names_them(tmp_path, capsys
     assert status == 3
     assert "empty.txt" in err and "nope.txt" in err
     assert not (tmp_path / "out" / "briefing.html").exists()
+
+
+def _help_examples():
+    import argparse
+    import shlex
+
+    from geobrief.cli import _EPILOG, _parser
+
+    parser = _parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    texts = [_EPILOG] + [sp.epilog or "" for sp in sub.choices.values()]
+    lines = [line.split("#")[0].split(">")[0].strip() for text in texts for line in text.splitlines()]
+    return [shlex.split(line)[1:] for line in lines if line.startswith("geobrief ")]
+
+
+@pytest.mark.parametrize("argv", _help_examples(), ids=" ".join)
+def test_every_help_example_is_a_valid_command_line(argv):
+    from geobrief.cli import _parser
+
+    args = _parser().parse_args(argv)  # exits with status 2 on a bad example
+    assert args.command == argv[0]
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["build", "IN", "--out", "FILE"], "--out FILE is a file, not a folder"),
+        (["build", "IN", "--out", "FILE/sub"], "is a file, not a folder"),
+        (["build", "IN", "--out", ""], "--out must not be empty"),
+        (["extract", "IN", "-o", "FILE/x.jsonl"], "is a file, not a folder"),
+        (["extract", "IN", "-o", "."], "is a folder, not a file"),
+        (["export", "IN", "-o", "places.xyz"], "pass --format"),
+        (["export", "IN", "-o", "."], "is a folder, not a file"),
+        (["geocode", "  "], "no name to look up"),
+        (["snapshot", "IN", "--width", "0"], "--width: must be at least 1"),
+        (["eval", "IN", "--errors", "-1"], "--errors: must be 0 or more"),
+    ],
+)
+def test_bad_arguments_are_usage_errors_found_before_any_work(argv, message, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "FILE").write_text("not a folder")
+    (tmp_path / "IN").write_text("Troops left Kabul.")
+    import geobrief.pipeline
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("the command started work before checking its arguments")
+
+    monkeypatch.setattr(geobrief.pipeline, "brief", no_work)
+    monkeypatch.setattr(geobrief.pipeline.Pipeline, "__init__", no_work)
+    try:
+        status = main(argv)
+    except SystemExit as exc:  # argparse's own usage errors
+        status = exc.code
+    err = capsys.readouterr().err
+    assert status == 2, err
+    assert message in err and "Traceback" not in err
+
+
+def test_an_output_error_is_reported_without_traceback(tmp_path, monkeypatch, capsys):
+    import geobrief.cli
+
+    def failing(args):
+        raise PermissionError(13, "Permission denied", str(tmp_path / "out.png"))
+
+    monkeypatch.setitem(geobrief.cli._COMMANDS, "gazetteer", failing)
+    assert main(["gazetteer"]) == 3
+    assert capsys.readouterr().err.strip() == f"geobrief: error: {tmp_path / 'out.png'}: Permission denied"
+
+
+def test_extract_with_nothing_readable_fails_and_writes_nothing(tmp_path, capsys):
+    out = tmp_path / "places.jsonl"
+    status = main(["extract", str(tmp_path / "nope.txt"), "-o", str(out)])
+    err = capsys.readouterr().err
+    assert status == 3
+    assert "nope.txt: no such file or folder" in err and "no article could be read" in err
+    assert not out.exists()

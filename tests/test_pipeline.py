@@ -180,3 +180,12 @@ def test_extract_jsonl_gives_one_line_per_article_without_merging(tmp_path, caps
             for claim in place["claims"]:
                 assert {"event", "modality", "label", "attribution", "time", "evidence"} <= set(claim)
                 assert all(ev["article"] == rec["id"] for ev in claim["evidence"])
+
+
+def test_an_input_given_twice_counts_its_claims_once(seed_briefing, tmp_path):
+    (tmp_path / "again").symlink_to(SEEDS)
+    twice = brief([SEEDS, SEEDS / sorted(p.name for p in SEEDS.glob("*.txt"))[0], tmp_path / "again"])
+    assert len(twice.articles) == len(seed_briefing.articles)
+    assert twice.failures == ()
+    sources = {(p.id, c.event): c.sources for p in twice.places for c in p.claims}
+    assert sources == {(p.id, c.event): c.sources for p in seed_briefing.places for c in p.claims}
