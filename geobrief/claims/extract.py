@@ -758,6 +758,8 @@ def _find_links(s: _Sentence, theme: str | None) -> list[_Link]:
             s.text, toks[max(0, a - 4)].start - s.start, toks[a].start - s.start
         ):
             continue  # "as for the deployment of our forces in X": a topic, not a claim
+        if g.needs_force and not _force_before(s, a):
+            continue  # "entered talks", "moved into a new phase": a movement verb needs a force before it
         if g.force_event and _force_before(s, a):
             # "troops arrived in X" is a deployment; "soldiers visiting a market" is neither
             cue_text = s.text[toks[a].start - s.start : toks[b - 1].end - s.start]
@@ -847,7 +849,7 @@ def _find_links(s: _Sentence, theme: str | None) -> list[_Link]:
 
 
 def _people_of(s: _Sentence, a: int, nouns: frozenset[str], adjective: set[int]) -> int | None:
-    """The place of "residents of X" / "X residents" shortly before the cue, in its clause."""
+    """The place of "residents of X" / "people in X" / "X residents" shortly before the cue, in its clause."""
     toks = s.toks
     clause = toks[a].clause
     for i in range(a - 1, max(-1, a - 12), -1):
@@ -855,7 +857,7 @@ def _people_of(s: _Sentence, a: int, nouns: frozenset[str], adjective: set[int])
         if t.clause != clause or (t.mention < 0 and t.low in _GAP_STOP):
             return None
         if t.mention < 0 and t.low in nouns:
-            if i + 2 < a and toks[i + 1].low == "of":
+            if i + 2 < a and toks[i + 1].low in ("of", "in"):  # "residents of X", "people in X"
                 j = i + 2
                 while j < a and toks[j].mention < 0 and _is_filler(toks[j], event_rules().np_fillers):
                     j += 1

@@ -71,6 +71,7 @@ class CueGroup:
     where: bool
     force_event: str | None
     force_cues: re.Pattern[str] | None  # cues that become force_event after a force noun; others are dropped
+    needs_force: bool = False  # the cues count only after a force noun ("the army ... moved into X")
     needs_context: bool = (
         False  # by_context cues that need a deciding noun in their clause (no article theme)
     )
@@ -178,6 +179,7 @@ def event_rules() -> EventRules:
                 force_event=g.get("force_event"),
                 force_cues=_alternation(g["force_cues"]) if g.get("force_cues") else None,
                 needs_context=bool(g.get("needs_context", False)),
+                needs_force=bool(g.get("needs_force", False)),
                 default_event=g.get("default_event"),
                 demonym_modifier=bool(g.get("demonym_modifier", False)),
                 subject_not_in_pp=bool(g.get("subject_not_in_pp", False)),

@@ -693,3 +693,39 @@ def test_the_town_stands_for_the_place_just_named(extract, text, names, kinds, e
 )
 def test_third_held_out_batch_mechanisms(extract, text, names, expected):
     assert extract(text, names) == expected
+
+
+# -- fourth held-out batch (tests/data/claims_heldout2.jsonl): general mechanisms, new wording ----------
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "expected"),
+    [
+        # a movement verb is a deployment after a force noun, and nothing without one
+        (
+            "The army said it had moved into Khiam this month.",
+            ["Khiam"],
+            {"Khiam": {("deployment", "claimed")}},
+        ),
+        ("Troops entered Tessalit on Monday.", ["Tessalit"], {"Tessalit": {("deployment", "asserted")}}),
+        ("The talks entered a new phase in Doha.", ["Doha"], {"Doha": {("visit", "asserted")}}),
+        ("The company moved into Leeds last year.", ["Leeds"], {}),
+        # "X has been under (sustained) attack", not the place inside its apposition
+        (
+            "Pokrovsk, a hub on the road to Kramatorsk, has been under sustained attack since June.",
+            ["Pokrovsk", "Kramatorsk"],
+            {"Pokrovsk": {("attack", "asserted")}},
+        ),
+        # "people in X" ... "to leave" is the place they leave
+        (
+            "Authorities sent alerts ordering people in Penteli to leave their homes.",
+            ["Penteli"],
+            {"Penteli": {("withdrawal", "requested")}},
+        ),
+        # heavy rain lashing a place is a disaster; lashing out is not
+        ("Heavy rain lashed Chennai on Monday.", ["Chennai"], {"Chennai": {("disaster", "asserted")}}),
+        ("The minister lashed out at Chennai officials.", ["Chennai"], {}),
+    ],
+)
+def test_fourth_held_out_batch_mechanisms(extract, text, names, expected):
+    assert extract(text, names) == expected
