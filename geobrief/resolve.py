@@ -24,6 +24,14 @@ A name the gazetteer lacks may still be read as the well-known place it is
 part of ("North London", "Kasai Occidental"), or as another transliteration
 of a country or of an area of a country the story names ("Daqahliya").
 
+A name the gazetteer lacks that names a feature of a place the article names ("Greer Station",
+"the Port of Los Angeles", "St. Marys River" after "St. Marys") takes that place's reading, and a
+shortened repeat ("Petersburg" after "St. Petersburg") the longer name's.  A sparsely peopled
+first-level area ranks below a big city of its name (Jamaica's Portland parish, Portland, Oregon),
+and an alternate (often former) name of a lesser town below the towns bearing the name as their
+own.  A lesser place far from all the story's other places, or a town read only by an alternate
+name with nothing near it, keeps its reading at a low confidence (at most 0.5 / 0.6).
+
 Votes start from the priors and are refined three times.  All mentions of
 one name in an article share one reading ("one sense per discourse"),
 except that a "City, State" pattern pins its own mention.  A mention whose
@@ -43,7 +51,7 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 from geobrief.gazetteer.index import Match
-from geobrief.geo import EARTH_RADIUS_KM
+from geobrief.geo import EARTH_RADIUS_KM, haversine_km
 from geobrief.model import Candidate, Mention, Resolution
 from geobrief.text import name_key
 
@@ -66,6 +74,13 @@ _KIND_BASE = {
     "admin2": 3.2,
     "airport": 2.0,
 }
+# A first-level area with fewer people than 10**_ADMIN1_FULL_POP (summed over its places) ranks lower,
+# by _ADMIN1_POP_SLOPE per log10 unit: Jamaica's Portland parish is no match for Portland, Oregon.
+_ADMIN1_FULL_POP = 6.0
+# For an alias reading of a lesser place when other places bear the name as their own.
+_MINOR_ALIAS_PENALTY = 1.0
+_ADMIN1_POP_SLOPE = 1.5
+_ADMIN1_FLOOR = 4.5
 _MATCH_PENALTY = {"name": 0.0, "alias": 0.4, "abbrev": 0.3, "demonym": 0.2}
 # Trailing words a mention may carry that the gazetteer name may lack ("Hmeimim Air Base").
 _STRIP_SUFFIXES = (
@@ -217,6 +232,8 @@ class Resolver:
                 s += 0.3
         elif c.kind in ("admin2",):
             s = base + 0.3 * pop
+        elif c.kind == "admin1" and 0 < pop < _ADMIN1_FULL_POP:
+            s = max(base - _ADMIN1_POP_SLOPE * (_ADMIN1_FULL_POP - pop), _ADMIN1_FLOOR)
         else:
             s = max(base, pop)
         return s - _MATCH_PENALTY.get(m.match, 0.0)
@@ -253,10 +270,18 @@ class Resolver:
                 gcands.append(self.matches(mentions[i].text)[:_MAX_CANDIDATES])
             gmembers[g].append(i)
         ng = len(gmembers)
+        # a feature or part named after a place the article names ("Greer Station", "the Port of
+        # Los Angeles", "St. Marys River" after "St. Marys") lies at that place: it takes its reading
+        linked: dict[int, int] = {}
+        for g in range(ng):
+            if not gcands[g]:
+                h = gindex.get(_core_name(keys[gmembers[g][0]]))
+                if h is not None and h != g and gcands[h]:
+                    linked[g] = h
         # a name the gazetteer lacks may name a part of a well-known place ("North London") or be
         # another transliteration of a country or of an area ("Daqahliya", "Menoufia"): readings
         # in a country the story is about, or a country itself
-        unknown = [g for g in range(ng) if not gcands[g]]
+        unknown = [g for g in range(ng) if not gcands[g] and g not in linked]
         if unknown:
             story = {cs[0].candidate.country_code for cs in gcands if cs}
             spelling = getattr(self.gazetteer, "spelling_variants", None)
@@ -396,6 +421,12 @@ class Resolver:
             )
             if any(c.kind == "city" and c.population >= 100_000 for c in named):
                 named_rank = max(_RANK.values())
+            # an alternate name of a lesser place (often a former name: "Southport", once Kenosha) is
+            # less likely than a place that bears the name as its own
+            if named:
+                for k, m in enumerate(cs):
+                    if m.match == "alias" and not _well_known(m.candidate):
+                        priors[g][k] -= _MINOR_ALIAS_PENALTY
             if named_rank >= 0:
                 # enough to rank the alias below the well-known namesake, not below every hamlet of
                 # the name ("Newcastle": Newcastle upon Tyne, not a village in Northern Ireland)
@@ -446,6 +477,14 @@ class Resolver:
                 scores.append(sc)
 
         results = [self._result(gcands[g], scores[g]) for g in range(ng)]
+        for g, h in linked.items():
+            results[g] = results[h]
+        self._shortened(keys, gmembers, gcands, results)
+        _doubt_isolated(
+            results,
+            [gcands[linked.get(g, g)] for g in range(ng)],
+            [keys[gmembers[linked.get(g, g)][0]] for g in range(ng)],
+        )
         out: list[Resolution] = []
         for i, m in enumerate(mentions):
             g = group_of[i]
@@ -478,6 +517,37 @@ class Resolver:
             if len(alts) >= self.max_alternatives:
                 break
         return (cs[best].candidate, round(min(conf, 0.99), 3), tuple(alts))
+
+    @staticmethod
+    def _shortened(
+        keys: list[str],
+        gmembers: list[list[int]],
+        gcands: list[tuple[Match, ...]],
+        results: list[tuple[Candidate | None, float, tuple[Candidate, ...]]],
+    ) -> None:
+        """A shortened repeat of a longer name of the article keeps the longer name's reading.
+
+        "St. Petersburg ... Petersburg", "Lake Cumberland ... Cumberland": when the longer names
+        ending in this one agree on one place and it is among this name's candidates.
+        """
+        gkeys = [keys[ms[0]] for ms in gmembers]
+        for g, short in enumerate(gkeys):
+            if not gcands[g] or len(short) < 4:
+                continue
+            found = {
+                results[h][0].id: results[h]
+                for h, long in enumerate(gkeys)
+                if h != g and results[h][0] is not None and long.endswith(" " + short)
+            }
+            if len(found) != 1:
+                continue
+            ((pid, res),) = found.items()
+            if (
+                results[g][0] is not None
+                and results[g][0].id != pid
+                and any(m.candidate.id == pid for m in gcands[g])
+            ):
+                results[g] = res
 
     @staticmethod
     def _area_word_after(text: str, m: Mention) -> bool:
@@ -575,6 +645,103 @@ def _common_words() -> frozenset[str]:
     return frozenset(
         line.split("\t", 1)[0] for line in text.splitlines() if line and not line.startswith("#")
     )
+
+
+# A lesser place this far from every other place of the story, in none of its countries, is a guess;
+# so is a town read only by an alternate name (often a former or foreign name, or a spelling variant)
+# with no other place of the story near it.
+_ISOLATED_KM = 1500.0
+_ISOLATED_CONFIDENCE = 0.5
+_SOLE_ALIAS_NEAR_KM = 150.0
+_SOLE_ALIAS_CONFIDENCE = 0.6
+_SHORT_FORMS = (
+    ("st ", "saint "),
+    ("ste ", "sainte "),
+    ("mt ", "mount "),
+    ("ft ", "fort "),
+    ("pt ", "point "),
+)
+
+
+def _doubt_isolated(
+    results: list[tuple[Candidate | None, float, tuple[Candidate, ...]]],
+    gcands: list[tuple[Match, ...]],
+    keys: list[str],
+) -> None:
+    """Lower the confidence of guesses that nothing else in the story supports.
+
+    "Holbrook, New South Wales" among a dozen Ohio towns is a guess however clear its margin over
+    other readings of the name: it keeps its reading, at confidence at most 0.5.  A town that is
+    the only reading of a name, by one of its alternate names, keeps at most 0.6 unless another
+    place of the story lies near it.
+    """
+    places = {r[0].id: r[0] for r in results if r[0] is not None}
+    for k, (c, conf, alts) in enumerate(results):
+        if c is None or _well_known(c):
+            continue
+        others = [o for o in places.values() if o.id != c.id]
+        if (
+            conf > _SOLE_ALIAS_CONFIDENCE
+            and c.kind == "city"
+            and all(m.match == "alias" and m.candidate.id == c.id for m in gcands[k])
+            and not _short_form_of(keys[k], c)
+            and not any(haversine_km(c.lat, c.lon, o.lat, o.lon) <= _SOLE_ALIAS_NEAR_KM for o in others)
+        ):
+            conf = _SOLE_ALIAS_CONFIDENCE
+        if (
+            conf > _ISOLATED_CONFIDENCE
+            and len(others) >= 2
+            and c.kind not in ("sea", "region", "river")
+            and not any(o.country_code == c.country_code for o in others)
+            and all(haversine_km(c.lat, c.lon, o.lat, o.lon) > _ISOLATED_KM for o in others)
+        ):
+            conf = _ISOLATED_CONFIDENCE
+        results[k] = (c, conf, alts)
+
+
+def _short_form_of(key: str, c: Candidate) -> bool:
+    """Whether a name key is the candidate's own name written short ("St. Paris", "Mt. Airy")."""
+    for short, full in _SHORT_FORMS:
+        if key.startswith(short):
+            key = full + key[len(short) :]
+            break
+    own = name_key(c.name)
+    return key == own or key.replace(" ", "") == own.replace(" ", "")
+
+
+# Words around a place's name that make it the name of a feature at or of that place.
+_FEATURE_LEAD = ("town of ", "city of ", "village of ", "township of ", "port of ", "lake ")
+_FEATURE_TRAIL = (
+    " river",
+    " lake",
+    " creek",
+    " falls",
+    " station",
+    " township",
+    " twp",
+    " park",
+    " harbor",
+    " harbour",
+    " bay",
+    " dam",
+    " reservoir",
+    " square",
+    " downtown",
+)
+
+
+def _core_name(key: str) -> str:
+    """The place name inside a feature's name key: "greer station" -> "greer"; "" if none."""
+    core = key
+    for lead in _FEATURE_LEAD:
+        if core.startswith(lead):
+            core = core[len(lead) :]
+            break
+    for trail in _FEATURE_TRAIL:
+        if core.endswith(trail):
+            core = core[: -len(trail)]
+            break
+    return core if core != key else ""
 
 
 def _well_known(c: Candidate) -> bool:

@@ -128,6 +128,33 @@ def gaz() -> Gazetteer:
         (_c("atlo", "Atlantic Ocean", 30.0, -40.0, "sea", ""), [("Atlantic", "alias")]),
         (_c("atlia", "Atlantic", 41.4, -95.0, "city", "US", "Iowa", 7_000, "PPL"), []),
         (_c("ia", "Iowa", 42.0, -93.5, "admin1", "US", pop=3_200_000), []),
+        # invented: a sparsely peopled first-level area abroad and a big city of its name
+        (_c("marjm", "Marlowe", 18.1, -76.5, "admin1", "JM", pop=22_000), []),
+        (_c("maror", "Marlowe", 45.5, -122.7, "city", "US", "Oregon", 650_000, "PPL"), []),
+        # invented: a town's former name, borne as its own name by a smaller town elsewhere
+        (_c("brenin", "Brennock", 39.7, -86.1, "city", "US", "Indiana", 5_000, "PPL"), []),
+        (
+            _c("kelwi", "Kelby", 42.6, -87.8, "city", "US", "Wisconsin", 90_000, "PPL"),
+            [("Brennock", "alias")],
+        ),
+        # invented: a town whose station, port and river are named after it
+        (_c("tallow", "Tallow", 34.9, -82.2, "city", "US", "South Carolina", 30_000, "PPL"), []),
+        # invented: a big port city known by its short name too, and a lesser city of the short name
+        (
+            _c("phalder", "Port Halder", 59.9, 30.3, "city", "RU", "Leningrad", 1_000_000, "PPL"),
+            [("Halder", "alias")],
+        ),
+        (_c("halfl", "Halder", 27.8, -82.6, "city", "US", "Florida", 300_000, "PPL"), []),
+        # invented: Ohio towns, a village abroad of a name also borne by a town, a hamlet by a former name
+        (_c("oh", "Ohio", 40.3, -82.8, "admin1", "US", pop=11_700_000), []),
+        (_c("dax", "Daxton", 40.1, -83.1, "city", "US", "Ohio", 40_000, "PPL"), []),
+        (_c("wel", "Welmore", 40.0, -82.9, "city", "US", "Ohio", 20_000, "PPL"), []),
+        (_c("orr", "Orrin", 39.9, -83.0, "city", "US", "Ohio", 15_000, "PPL"), []),
+        (_c("tamau", "Tamsin", -33.1, 148.2, "city", "AU", "New South Wales", 900, "PPL"), []),
+        (
+            _c("glenau", "Glenmare", -31.0, 150.0, "city", "AU", "New South Wales", 1_200, "PPL"),
+            [("Ferrow", "alias")],
+        ),
     ]
     return Gazetteer.from_entries(entries)
 
@@ -400,3 +427,56 @@ def test_generality_cases_with_the_full_gazetteer() -> None:
     assert syria["Tartus"][:2] == ("city", "SY")
     assert syria["Qamishli"][:2] == ("city", "SY")
     assert syria["al-Hasakah"][1] == "SY"
+
+
+def test_a_sparsely_peopled_first_level_area_does_not_outrank_a_big_city(gaz: Gazetteer) -> None:
+    text = "Marlowe selectmen hired a veteran lawyer on Monday."
+    assert resolve_text(gaz, text)["Marlowe"][0].place.id == "test:maror"
+    # the text calling it an area still makes it the area
+    text = "Farmers in Marlowe province lost their crops."
+    mentions = [Mention("t", 11, 18, "Marlowe")]
+    assert Resolver(gaz).resolve(text, mentions)[0].place.kind == "admin1"
+
+
+def test_a_former_name_of_a_town_yields_to_a_town_of_that_name(gaz: Gazetteer) -> None:
+    text = "Fans packed the gym at Brennock High School on Friday."
+    mentions = [Mention("t", 23, 31, "Brennock")]
+    assert Resolver(gaz).resolve(text, mentions)[0].place.id == "test:brenin"
+
+
+def test_a_feature_named_after_a_place_of_the_story_is_at_that_place(gaz: Gazetteer) -> None:
+    text = "Shops in downtown Tallow, known as Tallow Station, opened. Trash fouled the Tallow River."
+    mentions = [
+        Mention("t", 18, 24, "Tallow"),
+        Mention("t", 35, 49, "Tallow Station"),
+        Mention("t", 76, 88, "Tallow River"),
+    ]
+    res = Resolver(gaz).resolve(text, mentions)
+    assert [r.place.id if r.place else None for r in res] == ["test:tallow"] * 3
+    # without the town named in the story the feature stays unresolved
+    assert Resolver(gaz).resolve(text, mentions[1:])[0].place is None
+
+
+def test_a_shortened_repeat_keeps_the_longer_names_reading(gaz: Gazetteer) -> None:
+    text = "Flights from Daxton and Orrin to Port Halder resume. The Halder airport reopened."
+    names = ("Daxton", "Orrin", "Port Halder", "Halder")
+    mentions, at = [], 0
+    for name in names:
+        at = text.index(name, at)
+        mentions.append(Mention("t", at, at + len(name), name))
+        at += len(name)
+    res = Resolver(gaz).resolve(text, mentions)
+    assert res[3].place.id == "test:phalder"
+    # alone, the short name is the lesser city of its own name
+    assert Resolver(gaz).resolve(text, mentions[:2] + mentions[3:])[2].place.id == "test:halfl"
+
+
+def test_a_guess_far_from_the_rest_of_the_story_is_not_confident(gaz: Gazetteer) -> None:
+    text = "Crews from Daxton, Welmore and Orrin fought the fire. A man from Tamsin was hurt."
+    res = resolve_text(gaz, text)
+    assert res["Tamsin"][0].place.id == "test:tamau"
+    assert res["Tamsin"][0].confidence <= 0.5
+    assert res["Daxton"][0].confidence > 0.9
+    # a town read only by an alternate name, with nothing near it, is a guess too
+    text = "The Ferrow council met on Monday."
+    assert resolve_text(gaz, text)["Ferrow"][0].confidence <= 0.6
