@@ -457,8 +457,23 @@ def snapshot(
             browser = pw.chromium.launch(executable_path=exe, args=list(CHROMIUM_ARGS))
             try:
                 page = browser.new_page(viewport={"width": int(width), "height": int(height)})
-                page.route("**/*", offline_route)
+                blocked_code: list[str] = []
+
+                def route(r: Any) -> None:
+                    # Tiles may fail (the outlines lie under them); the page's own code may not.
+                    if r.request.resource_type in ("script", "stylesheet") and not r.request.url.startswith(
+                        ("file:", "data:", "about:")
+                    ):
+                        blocked_code.append(r.request.url)
+                    offline_route(r)
+
+                page.route("**/*", route)
                 page.goto(source.as_uri(), wait_until="load")
+                if blocked_code:
+                    raise RenderError(
+                        f"{source} loads its scripts from the network ({blocked_code[0]}), which a "
+                        "snapshot never reaches: build it without --cdn to snapshot it"
+                    )
                 if page.query_selector(".folium-map"):
                     page.wait_for_selector('.gb-map[data-gb-loaded="1"]', timeout=60_000)
                     if place is not None or zoom is not None or passage:

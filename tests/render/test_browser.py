@@ -349,6 +349,15 @@ def test_snapshot_writes_a_png(briefing, tmp_path, chromium):
     assert struct.unpack(">II", data[16:24]) == (800, 500)
 
 
+def test_snapshot_of_a_cdn_page_fails_at_once_with_a_clear_error(briefing, tmp_path, chromium):
+    from geobrief.errors import RenderError
+
+    html, _ = save_briefing(briefing, tmp_path, cdn=True)
+    with pytest.raises(RenderError, match="without --cdn"):
+        snapshot(html, tmp_path / "map.png", width=400, height=300)
+    assert not (tmp_path / "map.png").exists()
+
+
 def _serve_cdn_locally(session):
     """Answer CDN requests for Leaflet with the installed copies; abort anything else."""
     from geobrief.render import assets
