@@ -686,11 +686,18 @@ def _where_marked(s: _Sentence, m: int) -> int:
     return -1
 
 
-def _context_event(s: _Sentence, a: int, theme: str | None) -> str | None:
-    """Disaster or attack for an ambiguous cue, from the nouns around it, else the article's theme."""
+def _context_event(s: _Sentence, a: int, theme: str | None, fire: bool = False) -> str | None:
+    """Disaster or attack for an ambiguous cue, from the nouns around it, else the article's theme.
+
+    In an article that names a wildfire (``fire``), "the fire", "the blaze" and "flames" are disaster
+    nouns too; elsewhere they decide nothing (a house fire is no disaster, arson no wildfire).
+    """
     rules = event_rules()
     best: tuple[int, str] | None = None
-    for kind, rx in rules.context.items():
+    kinds = list(rules.context.items())
+    if fire and rules.fire_words is not None:
+        kinds.append(("disaster", rules.fire_words))
+    for kind, rx in kinds:
         for mt in rx.finditer(s.text):
             rng = s.tok_range(s.start + mt.start(), s.start + mt.end())
             if rng is None:
@@ -705,7 +712,7 @@ def _context_event(s: _Sentence, a: int, theme: str | None) -> str | None:
     return theme
 
 
-def _find_links(s: _Sentence, theme: str | None) -> list[_Link]:
+def _find_links(s: _Sentence, theme: str | None, fire: bool = False) -> list[_Link]:
     rules = event_rules()
     fillers, np_words = rules.np_fillers, rules.after_np_words
     toks = s.toks
@@ -715,6 +722,8 @@ def _find_links(s: _Sentence, theme: str | None) -> list[_Link]:
     candidates: list[tuple[int, int, str]] = []  # cues whose event is decided: (start, end, event)
     people: list[tuple[int, int, str, CueGroup]] = []  # cues of groups with people_of
     for g in rules.groups:
+        if g.needs_fire_article and not fire:
+            continue  # "the fire broke out near X" is a disaster only in a wildfire story
         for role, rx in g.patterns.items():
             if role == "self":
                 # "Hmeimim Air Base" as one mention: the name itself says what is there
@@ -750,7 +759,7 @@ def _find_links(s: _Sentence, theme: str | None) -> list[_Link]:
         event = g.event
         ev = None
         if event == "by_context":
-            ev = _context_event(s, a, None if g.needs_context else theme) or g.default_event
+            ev = _context_event(s, a, None if g.needs_context else theme, fire) or g.default_event
             if ev is None:
                 continue
             event = ev
@@ -1550,10 +1559,19 @@ def _boilerplate(sentence: str) -> bool:
     return any(rx.match(text) for rx in event_rules().skip_sentences)
 
 
-def _theme(text: str) -> str | None:
-    ctx = event_rules().context
+def _fire_article(text: str) -> bool:
+    """Whether the article names a wildfire (``fire_articles`` of ``events.json``)."""
+    rx = event_rules().fire_article
+    return rx is not None and rx.search(text) is not None
+
+
+def _theme(text: str, fire: bool = False) -> str | None:
+    rules = event_rules()
+    ctx = rules.context
     n_dis = len(ctx["disaster"].findall(text))
     n_att = len(ctx["attack"].findall(text))
+    if fire and rules.fire_words is not None:
+        n_dis += len(rules.fire_words.findall(text))  # "the blaze", "flames" in a wildfire story
     if n_dis == n_att == 0:
         return None
     return "disaster" if n_dis > n_att else "attack"
@@ -1565,7 +1583,8 @@ def extract(
     """Per-article claims; see :func:`geobrief.claims.extract_claims`."""
     text = article.text
     spans = sentences if sentences is not None else sentence_spans(text)
-    theme = _theme(text)
+    fire = _fire_article(text)
+    theme = _theme(text, fire)
     ref_year = latest_year(text) if not article.published else None
     order = sorted(range(len(resolutions)), key=lambda k: resolutions[k].mention.start)
     by_key: dict[tuple[str, str, str], list[Evidence]] = {}
@@ -1599,7 +1618,7 @@ def extract(
             lede=s_start == first_start,
             source=article.source,
         )
-        links = _find_links(sent, theme)
+        links = _find_links(sent, theme, fire)
         if not links:
             continue
         frames = _frames(sent)

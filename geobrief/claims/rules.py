@@ -83,6 +83,7 @@ class CueGroup:
     locative_unblock: frozenset[str] = (
         frozenset()
     )  # locative blockers that do locate this event ("workers in X")
+    needs_fire_article: bool = False  # the cues count only in an article that names a wildfire
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,8 @@ class EventRules:
     anaphors: re.Pattern[str] | None = None  # "the town": the nearest place named just before it
     anaphor_kinds: frozenset[str] = frozenset()
     anaphor_not_after: re.Pattern[str] | None = None
+    fire_article: re.Pattern[str] | None = None  # an article naming a wildfire ("wildfire", "forest fire")
+    fire_words: re.Pattern[str] | None = None  # "the fire", "the blaze", "flames": disaster nouns there
 
 
 @dataclass(frozen=True)
@@ -186,6 +189,7 @@ def event_rules() -> EventRules:
                 people_of=frozenset(w.casefold() for w in g.get("people_of", [])),
                 people_of_cues=_alternation(g["people_of_cues"]) if g.get("people_of_cues") else None,
                 locative_unblock=frozenset(w.casefold() for w in g.get("locative_unblock", [])),
+                needs_fire_article=bool(g.get("needs_fire_article", False)),
             )
         )
     ctx = {k: _alternation(v) for k, v in data["context"].items() if not k.startswith("_")}
@@ -207,6 +211,8 @@ def event_rules() -> EventRules:
         anaphor_not_after=_whole(data["anaphors"]["not_after"])
         if data.get("anaphors", {}).get("not_after")
         else None,
+        fire_article=_alternation(data["fire_articles"]["article"]) if data.get("fire_articles") else None,
+        fire_words=_alternation(data["fire_articles"]["words"]) if data.get("fire_articles") else None,
     )
 
 

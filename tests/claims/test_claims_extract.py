@@ -729,3 +729,32 @@ def test_third_held_out_batch_mechanisms(extract, text, names, expected):
 )
 def test_fourth_held_out_batch_mechanisms(extract, text, names, expected):
     assert extract(text, names) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "expected"),
+    [
+        # in a wildfire story "the fire", "the blaze", "flames" are the disaster ...
+        (
+            "A forest fire threatened villages on Sunday. The blaze started at dawn outside Kardamyla.",
+            ["Kardamyla"],
+            {"Kardamyla": {("disaster", "asserted")}},
+        ),
+        # ... and decide casualty words, even when aircraft fight it
+        (
+            "Crews fought the wildfire for a week with 20 aircraft. Two hikers died when flames "
+            "trapped them, and a shepherd was found dead in a burnt hut near Lagonisi.",
+            ["Lagonisi"],
+            {"Lagonisi": {("disaster", "asserted")}},
+        ),
+        # elsewhere a fire is no disaster, and gunfire stays an attack
+        ("The fire started in a kitchen in Leeds on Sunday.", ["Leeds"], {}),
+        (
+            "Bushfires burned in the hills. Soldiers opened fire on a convoy near Lagonisi.",
+            ["Lagonisi"],
+            {"Lagonisi": {("attack", "asserted")}},
+        ),
+    ],
+)
+def test_fire_words_in_a_wildfire_story(extract, text, names, expected):
+    assert extract(text, names) == expected
