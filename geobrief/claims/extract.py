@@ -769,6 +769,8 @@ def _find_links(s: _Sentence, theme: str | None, fire: bool = False) -> list[_Li
             continue  # "as for the deployment of our forces in X": a topic, not a claim
         if g.needs_force and not _force_before(s, a):
             continue  # "entered talks", "moved into a new phase": a movement verb needs a force before it
+        if g.goods_subject and event == "visit" and _goods_before(s, a, b):
+            continue  # "vaccines would arrive in X": goods, aid and storms travel but do not visit
         if g.force_event and _force_before(s, a):
             # "troops arrived in X" is a deployment; "soldiers visiting a market" is neither
             cue_text = s.text[toks[a].start - s.start : toks[b - 1].end - s.start]
@@ -1003,6 +1005,37 @@ def _attributive(s: _Sentence, m: int) -> bool:
         return False
     nxt = toks[m + 1]
     return nxt.is_word and nxt.low.isalpha() and nxt.low not in _NP_STOP and nxt.low not in _PREPS
+
+
+def _goods_before(s: _Sentence, a: int, b: int) -> bool:
+    """Whether the nearest goods or people noun in the 10 words before arrival cue ``a:b``, in its clause,
+    is goods.
+
+    "vaccines donated by X would arrive in Y", "the storm reached Y": things travel, nobody visits;
+    "aid workers arrived in Y" keeps its visit.
+    """
+    rules = event_rules()
+    if rules.goods_nouns is None or rules.people_nouns is None or rules.goods_verbs is None:
+        return False
+    toks = s.toks
+    if not rules.goods_verbs.fullmatch(s.text[toks[a].start - s.start : toks[b - 1].end - s.start]):
+        return False  # only arrivals: "returned from visits to X" is people's travel whatever precedes it
+    lo = a
+    while lo > 0 and a - lo < 10 and toks[lo - 1].clause == toks[a].clause:
+        lo -= 1
+    if lo == a:
+        return False
+    seg_start, seg_end = toks[lo].start - s.start, toks[a].start - s.start
+    seg = s.text[seg_start:seg_end]
+    last = {
+        kind: max((mt.end() for mt in rx.finditer(seg)), default=-1)
+        for kind, rx in (
+            ("goods", rules.goods_nouns),
+            ("people", rules.people_nouns),
+            ("force", rules.force_nouns),
+        )
+    }
+    return last["goods"] > max(last["people"], last["force"])
 
 
 def _force_before(s: _Sentence, a: int) -> bool:

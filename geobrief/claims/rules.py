@@ -84,6 +84,7 @@ class CueGroup:
         frozenset()
     )  # locative blockers that do locate this event ("workers in X")
     needs_fire_article: bool = False  # the cues count only in an article that names a wildfire
+    goods_subject: bool = False  # a visit cue after a goods noun is none ("vaccines would arrive in X")
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,9 @@ class EventRules:
     anaphor_not_after: re.Pattern[str] | None = None
     fire_article: re.Pattern[str] | None = None  # an article naming a wildfire ("wildfire", "forest fire")
     fire_words: re.Pattern[str] | None = None  # "the fire", "the blaze", "flames": disaster nouns there
+    goods_nouns: re.Pattern[str] | None = None  # things that arrive without visiting ("vaccines", "aid")
+    people_nouns: re.Pattern[str] | None = None  # ... unless a person noun is nearer ("aid workers")
+    goods_verbs: re.Pattern[str] | None = None  # the arrival cues this applies to ("arrive", "reach")
 
 
 @dataclass(frozen=True)
@@ -190,6 +194,7 @@ def event_rules() -> EventRules:
                 people_of_cues=_alternation(g["people_of_cues"]) if g.get("people_of_cues") else None,
                 locative_unblock=frozenset(w.casefold() for w in g.get("locative_unblock", [])),
                 needs_fire_article=bool(g.get("needs_fire_article", False)),
+                goods_subject=bool(g.get("goods_subject", False)),
             )
         )
     ctx = {k: _alternation(v) for k, v in data["context"].items() if not k.startswith("_")}
@@ -213,6 +218,9 @@ def event_rules() -> EventRules:
         else None,
         fire_article=_alternation(data["fire_articles"]["article"]) if data.get("fire_articles") else None,
         fire_words=_alternation(data["fire_articles"]["words"]) if data.get("fire_articles") else None,
+        goods_nouns=_alternation(data["goods_subjects"]["goods"]) if data.get("goods_subjects") else None,
+        people_nouns=_alternation(data["goods_subjects"]["people"]) if data.get("goods_subjects") else None,
+        goods_verbs=_alternation(data["goods_subjects"]["verbs"]) if data.get("goods_subjects") else None,
     )
 
 

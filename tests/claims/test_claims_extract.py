@@ -758,3 +758,29 @@ def test_fourth_held_out_batch_mechanisms(extract, text, names, expected):
 )
 def test_fire_words_in_a_wildfire_story(extract, text, names, expected):
     assert extract(text, names) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "expected"),
+    [
+        # goods, aid and storms arrive without visiting
+        ("The minister said fresh doses bought from Oslo would arrive in Lusaka soon.", ["Lusaka"], {}),
+        ("The first shipments of grain arrived in Mombasa on Friday.", ["Mombasa"], {}),
+        # a person noun nearer the verb keeps the visit, and a visit noun is people's travel
+        (
+            "An aid delegation arrived in Mombasa on Friday.",
+            ["Mombasa"],
+            {"Mombasa": {("visit", "asserted")}},
+        ),
+        (
+            "Cases were found in travellers back from visits to Lima.",
+            ["Lima"],
+            {"Lima": {("visit", "asserted")}},
+        ),
+        # months in a place are a stay, not a visit; days are a visit
+        ("She spent nine months in Izmir before moving on.", ["Izmir"], {}),
+        ("The envoy spent two days in Izmir.", ["Izmir"], {"Izmir": {("visit", "asserted")}}),
+    ],
+)
+def test_goods_arriving_and_long_stays_are_no_visits(extract, text, names, expected):
+    assert extract(text, names) == expected
