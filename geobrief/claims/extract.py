@@ -721,6 +721,7 @@ def _find_links(s: _Sentence, theme: str | None, fire: bool = False) -> list[_Li
     links: list[_Link] = []
     candidates: list[tuple[int, int, str]] = []  # cues whose event is decided: (start, end, event)
     people: list[tuple[int, int, str, CueGroup]] = []  # cues of groups with people_of
+    mains: list[tuple[int, int, str]] = []  # cues that may take the place of the main clause
     for g in rules.groups:
         if g.needs_fire_article and not fire:
             continue  # "the fire broke out near X" is a disaster only in a wildfire story
@@ -780,6 +781,10 @@ def _find_links(s: _Sentence, theme: str | None, fire: bool = False) -> list[_Li
         clause = toks[a].clause
         if g.event != "by_context" or ev != g.default_event:
             candidates.append((a, b, event))  # not a by_context default ("the product reached ...")
+        if g.main_clause_cues is not None and g.main_clause_cues.fullmatch(
+            s.text[toks[a].start - s.start : toks[b - 1].end - s.start]
+        ):
+            mains.append((a, b, event))
         if g.people_of and g.people_of_cues is not None:
             cue_text = s.text[toks[a].start - s.start : toks[b - 1].end - s.start]
             if g.people_of_cues.fullmatch(cue_text):
@@ -854,9 +859,41 @@ def _find_links(s: _Sentence, theme: str | None, fire: bool = False) -> list[_Li
         k = _people_of(s, a, g.people_of, adjective)
         if k is not None and (a, b) not in linked:
             links.append(_Link(k, event, a, b, "people_of"))
+    linked = {(lk.cue_start, lk.cue_end) for lk in links}
+    for a, b, event in mains:
+        k = _main_clause_place(s, a, b, links)
+        if k is not None and (a, b) not in linked:
+            links.append(_Link(k, event, a, b, "main_clause"))
     links += _fronted_links(s, candidates, links, adjective)
     s.cue_spans = tuple(dict.fromkeys((lk.cue_start, lk.cue_end, lk.event) for lk in links))
     return _propagate_coordination(s, links)
+
+
+def _main_clause_place(s: _Sentence, a: int, b: int, links: list[_Link]) -> int | None:
+    """The place of the main clause for "... took control of X after government troops withdrew".
+
+    The cue ``a:b`` ends a temporal clause ("after", "as", "when" ... a force noun ... cue) and is
+    followed by no place of its own; the place is the one linked, before the clause, to an event of
+    ``main_clause.events`` (the forces left where the main event happened).
+    """
+    rules = event_rules()
+    toks = s.toks
+    j = next((i for i in range(a - 1, max(-1, a - 6), -1) if toks[i].low in rules.main_subordinators), None)
+    if j is None or not rules.force_nouns.search(s.text[toks[j].start - s.start : toks[a].start - s.start]):
+        return None
+    if any(toks[i].mention >= 0 for i in range(b, min(len(toks), b + 4))):
+        return None  # "after troops withdrew from Y": the clause names its own place
+    best: int | None = None
+    for lk in links:
+        m = s.mention_tok[lk.mention]
+        if (
+            lk.event in rules.main_events
+            and lk.cue_start < j
+            and m < j
+            and (best is None or m > s.mention_tok[best])
+        ):
+            best = lk.mention
+    return best
 
 
 def _people_of(s: _Sentence, a: int, nouns: frozenset[str], adjective: set[int]) -> int | None:

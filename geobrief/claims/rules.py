@@ -84,6 +84,7 @@ class CueGroup:
         frozenset()
     )  # locative blockers that do locate this event ("workers in X")
     needs_fire_article: bool = False  # the cues count only in an article that names a wildfire
+    main_clause_cues: re.Pattern[str] | None = None  # "... X after troops withdrew": X of the main clause
     goods_subject: bool = False  # a visit cue after a goods noun is none ("vaccines would arrive in X")
 
 
@@ -108,6 +109,8 @@ class EventRules:
     fire_words: re.Pattern[str] | None = None  # "the fire", "the blaze", "flames": disaster nouns there
     goods_nouns: re.Pattern[str] | None = None  # things that arrive without visiting ("vaccines", "aid")
     people_nouns: re.Pattern[str] | None = None  # ... unless a person noun is nearer ("aid workers")
+    main_subordinators: frozenset[str] = frozenset()  # "after", "as", "when": a temporal clause
+    main_events: frozenset[str] = frozenset()  # events of the main clause whose place it takes
     goods_verbs: re.Pattern[str] | None = None  # the arrival cues this applies to ("arrive", "reach")
 
 
@@ -195,6 +198,7 @@ def event_rules() -> EventRules:
                 locative_unblock=frozenset(w.casefold() for w in g.get("locative_unblock", [])),
                 needs_fire_article=bool(g.get("needs_fire_article", False)),
                 goods_subject=bool(g.get("goods_subject", False)),
+                main_clause_cues=_alternation(g["main_clause_cues"]) if g.get("main_clause_cues") else None,
             )
         )
     ctx = {k: _alternation(v) for k, v in data["context"].items() if not k.startswith("_")}
@@ -220,6 +224,8 @@ def event_rules() -> EventRules:
         fire_words=_alternation(data["fire_articles"]["words"]) if data.get("fire_articles") else None,
         goods_nouns=_alternation(data["goods_subjects"]["goods"]) if data.get("goods_subjects") else None,
         people_nouns=_alternation(data["goods_subjects"]["people"]) if data.get("goods_subjects") else None,
+        main_subordinators=frozenset(data.get("main_clause", {}).get("subordinators", [])),
+        main_events=frozenset(data.get("main_clause", {}).get("events", [])),
         goods_verbs=_alternation(data["goods_subjects"]["verbs"]) if data.get("goods_subjects") else None,
     )
 

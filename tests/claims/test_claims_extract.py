@@ -784,3 +784,30 @@ def test_fire_words_in_a_wildfire_story(extract, text, names, expected):
 )
 def test_goods_arriving_and_long_stays_are_no_visits(extract, text, names, expected):
     assert extract(text, names) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "expected"),
+    [
+        # forces leaving in a temporal clause without a place left the place of the main clause
+        (
+            "Rebels seized the town of Dolisie on Monday after army units pulled out.",
+            ["Dolisie"],
+            {"Dolisie": {("control_change", "asserted"), ("withdrawal", "asserted")}},
+        ),
+        # not when the clause names its own place, nor without a force noun, nor without a main event
+        (
+            "Rebels seized Dolisie after army units withdrew from Nkayi.",
+            ["Dolisie", "Nkayi"],
+            {"Dolisie": {("control_change", "asserted")}, "Nkayi": {("withdrawal", "asserted")}},
+        ),
+        (
+            "Rebels seized Dolisie after the guests left.",
+            ["Dolisie"],
+            {"Dolisie": {("control_change", "asserted")}},
+        ),
+        ("The band played in Dolisie until the soldiers left.", ["Dolisie"], {}),
+    ],
+)
+def test_withdrawal_in_a_temporal_clause_takes_the_main_place(extract, text, names, expected):
+    assert extract(text, names) == expected
