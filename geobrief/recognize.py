@@ -4,7 +4,10 @@ A pure-Python recogniser built on the gazetteer: it tokenises the text,
 matches the longest capitalised token runs whose :func:`~geobrief.text.name_key`
 the gazetteer knows (with and without an Arabic article, "al-X" / "X"), adds
 pattern mentions the gazetteer may not hold ("X Air Base", "X County",
-"Smalltown, Ky."), and then drops what context shows is not a place:
+"Smalltown, Ky.") and names their context shows are places ("the village of X", "the villages
+of X and Y", "X, a small town in ...", "the X refugee camp", "Beirut's X neighbourhood", and the
+article's other uses of such a name; left unresolved when the gazetteer lacks them), and then
+drops what context shows is not a place:
 
 * people: a title before ("Mr.", "President", "Gov."), a given name before
   ("Jack London"), a surname after ("Paris Hilton"), or a word the article
@@ -94,6 +97,15 @@ _INITIALS = re.compile(r"(?:[A-Z]\.)*[A-Z]")
 _MODEL_YEAR = re.compile(r"(?:^|\s)(?:a|an|the|his|her|their|its|[a-z]+)\s(?:19|20)\d\d\s$")
 _AGE_AFTER = re.compile(r", \d{1,3},")
 
+# Lower-case place nouns that make "the X <noun>" a place ("the X district", "Beirut's X neighbourhood").
+_SUFFIX_NOUNS = frozenset({"district", "neighbourhood", "neighborhood", "suburb", "quarter", "enclave"})
+# Words after such a phrase that make it an office or an institution ("the X district attorney").
+_SUFFIX_BLOCKERS = frozenset(
+    str.split(
+        "attorney attorneys court courts council judge office officials official school schools manager"
+    )
+)
+
 # Words a sentence can open with before a place name without being part of it.
 _QUOTE_OPENERS = frozenset("\"“‘'([")
 
@@ -148,6 +160,16 @@ def _tables() -> _Tables:
         natural_prefix=frozenset(by_class.get("natural_prefix", ())),
         compass=frozenset(by_class.get("compass", ())),
         function_words=frozenset(by_class.get("function", ())),
+        place_nouns=frozenset(by_class.get("place_noun", ())),
+        lower_suffix_heads=frozenset(
+            phrase.split()[0] for cls in ("designator", "facility") for phrase in by_class.get(cls, ())
+        )
+        | _SUFFIX_NOUNS,
+        suffix_heads=frozenset(by_class.get("place_noun", ()))
+        | _SUFFIX_NOUNS
+        | frozenset(
+            phrase.split()[0] for cls in ("designator", "facility") for phrase in by_class.get(cls, ())
+        ),
         pattern_words=frozenset(
             phrase.split()[0]
             for cls in ("designator", "facility", "street", "natural_suffix", "natural_prefix", "compass")
@@ -179,6 +201,9 @@ class _Tables:
     natural_suffix: frozenset[str]  # "Neches River", "Black Sea"
     natural_prefix: frozenset[str]  # "Lake Erie", "Mount Kenya", "Fort Hood"
     function_words: frozenset[str]  # "In", "On", "This": never start a name
+    place_nouns: frozenset[str]  # "town", "village": "the village of X", "X, a town in ..."
+    lower_suffix_heads: frozenset[str]  # first words of "the X refugee camp", "the X district"
+    suffix_heads: frozenset[str]  # place nouns and lower_suffix_heads (a fast pre-check)
     pattern_words: frozenset[str]  # first words of every pattern phrase (a fast pre-check)
     compass: frozenset[str]  # "West Africa", "Northern Europe": a direction before a big place
 
@@ -319,6 +344,7 @@ class Recognizer:
             if self._keep(text, toks, sp, sent_initial, people):
                 kept.append(sp)
         kept.extend(self._city_state(text, toks, kept, sent_initial, people))
+        kept.extend(self._context_names(text, toks, kept, people))
         kept.sort(key=lambda s: s.start)
         out: list[Mention] = []
         for sp in kept:
@@ -927,6 +953,215 @@ class Recognizer:
             if j in by_first:
                 continue
             yield _Span(j, k, name[0].start, name[-1].end, (), key, "pattern")
+
+    # -- names the context shows are places ------------------------------
+    def _context_names(
+        self, text: str, toks: list[_Tok], kept: list[_Span], people: set[str]
+    ) -> Iterable[_Span]:
+        """Capitalised names the gazetteer lacks (or the filters dropped) whose context makes them places.
+
+        * "the village of X", "the villages of X and Y", "the towns of X, Y and Z";
+        * "X, a (small) town in ...", "X, a village near ...";
+        * "the X refugee camp", "the X air base", "the X district", "Beirut's X neighbourhood".
+
+        The usual person and organisation evidence still rules a name out.
+        """
+        t = self.t
+        taken = {k for sp in kept for k in range(sp.i, sp.j + 1)}
+        out: dict[int, _Span] = {}
+        n = len(toks)
+        heads = t.suffix_heads
+        for idx, tok in enumerate(toks):
+            low = tok.text
+            if low not in heads:
+                continue
+            if low in t.place_nouns:
+                # "the village of X", "the villages of X and Y"
+                if (
+                    idx + 2 < n
+                    and toks[idx + 1].text == "of"
+                    and text[tok.end : toks[idx + 2].start] == " of "
+                ):
+                    k = idx + 2
+                    for _ in range(6):
+                        run = self._name_run(text, toks, k, taken, people)
+                        if run is None:
+                            break
+                        if run.i not in taken:
+                            out.setdefault(run.i, run)
+                        nxt = run.j + 1
+                        if nxt >= n:
+                            break
+                        gap = text[toks[run.j].end : toks[nxt].start]
+                        if gap not in (", ", " "):
+                            break
+                        if toks[nxt].text in ("and", "or"):
+                            nxt += 1
+                            if nxt >= n or text[toks[nxt - 1].end : toks[nxt].start] != " ":
+                                break
+                        elif gap != ", ":
+                            break
+                        k = nxt
+                # "X, a town in ...": an apposition with a settlement noun
+                run = self._apposition(text, toks, idx, taken, people)
+                if run is not None:
+                    out.setdefault(run.i, run)
+            # "the X refugee camp", "the X air base", "the X district", "Beirut's X neighbourhood"
+            if low not in t.lower_suffix_heads:
+                continue
+            run = self._lower_suffix(text, toks, idx, taken, people)
+            if run is not None:
+                out.setdefault(run.i, run)
+        if out:
+            # the article's other uses of a name so introduced ("the village of X ... X was shelled")
+            names = {tuple(x.text for x in toks[sp.i : sp.j + 1]): sp for sp in out.values()}
+            used = taken | {k for sp in out.values() for k in range(sp.i, sp.j + 1)}
+            for idx, tok in enumerate(toks):
+                if idx in used or not tok.cap:
+                    continue
+                for words, sp in names.items():
+                    w = len(words)
+                    if (
+                        tok.text == words[0]
+                        and tuple(x.text for x in toks[idx : idx + w]) == words
+                        and not any(k in used for k in range(idx, idx + w))
+                        and all(self._joined(text, toks, k) for k in range(idx, idx + w - 1))
+                        and not (
+                            idx + w < len(toks)
+                            and toks[idx + w].cap
+                            and self._joined(text, toks, idx + w - 1)
+                        )
+                        and not (idx > 0 and toks[idx - 1].cap and self._joined(text, toks, idx - 1))
+                    ):
+                        out[idx] = _Span(
+                            idx, idx + w - 1, tok.start, toks[idx + w - 1].end, sp.matches, sp.key, "context"
+                        )
+                        break
+        return out.values()
+
+    def _name_run(
+        self, text: str, toks: list[_Tok], k: int, taken: set[int], people: set[str], back: bool = False
+    ) -> _Span | None:
+        """A capitalised name of up to three words starting (or, ``back``, ending) at token k."""
+        t = self.t
+        n = len(toks)
+        if not 0 <= k < n:
+            return None
+        if k in taken:
+            # already a mention: report it as a run so that lists go on
+            i = j = k
+            while j + 1 < n and j + 1 in taken and self._joined(text, toks, j):
+                j += 1
+            return _Span(i, j, toks[i].start, toks[j].end, (), "", "taken") if not back else None
+        i = j = k
+
+        def ok(x: _Tok) -> bool:
+            return x.cap and len(x.text) >= 2 and x.text[0].isalpha() and not (x.upper and len(x.text) <= 4)
+
+        if not ok(toks[k]):
+            return None
+        if back:
+            while (
+                i - 1 >= 0
+                and k - i < 2
+                and i - 1 not in taken
+                and ok(toks[i - 1])
+                and text[toks[i - 1].end : toks[i].start] in (" ", "-")
+            ):
+                i -= 1
+        else:
+            while (
+                j + 1 < n
+                and j - k < 2
+                and j + 1 not in taken
+                and ok(toks[j + 1])
+                and text[toks[j].end : toks[j + 1].start] in (" ", "-")
+            ):
+                j += 1
+        name = toks[i : j + 1]
+        lows = [x.text.casefold() for x in name]
+        if lows[0] in t.function_words or lows[0] in _NAME_OPENERS:
+            return None
+        if any(w in t.titles or w in t.nonplace or w in t.org_words for w in lows):
+            return None
+        if any(x.text in people for x in name):
+            return None
+        if len(name) > 1 and name[0].text in t.first_names and not self._lookup(name_key(name[0].text)):
+            return None  # "John Smith"
+        if i > 0 and toks[i - 1].cap and toks[i - 1].text.casefold() in t.titles:
+            return None
+        # an organisation word right after: "the town of Springfield Council"
+        if (
+            j + 1 < n
+            and text[toks[j].end : toks[j + 1].start] == " "
+            and toks[j + 1].cap
+            and toks[j + 1].text.casefold() in t.org_words
+        ):
+            return None
+        key = name_key(text[name[0].start : name[-1].end])
+        if len(name) == 1 and key in t.common and t.zipf.get(key, 0.0) >= 4.0:
+            return None
+        return _Span(i, j, name[0].start, name[-1].end, self._lookup(key), key, "context")
+
+    def _apposition(
+        self, text: str, toks: list[_Tok], idx: int, taken: set[int], people: set[str]
+    ) -> _Span | None:
+        """ "X, a (small) town in ...": the name before ", a ... <place noun>" followed by a locative."""
+        n = len(toks)
+        if idx + 1 >= n or (toks[idx].text.endswith("s") and toks[idx].text != "oasis"):
+            return None
+        after = toks[idx + 1]
+        if text[toks[idx].end : after.start] != " " or not (
+            after.text in ("in", "of", "on", "near", "outside", "north", "south", "east", "west", "about")
+            or after.text.isdigit()
+        ):
+            return None
+        k = idx - 1
+        for _ in range(2):  # up to two adjectives: "a small farming village"
+            if k >= 0 and toks[k].text.islower() and toks[k].text not in ("a", "an"):
+                k -= 1
+        if k < 1 or toks[k].text not in ("a", "an") or text[toks[k - 1].end : toks[k].start] != ", ":
+            return None
+        if any(not toks[x].text.islower() for x in range(k + 1, idx)):
+            return None
+        return self._name_run(text, toks, k - 1, taken, people, back=True)
+
+    def _lower_suffix(
+        self, text: str, toks: list[_Tok], idx: int, taken: set[int], people: set[str]
+    ) -> _Span | None:
+        """ "the X refugee camp", "Beirut's X neighbourhood": a name before a lower-case place phrase."""
+        t = self.t
+        n = len(toks)
+        if idx < 2 or text[toks[idx - 1].end : toks[idx].start] != " ":
+            return None
+        end = None
+        for width in (3, 2, 1):
+            if idx + width > n:
+                continue
+            words = " ".join(x.text for x in toks[idx : idx + width])
+            if not all(x.text.islower() for x in toks[idx : idx + width]):
+                continue
+            if words in t.facilities or words in t.designators or (width == 1 and words in _SUFFIX_NOUNS):
+                end = idx + width - 1
+                break
+        if end is None:
+            return None
+        # "the Denver district attorney", "the Gaza camp director": an office or institution follows
+        if end + 1 < n and text[toks[end].end : toks[end + 1].start] == " ":
+            nl = toks[end + 1].text.casefold()
+            if nl in t.titles or nl in t.roles or nl in t.org_words or nl in _SUFFIX_BLOCKERS:
+                return None
+        run = self._name_run(text, toks, idx - 1, taken, people, back=True)
+        if run is None or run.i == 0:
+            return None
+        before = text[toks[run.i - 1].end : toks[run.i].start]
+        prev = toks[run.i - 1]
+        if not (
+            (before == " " and prev.text.casefold() == "the")
+            or (before in ("'s ", "’s ") and run.i - 1 in taken)
+        ):
+            return None
+        return run
 
 
 class _Initial:

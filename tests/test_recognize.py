@@ -279,3 +279,46 @@ def test_vehicle_models_named_like_places_are_not_places(rec: Recognizer) -> Non
 def test_currency_and_coded_numbers_are_not_places(rec: Recognizer) -> None:
     assert found(rec, "The crop is worth $US 15 billion.") == []
     assert found(rec, "Crews closed US-24 near the bridge, and the US sent aid.") == ["US"]
+
+
+def test_unknown_name_after_a_settlement_noun_of(rec: Recognizer) -> None:
+    assert found(rec, "Troops entered the village of Zorvani on Monday.") == ["Zorvani"]
+    assert found(rec, "Rebels shelled the villages of Kelvash and Drumna near Tartus.") == [
+        "Kelvash",
+        "Drumna",
+        "Tartus",
+    ]
+    assert found(rec, "Aid reached the towns of Abrel, Mosqi and Tarvun.") == ["Abrel", "Mosqi", "Tarvun"]
+
+
+def test_unknown_name_in_apposition_with_a_settlement_noun(rec: Recognizer) -> None:
+    assert found(rec, "She grew up in Qelbani, a small farming town in Syria.") == ["Qelbani", "Syria"]
+    # a known name the person filters would drop ("Georgia" as a given name) is kept by the apposition
+    assert found(rec, "Floods hit Torvik, a village near Moscow.") == ["Torvik", "Moscow"]
+
+
+def test_unknown_name_before_a_lower_case_place_phrase(rec: Recognizer) -> None:
+    assert found(rec, "Families fled the Zarbun refugee camp and the Ostrel air base.") == [
+        "Zarbun",
+        "Ostrel",
+    ]
+    assert found(rec, "Shops closed in the Marvesh district.") == ["Marvesh"]
+    assert found(rec, "Protesters met in Damascus's Qassali neighbourhood.") == ["Damascus", "Qassali"]
+
+
+def test_settlement_context_does_not_take_people_or_organisations(rec: Recognizer) -> None:
+    # a person in apposition with an office ("a town councillor", "a village elder")
+    assert found(rec, "Brenner, a town councillor in Syria, resigned.") == ["Syria"]
+    assert found(rec, "Mary Dunlop, a village elder from the north, spoke.") == []
+    assert found(rec, "Mr. Hassan, a village chief in the area, said.") == []
+    # an office or an institution after the phrase; an organisation word after the name
+    assert found(rec, "The Kelvin district attorney and the Trump camp disagreed.") == []
+    assert found(rec, "The city of Brampton Council met.") == []
+    # a title before the name, a name the article uses for a person
+    assert found(rec, "In the village of Tamrou, President Wexler spoke. Wexler said Tamrou was safe.") == [
+        "Tamrou",
+        "Tamrou",
+    ]
+    # no article before a lower-case place phrase, a lone initial, a sentence-initial capital
+    assert found(rec, "Zarbun refugee camp officials left. Site C dam plans went on.") == []
+    assert found(rec, "Reporters in the city of Moscow waited.") == ["Moscow"]
