@@ -1094,12 +1094,21 @@ def _force_before(s: _Sentence, a: int) -> bool:
     return bool(rules.force_nouns.search(s.text[: toks[k].start - s.start]))
 
 
+def _coordinator_at(toks: list[_Tok], i: int, coordinators: tuple[tuple[str, ...], ...]) -> int:
+    """The number of tokens of a multi-word list coordinator ("as well as") starting at token i, else 0."""
+    for c in coordinators:
+        if all(i + n < len(toks) and toks[i + n].low == w for n, w in enumerate(c)):
+            return len(c)
+    return 0
+
+
 def _propagate_coordination(s: _Sentence, links: list[_Link]) -> list[_Link]:
     """Give places listed with a linked place ("Foua and Kfraya", "India, Nepal, and Bangladesh") its links."""
     toks = s.toks
     out = list(links)
     seen = {(lk.mention, lk.event) for lk in links}
-    preps = event_rules().locative_preps
+    rules = event_rules()
+    preps = rules.locative_preps
     for lk in links:
         for direction in (1, -1):
             chain: list[int] = []
@@ -1115,6 +1124,29 @@ def _propagate_coordination(s: _Sentence, links: list[_Link]) -> list[_Link]:
                     has_conj |= t.low in ("and", "or", "including")
                     i += direction
                     continue
+                # "in X and Y, as well as (in) the border town of Z": the list goes on after the coordinator
+                n = _coordinator_at(toks, i, rules.list_coordinators) if direction == 1 else 0
+                if n:
+                    j = i + n
+                    if j < len(toks) and toks[j].low in preps and toks[j].mention < 0:
+                        j += 1
+                    k = j
+                    while (
+                        k < len(toks)
+                        and k - j < 5
+                        and toks[k].mention < 0
+                        and (
+                            toks[k].low in _DETERMINERS
+                            or _is_filler(toks[k], rules.np_fillers)
+                            or toks[k].low == "of"
+                        )
+                    ):
+                        k += 1
+                    if k < len(toks) and toks[k].mention >= 0:
+                        has_conj = True
+                        i = k
+                        continue
+                    break
                 # a list of locative phrases: "at X, outside the Y restaurant, in Z and the W cafes"
                 if direction == 1 and t.low in preps and i > 0 and toks[i - 1].low == ",":
                     i += 1

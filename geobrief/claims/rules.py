@@ -112,6 +112,7 @@ class EventRules:
     main_subordinators: frozenset[str] = frozenset()  # "after", "as", "when": a temporal clause
     main_events: frozenset[str] = frozenset()  # events of the main clause whose place it takes
     goods_verbs: re.Pattern[str] | None = None  # the arrival cues this applies to ("arrive", "reach")
+    list_coordinators: tuple[tuple[str, ...], ...] = ()  # "as well as": a list continues after it
 
 
 @dataclass(frozen=True)
@@ -227,6 +228,7 @@ def event_rules() -> EventRules:
         main_subordinators=frozenset(data.get("main_clause", {}).get("subordinators", [])),
         main_events=frozenset(data.get("main_clause", {}).get("events", [])),
         goods_verbs=_alternation(data["goods_subjects"]["verbs"]) if data.get("goods_subjects") else None,
+        list_coordinators=tuple(tuple(c.casefold().split()) for c in data.get("list_coordinators", [])),
     )
 
 

@@ -811,3 +811,128 @@ def test_goods_arriving_and_long_stays_are_no_visits(extract, text, names, expec
 )
 def test_withdrawal_in_a_temporal_clause_takes_the_main_place(extract, text, names, expected):
     assert extract(text, names) == expected
+
+
+# -- fifth held-out batch (tests/data/claims_heldout3.jsonl): general mechanisms, new wording -----------
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "expected"),
+    [
+        # a government agency speaking is a party (claimed); a bare "agency" stays a news agency
+        (
+            "Floods damaged hundreds of homes in Mopti, the civil protection agency said.",
+            ["Mopti"],
+            {"Mopti": {("disaster", "claimed")}},
+        ),
+        (
+            "Floods damaged hundreds of homes in Mopti, the agency said.",
+            ["Mopti"],
+            {"Mopti": {("disaster", "reported")}},
+        ),
+        # a storm noun is no verb "storm X"; "militants storm X" still is an attack
+        (
+            "The storm made landfall near Ilocos on Friday.",
+            ["Ilocos"],
+            {"Ilocos": {("disaster", "asserted")}},
+        ),
+        ("Militants storm Tillia before dawn.", ["Tillia"], {"Tillia": {("attack", "asserted")}}),
+        # landfall / flooding "between X and Y" hits both; talks "between X and Y" are no disaster
+        (
+            "The cyclone made landfall between Puri and Gopalpur on Sunday.",
+            ["Puri", "Gopalpur"],
+            {"Puri": {("disaster", "asserted")}, "Gopalpur": {("disaster", "asserted")}},
+        ),
+        ("Talks between Puri and Gopalpur officials resumed after the earthquake.", ["Puri", "Gopalpur"], {}),
+    ],
+)
+def test_fifth_held_out_batch_modality_and_disaster_links(extract, text, names, expected):
+    assert extract(text, names) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "expected"),
+    [
+        # "as well as (in) the border town of X" continues a list of places
+        (
+            "Cases were confirmed in Kabwe and Ndola, as well as in the border town of Nakonde.",
+            ["Kabwe", "Ndola", "Nakonde"],
+            {p: {("disaster", "confirmed")} for p in ("Kabwe", "Ndola", "Nakonde")},
+        ),
+        (
+            "Flooding hit Kabwe, as well as Ndola.",
+            ["Kabwe", "Ndola"],
+            {"Kabwe": {("disaster", "asserted")}, "Ndola": {("disaster", "asserted")}},
+        ),
+        # not when a different phrase follows the coordinator
+        (
+            "The minister visited Kabwe as well as his home town near Ndola.",
+            ["Kabwe", "Ndola"],
+            {"Kabwe": {("visit", "asserted")}},
+        ),
+    ],
+)
+def test_as_well_as_continues_a_list_of_places(extract, text, names, expected):
+    assert extract(text, names) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "expected"),
+    [
+        # a facility named by its place and then closed in the passive: the place is left
+        (
+            "The consulate in Basra was shut down last year.",
+            ["Basra"],
+            {"Basra": {("withdrawal", "asserted")}},
+        ),
+        (
+            "A supply depot near Ansbach has been closed.",
+            ["Ansbach"],
+            {"Ansbach": {("withdrawal", "asserted")}},
+        ),
+        # schools closing are no withdrawal; an expanded base is only a presence
+        ("Schools in Ansbach have been closed.", ["Ansbach"], {}),
+        (
+            "The base in Ansbach was expanded.",
+            ["Ansbach"],
+            {"Ansbach": {("military_presence", "asserted")}},
+        ),
+    ],
+)
+def test_passive_closure_of_a_facility_is_a_withdrawal(extract, text, names, expected):
+    assert extract(text, names) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "expected"),
+    [
+        # sending armoured vehicles and rotating a unit into a place are deployments
+        (
+            "Brazil sent armoured vehicles to the border city of Pacaraima.",
+            ["Brazil", "Pacaraima"],
+            {"Pacaraima": {("deployment", "asserted")}},
+        ),
+        (
+            "The army will rotate a fresh brigade into Estonia next month.",
+            ["Estonia"],
+            {"Estonia": {("deployment", "planned")}},
+        ),
+        ("The presidency will rotate to Estonia in July.", ["Estonia"], {}),
+        # forces firing on / at positions near a place attack it; a manager fired on Monday does not
+        (
+            "Rebel forces fired on army positions near Rutshuru overnight.",
+            ["Rutshuru"],
+            {"Rutshuru": {("attack", "asserted")}},
+        ),
+        ("The manager was fired on Monday in Rutshuru.", ["Rutshuru"], {}),
+        # "troops who have been based at X": a relative clause before the locative
+        (
+            "The troops who have been based at Orzysz will go home.",
+            ["Orzysz"],
+            {"Orzysz": {("military_presence", "asserted")}},
+        ),
+        ("The teachers who are based in Orzysz went home.", ["Orzysz"], {}),
+    ],
+)
+def test_fifth_held_out_batch_force_cues(extract, text, names, expected):
+    assert extract(text, names) == expected

@@ -20,6 +20,7 @@ from geobrief.model import EVENTS, MODALITIES, Article
 TESTSET = Path(__file__).resolve().parents[1] / "data" / "claims_testset.jsonl"
 HELDOUT = Path(__file__).resolve().parents[1] / "data" / "claims_heldout.jsonl"
 HELDOUT2 = Path(__file__).resolve().parents[1] / "data" / "claims_heldout2.jsonl"
+HELDOUT3 = Path(__file__).resolve().parents[1] / "data" / "claims_heldout3.jsonl"
 EVAL_DIR = Path(__file__).resolve().parents[3] / "shared" / "eval"
 
 GOLD = [
@@ -346,11 +347,15 @@ def test_claim_extraction_meets_its_targets_on_the_testset():
 # -- the held-out batch of whole articles ------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", [HELDOUT, HELDOUT2], ids=["heldout", "heldout2"])
-def test_heldout_batch_is_well_formed(path):
-    """15+ multi-paragraph articles (datelines, attributions, background paragraphs), each with a date."""
+@pytest.mark.parametrize(
+    ("path", "min_articles"),
+    [(HELDOUT, 15), (HELDOUT2, 15), (HELDOUT3, 12)],
+    ids=["heldout", "heldout2", "heldout3"],
+)
+def test_heldout_batch_is_well_formed(path, min_articles):
+    """12-15+ multi-paragraph articles (datelines, attributions, background paragraphs), each with a date."""
     records = _load(path)
-    assert len(records) >= 15
+    assert len(records) >= min_articles
     assert len({r["id"] for r in records}) == len(records)
     for r in records:
         assert r.get("published") and "\n\n" in r["text"], r["id"]  # dated, several paragraphs
@@ -412,3 +417,20 @@ def test_claims_hold_a_floor_on_the_second_heldout_batch():
     assert res["f1"] >= 0.79 and res["modality_accuracy"] >= 0.95, (res["f1"], res["modality_accuracy"])
     res = evaluate_claims(HELDOUT2)
     assert res["f1"] >= 0.69 and res["modality_accuracy"] >= 0.93, (res["f1"], res["modality_accuracy"])
+
+
+def test_claims_hold_a_floor_on_the_third_heldout_batch():
+    """A third held-out batch of 12 articles in other styles (regional roundup, county storm outages,
+    a foreign minister's tour, troop rotations and a depot closure, prison break and recapture,
+    ceasefire violation with denials, an interview-heavy displacement story, a cholera ministry update,
+    a cancelled protest, a disputed-territory explainer, a typhoon landfall, embassy statements amid
+    unrest), written, annotated and scored before any rule was tuned on it.
+
+    Before the fixes it scored F1 0.747 / modality 0.893 with the gold places and F1 0.693 /
+    modality 0.885 through the whole pipeline; after the general fixes of that round, 0.867 / 0.944
+    and 0.805 / 0.939.  The floors sit a little under the latter.
+    """
+    res = evaluate_claims(HELDOUT3, predict=gold_places_predictor)
+    assert res["f1"] >= 0.84 and res["modality_accuracy"] >= 0.90, (res["f1"], res["modality_accuracy"])
+    res = evaluate_claims(HELDOUT3)
+    assert res["f1"] >= 0.77 and res["modality_accuracy"] >= 0.90, (res["f1"], res["modality_accuracy"])
