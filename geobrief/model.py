@@ -213,19 +213,35 @@ class Claim:
         }
 
 
+#: Tie-break of :func:`main_claim`: news of a change (violence, a capture, forces leaving or
+#: arriving) before a standing condition (a visit, a base that is simply there).
+MAIN_CLAIM_PRIORITY: tuple[str, ...] = (
+    "attack",
+    "control_change",
+    "withdrawal",
+    "deployment",
+    "disaster",
+    "protest",
+    "visit",
+    "military_presence",
+)
+
+
 def main_claim(claims: Iterable[Claim]) -> Claim | None:
     """The claim that gives a place its colour and icon.
 
     Prefers current over historical, non-negated over negated or denied,
-    then the most sources, then the event order of :data:`EVENTS`.
+    then the most sources, then the order of :data:`MAIN_CLAIM_PRIORITY`
+    (a reported withdrawal from a base outranks the base's presence).
     """
 
     def rank(c: Claim) -> tuple[int, int, int, int]:
+        order = MAIN_CLAIM_PRIORITY
         return (
             int(c.historical),
             int(c.modality in NEGATIVE_MODALITIES),
             -c.sources,
-            EVENTS.index(c.event) if c.event in EVENTS else len(EVENTS),
+            order.index(c.event) if c.event in order else len(order),
         )
 
     ranked = sorted(claims, key=rank)

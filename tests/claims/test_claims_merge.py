@@ -89,5 +89,20 @@ def test_main_claim_prefers_current_then_corroborated_claims():
     assert main_claim([current, corroborated, negated]) is corroborated
 
 
+def test_main_claim_ties_go_to_news_of_a_change_over_a_standing_presence():
+    presence = merge_claims([_claim("a", event="military_presence"), _claim("b", event="military_presence")])[
+        0
+    ]
+    withdrawal = merge_claims([_claim("a", event="withdrawal"), _claim("b", event="withdrawal")])[0]
+    visit = merge_claims([_claim("a", event="visit"), _claim("b", event="visit")])[0]
+    attack = merge_claims([_claim("a", event="attack"), _claim("b", event="attack")])[0]
+    assert main_claim([presence, withdrawal]) is withdrawal
+    assert main_claim([presence, visit]) is visit
+    assert main_claim([visit, withdrawal, attack]) is attack
+    # the tie-break never beats corroboration
+    single = merge_claims([_claim("a", event="attack")])[0]
+    assert main_claim([single, presence]) is presence
+
+
 def test_merging_nothing_gives_nothing():
     assert merge_claims([]) == []
