@@ -936,3 +936,63 @@ def test_passive_closure_of_a_facility_is_a_withdrawal(extract, text, names, exp
 )
 def test_fifth_held_out_batch_force_cues(extract, text, names, expected):
     assert extract(text, names) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "expected"),
+    [
+        # the places an event hit hardest, named after the event: list, copula and "among" forms
+        (
+            "Heavy rain flooded the valley overnight. The hardest-hit areas included Lorn, Dunmore and Kelby.",
+            ["Lorn", "Dunmore", "Kelby"],
+            {
+                "Lorn": {("disaster", "asserted")},
+                "Dunmore": {("disaster", "asserted")},
+                "Kelby": {("disaster", "asserted")},
+            },
+        ),
+        (
+            "The earthquake left thousands homeless. The worst-affected district was Tarrow.",
+            ["Tarrow"],
+            {"Tarrow": {("disaster", "asserted")}},
+        ),
+        (
+            "The cyclone destroyed hundreds of homes, and Pemberly and Ostin were among the worst hit.",
+            ["Pemberly", "Ostin"],
+            {"Pemberly": {("disaster", "asserted")}, "Ostin": {("disaster", "asserted")}},
+        ),
+        # a superlative without "hit/affected", or one said of a person, is nothing
+        ("The busiest areas included Lorn and Kelby.", ["Lorn", "Kelby"], {}),
+        ("Farmers near Tarrow were the worst affected by the new tax.", ["Tarrow"], {}),
+    ],
+)
+def test_worst_hit_places_take_the_event(extract, text, names, expected):
+    assert extract(text, names) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "expected"),
+    [
+        # a place that has recorded cases of a disease: subject, relative subject, "cases reported in X"
+        (
+            "Malvia has recorded 1,200 cholera cases and 40 deaths this year.",
+            ["Malvia"],
+            {"Malvia": {("disaster", "asserted")}},
+        ),
+        (
+            "The virus reached Dorne, which has recorded 85 cases.",
+            ["Dorne"],
+            {"Dorne": {("disaster", "asserted")}},
+        ),
+        (
+            "New measles cases were confirmed in Ashby on Friday.",
+            ["Ashby"],
+            {"Ashby": {("disaster", "confirmed")}},
+        ),
+        # court or police cases, and cases heard in a place, are no outbreak
+        ("The court in Ashby has heard 300 cases this year.", ["Ashby"], {}),
+        ("Malvia has recorded 1,200 new jobs this year.", ["Malvia"], {}),
+    ],
+)
+def test_recorded_cases_at_a_place_are_a_disaster(extract, text, names, expected):
+    assert extract(text, names) == expected
