@@ -996,3 +996,24 @@ def test_worst_hit_places_take_the_event(extract, text, names, expected):
 )
 def test_recorded_cases_at_a_place_are_a_disaster(extract, text, names, expected):
     assert extract(text, names) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "expected"),
+    [
+        # an event said after it not to go ahead is negated; one that will take place stays planned
+        ("The rally in Dunmore will not take place.", ["Dunmore"], {"Dunmore": {("protest", "negated")}}),
+        (
+            "Organisers said the march through Dunmore won't go ahead.",
+            ["Dunmore"],
+            {"Dunmore": {("protest", "negated")}},
+        ),
+        (
+            "The protest in Dunmore will take place on Saturday.",
+            ["Dunmore"],
+            {"Dunmore": {("protest", "planned")}},
+        ),
+    ],
+)
+def test_event_that_will_not_take_place_is_negated(extract, text, names, expected):
+    assert extract(text, names) == expected
