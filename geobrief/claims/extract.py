@@ -1433,7 +1433,7 @@ def _modality(s: _Sentence, frames: list[_FrameHit], lk: _Link) -> tuple[str, st
         if (f.b <= a and not _coordinated_away(s, f.b, a))
         or (f.a >= a and f.b <= b and f.modality != "claimed")
     ]
-    after = [f for f in frames if f.a >= b and _frames_cue(s, f, b)]
+    after = [f for f in frames if f.a >= b and _frames_cue(s, f, b) and not _free_relative(s, f)]
     frame = before[-1] if before else (after[0] if after else None)
     if frame is None:
         return inner or "asserted", None, None
@@ -1458,6 +1458,18 @@ def _modality(s: _Sentence, frames: list[_FrameHit], lk: _Link) -> tuple[str, st
     if inner == "negated" and frame.speaker == "none":
         return "negated", None, attribution  # "no cases have been reported in X"
     return frame.modality, inner, attribution
+
+
+def _free_relative(s: _Sentence, f: _FrameHit) -> bool:
+    """A speech verb in a free relative ("over what he says was a rigged election", "what critics called a
+    sham"): it holds only the noun phrase it describes, never an event cue before it."""
+    for k in range(f.a - 1, max(-1, f.a - 4), -1):
+        t = s.toks[k]
+        if t.low == "what":
+            return True
+        if not t.is_word or t.mention >= 0 or t.low in _GAP_STOP:
+            return False
+    return False
 
 
 #: Inner modality marker of a definite event noun right after a speech verb (resolved per article).

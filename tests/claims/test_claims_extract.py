@@ -1017,3 +1017,40 @@ def test_recorded_cases_at_a_place_are_a_disaster(extract, text, names, expected
 )
 def test_event_that_will_not_take_place_is_negated(extract, text, names, expected):
     assert extract(text, names) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "expected"),
+    [
+        # a crowd met with tear gas or rubber bullets is a protest; the firing stays an attack
+        (
+            "Police fired tear gas and live rounds at crowds in Dunmore on Thursday.",
+            ["Dunmore"],
+            {"Dunmore": {("attack", "asserted"), ("protest", "asserted")}},
+        ),
+        ("Huge crowds in Dunmore cheered the team.", ["Dunmore"], {}),
+        (
+            "Guards fired tear gas at inmates in a prison near Dunmore.",
+            ["Dunmore"],
+            {"Dunmore": {("attack", "asserted")}},
+        ),
+        # a speech verb in a free relative after the cue holds only its noun phrase
+        (
+            "Protesters rallied in Dunmore against what critics called a sham election.",
+            ["Dunmore"],
+            {"Dunmore": {("protest", "asserted")}},
+        ),
+        (
+            "Two people were killed in Dunmore in what officials said was an airstrike.",
+            ["Dunmore"],
+            {"Dunmore": {("attack", "claimed")}},
+        ),
+        (
+            "Protesters rallied in Dunmore, the organisers said.",
+            ["Dunmore"],
+            {"Dunmore": {("protest", "claimed")}},
+        ),
+    ],
+)
+def test_tear_gassed_crowd_is_a_protest_and_free_relative_frames(extract, text, names, expected):
+    assert extract(text, names) == expected
