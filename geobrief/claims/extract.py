@@ -588,6 +588,23 @@ def _relative_object(s: _Sentence, m: int, a: int) -> bool:
     return len(gap) <= 5 and all((t.is_word or t.mention >= 0) and t.low not in _GAP_STOP for t in gap)
 
 
+def _apposed_relative_object(s: _Sentence, m: int, a: int) -> bool:
+    """ "X, the rebel stronghold the army retook in November": an apposition whose contact relative clause
+    has a force subject right before the cue takes X as the cue's object."""
+    toks = s.toks
+    if not (m + 3 < a and toks[m + 1].low == "," and toks[m + 2].low in ("the", "a", "an")):
+        return False
+    gap = toks[m + 3 : a]
+    if len(gap) > 8 or any(not t.is_word or t.mention >= 0 or t.low in _GAP_STOP for t in gap):
+        return False
+    # the subject: a determiner and a force noun in the last three words before the cue
+    j = next((i for i in range(a - 1, max(m + 2, a - 4), -1) if toks[i].low in ("the", "its", "their")), None)
+    if j is None or j <= m + 3:
+        return False
+    seg = s.text[toks[j].start - s.start : toks[a - 1].end - s.start]
+    return event_rules().force_nouns.fullmatch(seg.split(" ", 1)[1]) is not None if " " in seg else False
+
+
 def _relative_subject(s: _Sentence, m: int, a: int, need_aux: bool) -> bool:
     """ "X, which fell to the rebels", "X near the border, which was captured in May": X is the subject
     of a relative clause (after at most a short prepositional phrase naming no other place)."""
@@ -851,7 +868,9 @@ def _find_links(s: _Sentence, theme: str | None, fire: bool = False) -> list[_Li
                     and (s.mentions[k].place is None or s.mentions[k].place.kind != "country")
                 )
             elif role == "object" and mt < a:
-                ok = _relative_object(s, mt, a)
+                ok = _relative_object(s, mt, a) or (
+                    event == "control_change" and _apposed_relative_object(s, mt, a)
+                )
             if ok:
                 links.append(_Link(k, event, a, b, role))
     linked = {(lk.cue_start, lk.cue_end) for lk in links}

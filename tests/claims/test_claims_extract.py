@@ -1054,3 +1054,26 @@ def test_event_that_will_not_take_place_is_negated(extract, text, names, expecte
 )
 def test_tear_gassed_crowd_is_a_protest_and_free_relative_frames(extract, text, names, expected):
     assert extract(text, names) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "expected"),
+    [
+        # an apposition with a contact relative clause whose force subject captured the place
+        (
+            "Fighters returned to Kelby, the rebel stronghold the army retook in November.",
+            ["Kelby"],
+            {"Kelby": {("control_change", "asserted")}},
+        ),
+        (
+            "Aid reached Kelby, a market town the troops captured last year.",
+            ["Kelby"],
+            {"Kelby": {("control_change", "asserted")}},
+        ),
+        # no force subject, or no determiner-led apposition: nothing
+        ("Fighters returned to Kelby, the town the mayor took over last year.", ["Kelby"], {}),
+        ("Fighters returned to Kelby, where the army once held a parade.", ["Kelby"], {}),
+    ],
+)
+def test_apposition_with_contact_relative_capture(extract, text, names, expected):
+    assert extract(text, names) == expected
