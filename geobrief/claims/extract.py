@@ -1305,6 +1305,8 @@ def _local(s: _Sentence, a: int, b: int, lo: int, event: str = "") -> str | None
             if rng is None or toks[rng[0]].clause != clause:
                 continue
             between = toks[rng[1] : a]
+            if any(t.low == "where" for t in between):
+                continue  # "troops will stay in X, where the army keeps tanks": the relative clause has its own
             if cue.modality == "negated":
                 if rules.negation_cancel.match(s.text, mt.start()):
                     continue

@@ -1077,3 +1077,30 @@ def test_tear_gassed_crowd_is_a_protest_and_free_relative_frames(extract, text, 
 )
 def test_apposition_with_contact_relative_capture(extract, text, names, expected):
     assert extract(text, names) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "expected"),
+    [
+        # a force keeping stocks of arms at a place is there; a shop's stock is nothing
+        (
+            "The brigade keeps stockpiles of ammunition near Tarrow.",
+            ["Tarrow"],
+            {"Tarrow": {("military_presence", "asserted")}},
+        ),
+        ("The shop in Tarrow keeps a large stock of shoes.", ["Tarrow"], {}),
+        # a "where" clause has its own modality: a plan or negation before it does not reach into it
+        (
+            "Some equipment will stay in Tarrow, where the army keeps a stock of tanks.",
+            ["Tarrow"],
+            {"Tarrow": {("military_presence", "asserted")}},
+        ),
+        (
+            "The minister will travel to Tarrow, where she will hold talks.",
+            ["Tarrow"],
+            {"Tarrow": {("visit", "planned")}},
+        ),
+    ],
+)
+def test_stocks_of_arms_and_where_clause_modality(extract, text, names, expected):
+    assert extract(text, names) == expected
