@@ -1104,3 +1104,24 @@ def test_apposition_with_contact_relative_capture(extract, text, names, expected
 )
 def test_stocks_of_arms_and_where_clause_modality(extract, text, names, expected):
     assert extract(text, names) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "expected"),
+    [
+        # handing over a base leaves the place; a closure with an adverb is still a closure
+        (
+            "French troops handed over their last base in Dunmore to the national army on Thursday.",
+            ["Dunmore"],
+            {"Dunmore": {("withdrawal", "asserted")}},
+        ),
+        (
+            "The embassy in Dunmore has been temporarily closed.",
+            ["Dunmore"],
+            {"Dunmore": {("withdrawal", "asserted")}},
+        ),
+        ("The consulate in Dunmore was quickly reopened.", ["Dunmore"], {}),
+    ],
+)
+def test_base_handover_and_adverbial_closure_are_withdrawals(extract, text, names, expected):
+    assert extract(text, names) == expected
