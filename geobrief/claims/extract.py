@@ -623,6 +623,35 @@ def _relative_subject(s: _Sentence, m: int, a: int, need_aux: bool) -> bool:
     return len(gap) <= 3 and _passive_link(s, i + 1, a, need_aux)
 
 
+def _pronoun_object(s: _Sentence, a: int, b: int, adjective: set[int]) -> int | None:
+    """ "surrounded the X camp for weeks before storming it": an object cue whose object is "it", in an
+    adjunct or coordinated verb ("before/after/then/and" right before the cue), takes the one place named
+    shortly before it as a noun phrase of its own (not inside a prepositional phrase)."""
+    toks = s.toks
+    if not (
+        a > 0
+        and b < len(toks)
+        and toks[b].low == "it"
+        and toks[a - 1].low in ("before", "after", "then", "and")
+    ):
+        return None
+    if (
+        b + 1 < len(toks)
+        and toks[b + 1].is_word
+        and toks[b + 1].low not in _PREPS
+        and not toks[b + 1].low.endswith("ly")
+    ):
+        return None  # "before storming it was possible": "it" is no object
+    before = [k for k, mt in enumerate(s.mention_tok) if 0 <= mt < a - 1 and a - mt <= 12]
+    if len(before) != 1 or before[0] in adjective:
+        return None
+    k = before[0]
+    mt = s.mention_tok[k]
+    if mt == 0 or _in_pp(s, mt) or any(toks[i].clause != toks[a].clause for i in range(mt, a)):
+        return None
+    return k
+
+
 def _skip_apposition(toks: list[_Tok], i: int, limit: int) -> int:
     """Index after ", an apposition ," starting at toks[i] == ',' (or i if none)."""
     if i < limit and toks[i].low == ",":
@@ -873,6 +902,11 @@ def _find_links(s: _Sentence, theme: str | None, fire: bool = False) -> list[_Li
                 )
             if ok:
                 links.append(_Link(k, event, a, b, role))
+    for a, b, g, role in cues:
+        if role == "object" and g.event not in ("by_context",):
+            k = _pronoun_object(s, a, b, adjective)
+            if k is not None and not any(lk.cue_start == a and lk.cue_end == b for lk in links):
+                links.append(_Link(k, g.event, a, b, "pronoun"))
     linked = {(lk.cue_start, lk.cue_end) for lk in links}
     for a, b, event, g in people:
         k = _people_of(s, a, g.people_of, adjective)

@@ -1125,3 +1125,31 @@ def test_stocks_of_arms_and_where_clause_modality(extract, text, names, expected
 )
 def test_base_handover_and_adverbial_closure_are_withdrawals(extract, text, names, expected):
     assert extract(text, names) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "expected"),
+    [
+        # "before storming it": the pronoun object of an adjunct verb is the one place just named
+        (
+            "Rebel fighters had surrounded the Kelby camp for weeks before storming it.",
+            ["Kelby"],
+            {"Kelby": {("attack", "asserted")}},
+        ),
+        (
+            "The army encircled Kelby before shelling it heavily.",
+            ["Kelby"],
+            {"Kelby": {("attack", "asserted")}},
+        ),
+        # the place inside a prepositional phrase, two places, or "it" as a subject: nothing
+        ("Reporters from Kelby filmed the convoy before gunmen attacked it.", ["Kelby"], {}),
+        (
+            "Troops left Kelby for Dorne before shelling it.",
+            ["Kelby", "Dorne"],
+            {"Kelby": {("withdrawal", "asserted")}},
+        ),
+        ("Police surrounded the Kelby depot before storming it was possible.", ["Kelby"], {}),
+    ],
+)
+def test_pronoun_object_takes_the_place_just_named(extract, text, names, expected):
+    assert extract(text, names) == expected
