@@ -36,6 +36,8 @@ __all__ = [
     "gold_place_resolutions",
     "analysis_to_prediction",
     "load_gold",
+    "attach_texts",
+    "check_gold_record",
 ]
 
 #: Maximum distance (km) at which an unnamed prediction matches a gold place.
@@ -137,7 +139,111 @@ def load_gold(gold_path: str | Path) -> list[dict[str, Any]]:
         if not isinstance(rec, dict) or "id" not in rec or not isinstance(rec.get("places"), list):
             raise EvaluationError(f"{path}:{n}: a gold line needs 'id' and a 'places' list")
         records.append(rec)
+    if any("text" not in rec for rec in records):
+        attach_texts(records, search_from=path)
     return records
+
+
+# -- texts of annotations kept without them ------------------------------------------------------
+
+#: Where the text of a gold record without ``text`` lives, by the prefix of its id: the shared
+#: corpora are read at run time, never copied into the project.
+_TEXT_SOURCES = {
+    "reuters": ("news", "reuters_pool.jsonl"),
+    "lgl": ("eval", "lgl.jsonl"),
+    "tr_news": ("eval", "tr_news.jsonl"),
+    "geovirus": ("eval", "geovirus.jsonl"),
+}
+
+
+def shared_dir(search_from: str | Path | None = None) -> Path | None:
+    """The ``shared/`` folder beside the checkout (``GEOBRIEF_SHARED`` overrides), or None."""
+    import os
+
+    env = os.environ.get("GEOBRIEF_SHARED")
+    if env:
+        return Path(env)
+    starts = [Path(search_from).resolve()] if search_from else []
+    starts += [Path.cwd(), Path(__file__).resolve()]
+    for start in starts:
+        for folder in [start, *start.parents]:
+            if (folder / "shared" / "news").is_dir() or (folder / "shared" / "eval").is_dir():
+                return folder / "shared"
+    return None
+
+
+def attach_texts(records: list[dict[str, Any]], search_from: str | Path | None = None) -> None:
+    """Give every gold record without ``text`` the text of its article from ``shared/``.
+
+    Ids are ``reuters-N`` (``shared/news/reuters_pool.jsonl``, same id) or ``<corpus>-<id>``
+    for LGL, TR-News and GeoVirus (``shared/eval/<corpus>.jsonl``).
+
+    Raises
+    ------
+    EvaluationError
+        If ``shared/`` or an article cannot be found.
+    """
+    base = shared_dir(search_from)
+    if base is None:
+        raise EvaluationError("gold records without text need the shared corpora (set GEOBRIEF_SHARED)")
+    wanted: dict[str, dict[str, Any]] = {}
+    for rec in records:
+        if "text" in rec:
+            continue
+        prefix = str(rec["id"]).split("-", 1)[0]
+        if prefix not in _TEXT_SOURCES:
+            raise EvaluationError(f"gold record {rec['id']!r}: no text and no known corpus prefix")
+        wanted[rec["id"]] = rec
+    for prefix, (folder, name) in _TEXT_SOURCES.items():
+        if not any(i.split("-", 1)[0] == prefix for i in wanted):
+            continue
+        source = base / folder / name
+        try:
+            handle = source.open(encoding="utf-8")
+        except OSError as exc:
+            raise EvaluationError(f"cannot read {source}: {exc}") from exc
+        with handle:
+            for line in handle:
+                row = json.loads(line)
+                key = row["id"] if prefix == "reuters" else f"{prefix}-{row['id']}"
+                rec = wanted.get(key)
+                if rec is not None:
+                    rec["text"] = row["text"]
+                    rec.setdefault("title", row.get("title"))
+                    rec.setdefault("corpus", row.get("corpus") or prefix)
+    missing = [i for i, rec in wanted.items() if "text" not in rec]
+    if missing:
+        raise EvaluationError(f"articles not found in {base}: {', '.join(missing[:5])}")
+
+
+def check_gold_record(rec: Mapping[str, Any]) -> list[str]:
+    """Problems of one gold record (with its text): names, vocabulary and verbatim evidence."""
+    from geobrief.model import MODALITIES
+
+    problems = []
+    text = rec.get("text", "")
+    flat = " ".join(text.split())
+    for place in rec.get("places", []):
+        names = [place.get("name", ""), *place.get("aliases", [])]
+        if not any(re.search(_name_pattern(n).pattern, text, re.I) for n in names if n):
+            problems.append(f"place {place.get('name')!r}: name not in the text")
+        if not isinstance(place.get("lat"), (int, float)) or not isinstance(place.get("lon"), (int, float)):
+            problems.append(f"place {place.get('name')!r}: lat/lon missing")
+        for claim in place.get("claims", []):
+            where = f"{place.get('name')!r} {claim.get('event')}"
+            if claim.get("event") not in EVENTS:
+                problems.append(f"{where}: unknown event")
+            mods = [claim.get("modality"), *claim.get("modality_alt", [])]
+            if any(m not in MODALITIES for m in mods):
+                problems.append(f"{where}: unknown modality {mods}")
+            if any(e not in EVENTS for e in claim.get("event_alt", [])):
+                problems.append(f"{where}: unknown event_alt")
+            evidence = " ".join(str(claim.get("evidence", "")).split())
+            if not evidence or evidence not in flat:
+                problems.append(f"{where}: evidence not verbatim in the text: {evidence[:60]!r}")
+            elif len(evidence.split()) > 20:
+                problems.append(f"{where}: evidence longer than 20 words")
+    return problems
 
 
 def _gold_places(record: Mapping[str, Any]) -> list[_GoldPlace]:
