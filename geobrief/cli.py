@@ -46,6 +46,7 @@ commands:
   snapshot     PNG of a briefing map (headless Chromium)
   eval         geoparsing scores on an annotated corpus
   eval-claims  status-claim scores on an annotated file
+  train-claims retrain the claim scorer on annotated articles
   geocode      look a name up in the offline gazetteer (or an online geocoder)
   gazetteer    build or inspect the offline gazetteer index
 
@@ -183,7 +184,9 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=fmt,
         description="Micro P/R/F1 over (place, event) pairs, modality accuracy and per-event F1, "
         "in the format of shared/eval/status_dev.jsonl.",
-        epilog="examples:\n  geobrief eval-claims ../shared/eval/status_dev.jsonl\n  geobrief eval-claims tests/data/claims_testset.jsonl --json",
+        epilog="examples:\n  geobrief eval-claims ../shared/eval/status_dev.jsonl\n  geobrief eval-claims tests/data/claims_testset.jsonl --json\n"
+        "  geobrief eval-claims tests/data/claims_real/dev.jsonl --candidate-recall\n"
+        "  geobrief eval-claims tests/data/claims_real/dev.jsonl --claims rules",
     )
     ec.add_argument("file", metavar="GOLD.jsonl")
     ec.add_argument("--json", action="store_true", help="print one JSON object")
@@ -192,6 +195,38 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="use the gold places instead of recognising them (claims alone)",
     )
+    ec.add_argument(
+        "--claims",
+        choices=("scored", "rules", "candidates"),
+        default="scored",
+        help="claim mode: the learned scorer (default), the role linker alone (the old extractor), "
+        "or every candidate",
+    )
+    ec.add_argument(
+        "--candidate-recall",
+        action="store_true",
+        help="also report the share of gold pairs that become candidates",
+    )
+
+    tc = sub.add_parser(
+        "train-claims",
+        help="retrain the claim scorer on annotated articles",
+        formatter_class=fmt,
+        description="Fit the logistic claim scorer on the candidates of annotated articles and write it "
+        "as JSON (geobrief/rules/claim_scorer.json by default); the decision threshold is the one with "
+        "the best pair F1 in grouped cross-validation. Deterministic: the same files give the same weights.",
+        epilog="examples:\n  geobrief train-claims\n  geobrief train-claims tests/data/claims_real/dev.jsonl "
+        "-o /tmp/scorer.json --json",
+    )
+    tc.add_argument(
+        "files",
+        nargs="*",
+        metavar="GOLD.jsonl",
+        help="annotated articles (default: tests/data/claims_real/dev.jsonl)",
+    )
+    tc.add_argument("-o", "--output", metavar="FILE", help="where to write the scorer")
+    tc.add_argument("--folds", type=int, default=5, help="cross-validation folds (default 5)")
+    tc.add_argument("--json", action="store_true", help="print the report as JSON")
 
     g = sub.add_parser(
         "geocode",
@@ -459,8 +494,28 @@ def _cmd_eval_claims(args: argparse.Namespace) -> int:
         from geobrief.evaluate_claims import gold_places_predictor
 
         kwargs["predict"] = gold_places_predictor
-    result = evaluate_claims(args.file, **kwargs)
+    result = evaluate_claims(args.file, mode=args.claims, candidate_recall=args.candidate_recall, **kwargs)
     print(json.dumps(result, ensure_ascii=False) if args.json else format_claims_report(result))
+    return EXIT_OK
+
+
+def _cmd_train_claims(args: argparse.Namespace) -> int:
+    from geobrief.claims.train import train
+
+    files = args.files or [
+        str(Path(__file__).resolve().parent.parent / "tests" / "data" / "claims_real" / "dev.jsonl")
+    ]
+    if args.folds < 2:
+        raise _UsageError("--folds must be at least 2")
+    _, report = train(files, out=args.output, folds=args.folds)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+    else:
+        print(
+            f"trained on {report['articles']} articles, {report['candidates']} candidates "
+            f"({report['positives']} positive); threshold {report['threshold']}, "
+            f"cross-validated pair F1 {report['cv_f1']:.3f}, modality {report['cv_modality_accuracy']:.3f}"
+        )
     return EXIT_OK
 
 
@@ -519,6 +574,7 @@ _COMMANDS = {
     "snapshot": _cmd_snapshot,
     "eval": _cmd_eval,
     "eval-claims": _cmd_eval_claims,
+    "train-claims": _cmd_train_claims,
     "geocode": _cmd_geocode,
     "gazetteer": _cmd_gazetteer,
 }

@@ -295,7 +295,12 @@ def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     return p, r, f
 
 
-def score_claims(gold_path: str | Path, predictions: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+def score_claims(
+    gold_path: str | Path,
+    predictions: Iterable[Mapping[str, Any]],
+    *,
+    gold: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     """Score predicted claims against a gold file.
 
     Parameters
@@ -316,9 +321,12 @@ def score_claims(gold_path: str | Path, predictions: Iterable[Mapping[str, Any]]
         ``modality_exact`` (predicted set equal to the required claims'
         modalities), ``per_event`` ({event: precision, recall, f1, support}),
         ``n_articles`` and ``errors`` (the FP and FN pairs, and the TP pairs whose
-        modalities are wrong (``modality``, with ``predicted`` and ``gold``), for inspection).
+        modalities are wrong (``modality``, with ``predicted`` and ``gold``), for inspection),
+        and ``calibration``: predicted pairs binned by their ``confidence`` (when predictions
+        carry one), with the observed precision of each bin.
     """
-    gold = load_gold(gold_path)
+    if gold is None:
+        gold = load_gold(gold_path)
     preds: dict[str, Mapping[str, Any]] = {}
     for pred in predictions:
         if not isinstance(pred, Mapping) or "id" not in pred:
@@ -328,10 +336,12 @@ def score_claims(gold_path: str | Path, predictions: Iterable[Mapping[str, Any]]
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # event -> tp, fp, fn
     mod_ok = mod_exact = n_tp = 0
     errors: list[dict[str, Any]] = []
+    calib: list[tuple[float, bool]] = []  # (confidence, correct) of every scored predicted pair
     for rec in gold:
         places = _gold_places(rec)
         # predicted modalities per (gold place index, gold event); unmatched predictions are FPs
         predicted: dict[tuple[int, str], set[str]] = defaultdict(set)
+        confidence: dict[tuple[int, str], float] = {}
         for p in preds.get(str(rec["id"]), {}).get("places", []) or []:
             claims = p.get("claims", []) or []
             if not claims:
@@ -342,14 +352,21 @@ def score_claims(gold_path: str | Path, predictions: Iterable[Mapping[str, Any]]
                 if g is None:
                     counts[event][1] += 1
                     errors.append({"id": rec["id"], "place": p.get("name"), "event": event, "error": "fp"})
+                    if c.get("confidence") is not None:
+                        calib.append((float(c["confidence"]), False))
                     continue
                 target = event
                 if event not in g.pairs:
                     # an accepted alternative event of a gold claim scores as that claim's event
                     target = next((e for e, pr in g.pairs.items() if event in pr.alt_events), event)
                 predicted[(places.index(g), target)].add(modality)
+                if c.get("confidence") is not None:
+                    key = (places.index(g), target)
+                    confidence[key] = max(confidence.get(key, 0.0), float(c["confidence"]))
         for (gi, event), mods in predicted.items():
             pair = places[gi].pairs.get(event)
+            if (gi, event) in confidence and (pair is None or pair.required):
+                calib.append((confidence[(gi, event)], pair is not None))
             if pair is None:
                 counts[event][1] += 1
                 errors.append({"id": rec["id"], "place": places[gi].name, "event": event, "error": "fp"})
@@ -398,8 +415,31 @@ def score_claims(gold_path: str | Path, predictions: Iterable[Mapping[str, Any]]
         "modality_exact": mod_exact / n_tp if n_tp else 0.0,
         "per_event": per_event,
         "n_articles": len(gold),
+        "calibration": _calibration(calib),
         "errors": errors,
     }
+
+
+#: Confidence bins of the calibration table.
+CALIBRATION_BINS = (0.0, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
+
+
+def _calibration(pairs: Sequence[tuple[float, bool]]) -> list[dict[str, Any]]:
+    """Predicted pairs binned by confidence: count, mean confidence and observed precision."""
+    table = []
+    for lo, hi in zip(CALIBRATION_BINS, CALIBRATION_BINS[1:], strict=False):
+        inside = [(c, ok) for c, ok in pairs if lo <= c < hi or (hi == 1.0 and c == 1.0)]
+        if not inside:
+            continue
+        table.append(
+            {
+                "bin": f"{lo:.1f}-{hi:.1f}",
+                "n": len(inside),
+                "mean_confidence": sum(c for c, _ in inside) / len(inside),
+                "precision": sum(ok for _, ok in inside) / len(inside),
+            }
+        )
+    return table
 
 
 # -- prediction ------------------------------------------------------------------------------------
@@ -407,6 +447,19 @@ def score_claims(gold_path: str | Path, predictions: Iterable[Mapping[str, Any]]
 
 def analysis_to_prediction(article: Article, resolutions: Sequence[Resolution], claims: Iterable) -> dict:
     """The prediction line of one article from its resolutions and (per-article) claims."""
+    by_place = prediction_places(resolutions)
+    for c in claims:
+        entry = by_place.get(c.place_id)
+        if entry is None:
+            continue
+        item = {"event": c.event, "modality": c.modality, "confidence": c.confidence}
+        if item not in entry["claims"]:
+            entry["claims"].append(item)
+    return {"id": article.id, "places": list(by_place.values())}
+
+
+def prediction_places(resolutions: Sequence[Resolution]) -> dict[str, dict[str, Any]]:
+    """Place id -> ``{"name", "lat", "lon", "claims": []}`` as a prediction line names it."""
     from geobrief.claims.extract import adjectival
 
     surfaces: dict[str, list[Resolution]] = {}
@@ -422,32 +475,21 @@ def analysis_to_prediction(article: Article, resolutions: Sequence[Resolution], 
         exact = [t for t in named if name_key(t) == name_key(place.name)]
         name = (exact or named or [place.name])[0]
         by_place[place_id] = {"name": name, "lat": place.lat, "lon": place.lon, "claims": []}
-    for c in claims:
-        entry = by_place.get(c.place_id)
-        if entry is None:
-            continue
-        item = {"event": c.event, "modality": c.modality}
-        if item not in entry["claims"]:
-            entry["claims"].append(item)
-    return {"id": article.id, "places": list(by_place.values())}
+    return by_place
 
 
-def _pipeline_predict(article: Article) -> dict:
+def _pipeline_predict(article: Article, mode: str = "scored") -> dict:
     try:
         from geobrief import pipeline
     except ImportError as exc:
         raise EvaluationError("the geobrief pipeline (geobrief.pipeline) is not available") from exc
-    analyse = getattr(pipeline, "analyse_article", None)
-    if analyse is None:  # fall back on a default Pipeline, built once
-        global _PIPELINE
-        if _PIPELINE is None:
-            _PIPELINE = pipeline.Pipeline()
-        analyse = _PIPELINE.analyse
-    analysis = analyse(article)
+    if mode not in _PIPELINES:  # one pipeline per claim mode, built once
+        _PIPELINES[mode] = pipeline.Pipeline(claims=mode)
+    analysis = _PIPELINES[mode].analyse(article)
     return analysis_to_prediction(article, analysis.resolutions, analysis.claims)
 
 
-_PIPELINE: Any = None
+_PIPELINES: dict[str, Any] = {}
 
 
 def _name_pattern(name: str) -> re.Pattern[str]:
@@ -484,7 +526,9 @@ def gold_place_resolutions(article: Article, places: Sequence[Mapping[str, Any]]
     return resolutions
 
 
-def gold_places_predictor(article: Article, places: Sequence[Mapping[str, Any]] | None = None) -> dict:
+def gold_places_predictor(
+    article: Article, places: Sequence[Mapping[str, Any]] | None = None, mode: str = "scored"
+) -> dict:
     """Predict claims for the gold places of an article (claim extraction alone).
 
     The gold places are found in the text (:func:`gold_place_resolutions`)
@@ -503,12 +547,16 @@ def gold_places_predictor(article: Article, places: Sequence[Mapping[str, Any]] 
     from geobrief.claims import extract_claims
 
     resolutions = gold_place_resolutions(article, places)
-    claims = extract_claims(article, resolutions)
+    claims = extract_claims(article, resolutions, mode=mode)
     return analysis_to_prediction(article, resolutions, claims)
 
 
 def evaluate_claims(
-    gold_path: str | Path, predict: Callable[[Article], dict] | str | None = None
+    gold_path: str | Path,
+    predict: Callable[[Article], dict] | str | None = None,
+    *,
+    mode: str = "scored",
+    candidate_recall: bool = False,
 ) -> dict[str, Any]:
     """Run a predictor on every gold article and score it.
 
@@ -520,6 +568,11 @@ def evaluate_claims(
         Article -> prediction dict.  None runs the full geobrief pipeline
         (``geobrief.pipeline.analyse_article``); :func:`gold_places_predictor`
         (or ``"gold-places"``) extracts claims for the gold places of the file.
+    mode : {"scored", "rules", "candidates"}
+        Claim mode of the built-in predictors (:func:`geobrief.claims.extract_claims`).
+    candidate_recall : bool
+        Also run the built-in predictor in ``candidates`` mode and report, as
+        ``candidate_recall``, the share of required gold pairs that become a candidate.
 
     Returns
     -------
@@ -527,13 +580,25 @@ def evaluate_claims(
         The result of :func:`score_claims`.
     """
     gold = load_gold(gold_path)
+    result = score_claims(gold_path, _predict_all(gold, predict, mode), gold=gold)
+    if candidate_recall and not callable(predict):
+        result["candidate_recall"] = score_claims(
+            gold_path, _predict_all(gold, predict, "candidates"), gold=gold
+        )["recall"]
+    return result
+
+
+def _predict_all(gold: list[dict[str, Any]], predict: Any, mode: str) -> list[dict]:
     if predict is None:
-        predict = _pipeline_predict
+
+        def predict(article: Article) -> dict:
+            return _pipeline_predict(article, mode)
+
     elif predict is gold_places_predictor or predict == "gold-places":
         places_by_id = {str(r["id"]): r["places"] for r in gold}
 
         def predict(article: Article) -> dict:
-            return gold_places_predictor(article, places_by_id.get(article.id, []))
+            return gold_places_predictor(article, places_by_id.get(article.id, []), mode)
 
     elif not callable(predict):
         raise EvaluationError(f"unknown predictor {predict!r}")
@@ -552,7 +617,7 @@ def evaluate_claims(
             raise
         except Exception as exc:  # a predictor bug should name the article it failed on
             raise EvaluationError(f"prediction failed on {article.id}: {exc}") from exc
-    return score_claims(gold_path, predictions)
+    return predictions
 
 
 def format_claims_report(result: Mapping[str, Any]) -> str:
@@ -569,4 +634,14 @@ def format_claims_report(result: Mapping[str, Any]) -> str:
         lines.append(
             f"{event:<18} {s['precision']:>6.3f} {s['recall']:>6.3f} {s['f1']:>6.3f} {s['support']:>8}"
         )
+    if "candidate_recall" in result:
+        lines.insert(
+            3, f"candidate recall (gold pairs that become candidates): {result['candidate_recall']:.3f}"
+        )
+    if result.get("calibration"):
+        lines += ["", f"{'confidence':<12} {'pairs':>6} {'mean conf':>10} {'precision':>10}"]
+        for row in result["calibration"]:
+            lines.append(
+                f"{row['bin']:<12} {row['n']:>6} {row['mean_confidence']:>10.3f} {row['precision']:>10.3f}"
+            )
     return "\n".join(lines)

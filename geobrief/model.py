@@ -155,6 +155,7 @@ class Evidence:
     time_start: str | None = None  # resolved ISO date range, if any
     time_end: str | None = None
     historical: bool = False
+    confidence: float = 1.0  # probability that the text makes this claim here (the claim scorer's)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -171,6 +172,7 @@ class Evidence:
             "time_start": self.time_start,
             "time_end": self.time_end,
             "historical": self.historical,
+            "confidence": self.confidence,
         }
 
 
@@ -190,6 +192,7 @@ class Claim:
     conflicting: bool = False
     historical: bool = False
     time: str | None = None
+    confidence: float = 1.0  # calibrated probability that the claim holds in the text (0-1)
 
     @property
     def label(self) -> str:
@@ -209,6 +212,7 @@ class Claim:
             "conflicting": self.conflicting,
             "historical": self.historical,
             "time": self.time,
+            "confidence": round(self.confidence, 3),
             "evidence": [e.to_dict() for e in self.evidence],
         }
 

@@ -59,18 +59,36 @@ def _context_resolver(gazetteer: Any) -> Any:
     return Resolver(gazetteer)
 
 
-class _RuleClaims:
+class _Claims:
+    """Claim extraction in one of the modes of :func:`geobrief.claims.extract_claims`."""
+
+    def __init__(self, mode: str) -> None:
+        self.mode = mode
+
     def extract(
         self, article: Article, resolutions: Sequence[Resolution], sentences: list[tuple[int, int]]
     ) -> list[Claim]:
         from geobrief.claims import extract_claims
 
-        return extract_claims(article, resolutions, sentences)
+        return extract_claims(article, resolutions, sentences, mode=self.mode)
+
+
+@register("claims", "scored")
+def _scored_claims(gazetteer: Any) -> Any:
+    """Recall-first candidates weighed by the learned scorer (the default)."""
+    return _Claims("scored")
 
 
 @register("claims", "rules")
 def _rule_claims(gazetteer: Any) -> Any:
-    return _RuleClaims()
+    """Only what the role linker links (the extractor before the scorer; a baseline)."""
+    return _Claims("rules")
+
+
+@register("claims", "candidates")
+def _all_candidates(gazetteer: Any) -> Any:
+    """Every candidate, accepted or not (measures candidate recall)."""
+    return _Claims("candidates")
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +126,7 @@ class Pipeline:
         gazetteer: Any = None,
         recognizer: str | Any = "gazetteer",
         resolver: str | Any = "context",
-        claims: str | Any = "rules",
+        claims: str | Any = "scored",
         geocoder: Any = None,
     ) -> None:
         if gazetteer is None:
@@ -131,17 +149,28 @@ class Pipeline:
             raise ValueError(f"no {stage} named {spec!r}; known: {known}") from None
         return factory(self.gazetteer)
 
-    def analyse(self, article: Article) -> ArticleAnalysis:
-        """Run every stage on one article."""
+    def locate(self, article: Article) -> tuple[list[tuple[int, int]], list[Resolution], list[Failure]]:
+        """Sentences, resolved place mentions and geocoder failures of one article (no claims)."""
+        from geobrief.shortnames import find_short_names
+
         sentences = sentence_spans(article.text)
         mentions = self.recognizer.recognize(article.text, article.id, sentences)
-        resolutions = self.resolver.resolve(article.text, mentions)
+        resolutions = list(self.resolver.resolve(article.text, mentions))
+        # "the Gulf", "the Channel": the sea the rest of the story points to
+        short = find_short_names(article.text, article.id, sentences, resolutions)
+        if short:
+            resolutions = sorted([*resolutions, *short], key=lambda r: r.mention.start)
         failures: list[Failure] = []
         if self.geocoder is not None:
             from geobrief.geocoders import resolve_unresolved
 
             # Errors of the online service are recorded, not raised: the offline result stands.
             resolutions = resolve_unresolved(resolutions, self.geocoder, failures=failures)
+        return sentences, resolutions, failures
+
+    def analyse(self, article: Article) -> ArticleAnalysis:
+        """Run every stage on one article."""
+        sentences, resolutions, failures = self.locate(article)
         claims = self.claims.extract(article, resolutions, sentences)
         return ArticleAnalysis(article, tuple(sentences), tuple(resolutions), tuple(claims), tuple(failures))
 

@@ -149,8 +149,11 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     n = len(text)
+    wrapped = is_hard_wrapped(text)
     for m in _SENTENCE_END.finditer(text):
         end = m.end()
+        if wrapped and m.group() == "\n" and not text.startswith((" ", "\t"), end):
+            continue  # a wrapped line goes on; an indented line starts a paragraph
         is_stop = m.group().startswith((".", "!", "?")) and "\n" not in m.group()
         if is_stop and not _ends_sentence(text, m.start(), end):
             continue
@@ -159,6 +162,27 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     if start < n:
         _add_span(text, start, n, spans)
     return spans
+
+
+_TERMINATED_LINE = re.compile(r"[.!?:;\"”'’)\]]$")
+
+
+def is_hard_wrapped(text: str) -> bool:
+    """Whether the text is hard-wrapped (wire copy, e-mail): its line breaks cut sentences.
+
+    Such text has at least four lines, none longer than 100 characters, and most of its lines of
+    40 or more characters end without sentence punctuation.
+    """
+    if text.count("\n") < 3:
+        return False
+    lines = [line.rstrip() for line in text.split("\n") if line.strip()]
+    if len(lines) < 4 or max(len(line) for line in lines) > 100:
+        return False
+    longish = [line for line in lines if len(line.strip()) >= 40]
+    if len(longish) < 3:
+        return False
+    open_ended = sum(1 for line in longish if not _TERMINATED_LINE.search(line))
+    return open_ended * 2 >= len(longish)
 
 
 def _ends_sentence(text: str, dot: int, after: int) -> bool:

@@ -54,12 +54,60 @@ def main() -> None:
     lockbox = sorted(order[:70])
     dev = sorted(order[70:])
     second = sorted(rng.sample(order, 20))
+    # Round 2 (drawn when round 1 proved to hold about 2.5 required pairs an article, too few for
+    # 700): every other Reuters story of the pool and more event-rich LGL / GeoVirus stories, split
+    # by a new seeded draw, again before any of them was annotated.
+    rng2 = random.Random(20261204)
+    taken = set(chosen)
+    extra = sorted(r["id"] for r in pool if r["id"] not in taken)
+    for corpus, quota in (("geovirus", 15), ("lgl", 15)):
+        rows = [json.loads(line) for line in (SHARED / "eval" / f"{corpus}.jsonl").open()]
+        eligible = sorted(
+            f"{corpus}-{r['id']}"
+            for r in rows
+            if f"{corpus}-{r['id']}" not in status_dev | taken
+            and _score(r["text"]) >= 5
+            and len(r["text"]) < 6000
+        )
+        extra += rng2.sample(eligible, quota)
+    rng2.shuffle(extra)
+    cut = round(len(extra) * 0.4)
+    lockbox2, dev2 = sorted(extra[:cut]), sorted(extra[cut:])
+    # Round 3 (round 1 and 2 held 696 required pairs, just short of 700): every other LGL /
+    # TR-News / GeoVirus story with at least five event words, split by a third seeded draw.
+    rng3 = random.Random(20261205)
+    taken |= set(extra)
+    extra3 = []
+    for corpus in ("geovirus", "lgl", "tr_news"):
+        rows = [json.loads(line) for line in (SHARED / "eval" / f"{corpus}.jsonl").open()]
+        extra3 += sorted(
+            f"{corpus}-{r['id']}"
+            for r in rows
+            if f"{corpus}-{r['id']}" not in status_dev | taken and _score(r["text"]) >= 5 and len(r["text"]) < 6000
+        )
+    rng3.shuffle(extra3)
+    cut3 = round(len(extra3) * 0.4)
+    lockbox2 += extra3[:cut3]
+    dev2 += extra3[cut3:]
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(
-        json.dumps({"seed": 20261203, "dev": dev, "lockbox": lockbox, "second_annotator": second}, indent=1)
+        json.dumps(
+            {
+                "seed": 20261203,
+                "dev": sorted(dev + dev2),
+                "lockbox": sorted(lockbox + lockbox2),
+                "second_annotator": second,
+                "round1": sorted(order),
+                "round2": sorted(extra),
+                "round3": sorted(extra3),
+            },
+            indent=1,
+        )
         + "\n"
     )
-    print(f"{len(dev)} dev, {len(lockbox)} lockbox, {len(second)} doubly annotated -> {OUT}")
+    print(
+        f"{len(dev + dev2)} dev, {len(lockbox + lockbox2)} lockbox, {len(second)} doubly annotated -> {OUT}"
+    )
 
 
 if __name__ == "__main__":

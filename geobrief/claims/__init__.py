@@ -17,7 +17,10 @@ __all__ = ["extract_claims", "merge_claims"]
 
 
 def extract_claims(
-    article: Article, resolutions: Sequence[Resolution], sentences: list[tuple[int, int]] | None = None
+    article: Article,
+    resolutions: Sequence[Resolution],
+    sentences: list[tuple[int, int]] | None = None,
+    mode: str = "scored",
 ) -> list[Claim]:
     """The claims one article makes about its resolved places.
 
@@ -30,18 +33,22 @@ def extract_claims(
         still count as places in the grammar (lists, apposition).
     sentences : list of (start, end), optional
         Sentence spans; :func:`geobrief.text.sentence_spans` when omitted.
+    mode : {"scored", "rules", "candidates"}
+        ``scored``: every candidate (lexicon cue or linking role x place of the sentence) that the
+        learned scorer accepts; ``rules``: only what the role linker links (the extractor before
+        the scorer); ``candidates``: every candidate (for measuring candidate recall).
 
     Returns
     -------
     list of Claim
         One claim per (place id, event, modality), each with one evidence span
         per linked mention (sentence offsets, mention offsets, modality,
-        attribution, inner modality, time, historical flag).  No merging
-        across articles.
+        attribution, inner modality, time, historical flag) and a confidence
+        (the scorer's probability).  No merging across articles.
     """
     from geobrief.claims.extract import extract
 
-    return extract(article, resolutions, sentences)
+    return extract(article, resolutions, sentences, mode=mode)
 
 
 def _majority_modality(modalities: Sequence[str]) -> str:
@@ -111,6 +118,7 @@ def merge_claims(claims: Iterable[Claim]) -> list[Claim]:
                 conflicting=conflicting,
                 historical=historical,
                 time=time,
+                confidence=max(c.confidence for c in group),
             )
         )
     return merged

@@ -47,6 +47,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from geobrief.claims.rules import CueGroup, event_rules, modality_rules
+from geobrief.claims.scorer import Scorer
 from geobrief.claims.timex import TimeExpr, find_times, is_historical, latest_year
 from geobrief.model import Article, Claim, Evidence, Mention, Resolution
 from geobrief.text import name_key, sentence_spans
@@ -1746,10 +1747,34 @@ def _theme(text: str, fire: bool = False) -> str | None:
     return "disaster" if n_dis > n_att else "attack"
 
 
+#: How candidates become claims: ``scored`` (the learned scorer decides, the default), ``rules``
+#: (only what the role linker links, the extractor before the scorer) and ``candidates`` (every
+#: candidate, to measure candidate recall).
+MODES = ("scored", "rules", "candidates")
+
+
 def extract(
-    article: Article, resolutions: Sequence[Resolution], sentences: list[tuple[int, int]] | None = None
+    article: Article,
+    resolutions: Sequence[Resolution],
+    sentences: list[tuple[int, int]] | None = None,
+    *,
+    mode: str = "scored",
+    collect: list | None = None,
+    model: Scorer | None = None,
 ) -> list[Claim]:
-    """Per-article claims; see :func:`geobrief.claims.extract_claims`."""
+    """Per-article claims; see :func:`geobrief.claims.extract_claims`.
+
+    ``collect``, when given, receives one ``(resolution, candidate)`` pair per candidate (with
+    its features and probability): the training table of :mod:`geobrief.claims.train`.  ``model``
+    replaces the packaged scorer (cross-validation).
+    """
+    from geobrief.claims.candidates import sentence_candidates
+    from geobrief.claims.scorer import scorer
+
+    if mode not in MODES:
+        raise ValueError(f"unknown claim mode {mode!r}; known: {', '.join(MODES)}")
+    if model is None:
+        model = scorer()
     text = article.text
     spans = sentences if sentences is not None else sentence_spans(text)
     fire = _fire_article(text)
@@ -1770,6 +1795,7 @@ def extract(
                 group.append(r)
             ri += 1
         stext = text[s_start:s_end]
+        n_named = len(group)
         group, prev_group = group + _anaphors(article, stext, s_start, group, prev_group), group
         if not group or not any(r.place is not None for r in group):
             continue
@@ -1788,19 +1814,32 @@ def extract(
             source=article.source,
         )
         links = _find_links(sent, theme, fire)
-        if not links:
+        adjective = {k for k, r in enumerate(group) if adjectival(r)}
+        cands = sentence_candidates(sent, links, theme, adjective, n_named)
+        accepted = []
+        for c in cands:
+            c.probability = model.probability(c.features)
+            if collect is not None:
+                collect.append((group[c.mention], c, (s_start, s_end)))
+            if mode == "candidates":
+                accepted.append(c)
+            elif mode == "rules":
+                if c.role and not (c.mention in adjective and c.role != "demonym"):
+                    accepted.append(c)
+            elif c.probability >= model.threshold:
+                accepted.append(c)
+        if not accepted:
             continue
         frames = _frames(sent)
         times = [
             replace(t, start=t.start + s_start, end=t.end + s_start)
             for t in find_times(stext, article.published)
         ]
-        done: set[tuple[int, str]] = set()
-        for lk in links:
+        for c in sorted(accepted, key=lambda c: (c.cue_start, c.mention)):
+            lk = c.link()
             r = group[lk.mention]
-            if r.place is None or (lk.mention, lk.event) in done or (adjectival(r) and lk.role != "demonym"):
+            if r.place is None:
                 continue
-            done.add((lk.mention, lk.event))
             modality, inner, attribution = _modality(sent, frames, lk)
             if inner == PRESUPPOSED:
                 # "X said the attack in Y was ...": the attack the article has already stated keeps the
@@ -1840,6 +1879,7 @@ def extract(
                 time_start=t.time_start if t else None,
                 time_end=t.time_end if t else None,
                 historical=historical,
+                confidence=round(c.probability, 4),
             )
             key = (r.place.id, lk.event, modality)
             by_key.setdefault(key, []).append(ev)
@@ -1857,6 +1897,7 @@ def extract(
                 evidence=tuple(evidence),
                 historical=all(e.historical for e in evidence),
                 time=first_time.time if first_time else None,
+                confidence=max(e.confidence for e in evidence),
             )
         )
     return claims

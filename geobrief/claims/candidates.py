@@ -1,0 +1,377 @@
+"""Recall-first claim candidates and their features.
+
+Every event cue of the broad lexicon (:mod:`geobrief.claims.lexicon`) and every cue the role
+linker ties to a place (:func:`geobrief.claims.extract._find_links`) is paired with every place
+mention of its sentence (anaphors such as "the town" included).  One candidate stands for one
+(mention, event) pair of a sentence; its features describe how the text relates the two: the
+linking role, if any (the old rules become features), token and clause distance, the preposition
+before the place, places in between, the cue's lexicon entry, the place kind, metonymy, quotation
+and the article's theme.  The scorer (:mod:`geobrief.claims.scorer`) weighs them into a
+probability.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from geobrief.claims.lexicon import CueHit, lexicon
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from geobrief.claims.extract import _Link, _Sentence
+
+__all__ = ["ClaimCandidate", "sentence_candidates"]
+
+# The word right before a place (after determiners and "the city of"-like fillers): its
+# preposition says much about the place's role ("in X", "to X", "from X").
+_PREPS = frozenset(
+    [
+        "in",
+        "at",
+        "near",
+        "to",
+        "into",
+        "from",
+        "of",
+        "on",
+        "off",
+        "across",
+        "outside",
+        "around",
+        "toward",
+        "towards",
+        "over",
+        "through",
+        "inside",
+        "throughout",
+        "along",
+        "within",
+        "against",
+        "for",
+        "by",
+        "with",
+        "between",
+        "beyond",
+        "behind",
+        "under",
+        "onto",
+        "via",
+        "until",
+        "about",
+        "among",
+        "amid",
+    ]
+)
+_SKIP_BEFORE_PLACE = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "city",
+        "town",
+        "village",
+        "capital",
+        "province",
+        "district",
+        "region",
+        "state",
+        "county",
+        "port",
+        "island",
+        "islands",
+        "of",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "north",
+        "south",
+        "east",
+        "west",
+        "central",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
+        "border",
+        "frontier",
+        "area",
+        "areas",
+        "parts",
+        "part",
+    ]
+)
+# A place followed by one of these acts or speaks ("Moscow said", "Iran denied"): metonymy.
+_SPEECH = frozenset(
+    [
+        "said",
+        "says",
+        "say",
+        "told",
+        "announced",
+        "accused",
+        "denied",
+        "claimed",
+        "stated",
+        "warned",
+        "urged",
+        "called",
+        "demanded",
+        "rejected",
+        "agreed",
+        "added",
+        "insisted",
+        "reported",
+        "confirmed",
+        "asked",
+        "protested",
+        "threatened",
+        "blamed",
+        "responded",
+        "replied",
+        "argued",
+        "believes",
+        "believed",
+        "wants",
+        "wanted",
+        "hopes",
+        "hoped",
+        "signed",
+    ]
+)
+_FORCES = frozenset(
+    [
+        "troops",
+        "soldiers",
+        "forces",
+        "army",
+        "navy",
+        "marines",
+        "warships",
+        "ships",
+        "units",
+        "battalion",
+        "battalions",
+        "brigade",
+        "brigades",
+        "garrison",
+        "peacekeepers",
+        "militiamen",
+        "guerrillas",
+        "rebels",
+        "fighters",
+        "tanks",
+        "aircraft",
+        "jets",
+        "warplanes",
+        "helicopters",
+        "vessels",
+        "destroyers",
+        "frigates",
+        "submarines",
+        "commandos",
+        "paratroopers",
+        "police",
+        "personnel",
+        "force",
+        "division",
+        "divisions",
+        "fleet",
+    ]
+)
+_QUOTES = frozenset({'"', "“", "”"})
+
+
+@dataclass
+class ClaimCandidate:
+    """One (mention, event) pair of a sentence with its best cue and its features."""
+
+    mention: int  # index into the sentence's mentions
+    event: str
+    cue_start: int  # token range of the nearest cue
+    cue_end: int
+    role: str  # the role linker's role, or "" when only the lexicon pairs them
+    features: dict[str, float] = field(default_factory=dict)
+    probability: float = 0.0
+
+    def link(self) -> _Link:
+        from geobrief.claims.extract import _Link
+
+        return _Link(self.mention, self.event, self.cue_start, self.cue_end, self.role or "candidate")
+
+
+def _bin(d: int) -> str:
+    if d <= 1:
+        return "0-1"
+    if d <= 3:
+        return "2-3"
+    if d <= 6:
+        return "4-6"
+    if d <= 10:
+        return "7-10"
+    if d <= 20:
+        return "11-20"
+    return "21+"
+
+
+def _prep_before(s: _Sentence, m: int) -> str:
+    toks = s.toks
+    j = m - 1
+    steps = 0
+    while j >= 0 and steps < 5 and toks[j].mention < 0 and toks[j].low in _SKIP_BEFORE_PLACE:
+        if toks[j].low == "of" and j > 0 and toks[j - 1].low in _SKIP_BEFORE_PLACE:
+            j -= 1  # "the city of X": look past the filler
+            steps += 1
+            continue
+        if toks[j].low == "of":
+            break
+        j -= 1
+        steps += 1
+    if j < 0:
+        return "start"
+    t = toks[j]
+    if t.mention >= 0:
+        return "place"
+    if t.low in _PREPS:
+        return t.low
+    if t.low in (",", ";", ":", "(", "-", "—", "–"):
+        return "punct"
+    return "word"
+
+
+def _in_quotes(s: _Sentence, i: int) -> bool:
+    return sum(1 for t in s.toks[:i] if t.low in _QUOTES) % 2 == 1
+
+
+def _distance(m: int, a: int, b: int) -> tuple[int, bool]:
+    """Token distance between a place at token m and a cue [a, b); and whether the cue comes first."""
+    if b <= m:
+        return m - b + 1, True
+    if a > m:
+        return a - m, False
+    return 0, False
+
+
+def sentence_candidates(
+    s: _Sentence,
+    links: Sequence[_Link],
+    theme: str | None,
+    adjective: set[int],
+    anaphor_from: int,
+) -> list[ClaimCandidate]:
+    """The candidates of one sentence, with features.
+
+    Parameters
+    ----------
+    s : _Sentence
+        The tokenised sentence with its place mentions.
+    links : sequence of _Link
+        What the role linker found (each becomes a role feature of its candidate).
+    theme : str or None
+        The article's theme event ("attack" or "disaster"), if it has one.
+    adjective : set of int
+        Indices of mentions that are demonyms ("Syrian").
+    anaphor_from : int
+        Mentions with this index or higher are anaphors ("the town") standing for a place.
+    """
+    toks = s.toks
+    words = [t.low if t.mention < 0 else "\x00place" for t in toks]
+    raw = [s.text[t.start - s.start : t.end - s.start] for t in toks]
+    hits: list[CueHit] = lexicon().find(words, raw)
+    by_event: dict[str, list[tuple[int, int, str]]] = {}
+    for h in hits:
+        by_event.setdefault(h.event, []).append((h.start, h.end, h.entry.id))
+    role_of: dict[tuple[int, str], _Link] = {}
+    for lk in links:
+        role_of.setdefault((lk.mention, lk.event), lk)
+        spans = by_event.setdefault(lk.event, [])
+        if not any(a == lk.cue_start and b == lk.cue_end for a, b, _ in spans):
+            spans.append((lk.cue_start, lk.cue_end, "role"))
+    cue_owner: dict[tuple[int, int, str], set[int]] = {}
+    for lk in links:
+        cue_owner.setdefault((lk.cue_start, lk.cue_end, lk.event), set()).add(lk.mention)
+    linked_events: dict[int, set[str]] = {}
+    for lk in links:
+        linked_events.setdefault(lk.mention, set()).add(lk.event)
+
+    places = [k for k, r in enumerate(s.mentions) if r.place is not None and s.mention_tok[k] >= 0]
+    n_places = len({s.mentions[k].place.id for k in places})  # type: ignore[union-attr]
+    out: list[ClaimCandidate] = []
+    for event, spans in by_event.items():
+        for k in places:
+            m = s.mention_tok[k]
+            lk = role_of.get((k, event))
+            if lk is not None:
+                a, b, entry = (
+                    lk.cue_start,
+                    lk.cue_end,
+                    next((e for x, y, e in spans if x == lk.cue_start and y == lk.cue_end), "role"),
+                )
+            else:
+                a, b, entry = min(spans, key=lambda sp: _distance(m, sp[0], sp[1])[0])
+            if a <= m < b and lk is None:
+                continue  # a lexicon cue inside the place's name ("Fort Bragg") links nothing
+            d, before = _distance(m, a, b)
+            r = s.mentions[k]
+            kind = r.place.kind if r.place is not None else "none"
+            f: dict[str, float] = {f"ev:{event}": 1.0}
+            if lk is not None:
+                f["role"] = 1.0
+                f[f"role:{lk.role}"] = 1.0
+                f[f"role_ev:{event}"] = 1.0
+            else:
+                owners = cue_owner.get((a, b, event), set())
+                if owners:
+                    f["cue_linked_elsewhere"] = 1.0
+                if linked_events.get(k):
+                    f["place_linked_other_event"] = 1.0
+                if any(ev == event for (kk, ev) in role_of if kk != k):
+                    f["event_linked_elsewhere"] = 1.0
+            f[f"entry:{entry}"] = 1.0
+            dist = _bin(d)
+            f[f"dist:{dist}"] = 1.0
+            f[f"ev_dist:{event}:{dist}"] = 1.0
+            f["cue_before" if before else "cue_after"] = 1.0
+            f[f"ev_order:{event}:{'before' if before else 'after'}"] = 1.0
+            lo, hi = (min(m, a), max(m, b - 1))
+            if toks[m].clause == toks[a].clause:
+                f["same_clause"] = 1.0
+            if any(t.low in (";", ":") for t in toks[lo:hi]):
+                f["semicolon_between"] = 1.0
+            between = sum(
+                1
+                for t in toks[lo + 1 : hi]
+                if t.mention >= 0 and t.mention != k and s.mentions[t.mention].place is not None
+            )
+            f[f"between:{min(between, 2)}"] = 1.0
+            if any(t.low == "," for t in toks[lo:hi]):
+                f["comma_between"] = 1.0
+            prep = _prep_before(s, m)
+            f[f"prep:{prep}"] = 1.0
+            f[f"ev_prep:{event}:{prep}"] = 1.0
+            f[f"kind:{kind}"] = 1.0
+            if k in adjective:
+                f["adjectival"] = 1.0
+            if k >= anaphor_from:
+                f["anaphor"] = 1.0
+            nxt = toks[m + 1].low if m + 1 < len(toks) else ""
+            if nxt in _SPEECH:
+                f["speech_after"] = 1.0
+            if nxt == "'s":
+                f["possessive"] = 1.0
+            if m + 1 < len(toks) and nxt in _FORCES:
+                f["forces_after_place"] = 1.0
+            if _in_quotes(s, m):
+                f["quoted"] = 1.0
+            if s.lede:
+                f["lede"] = 1.0
+            if theme is not None:
+                f["theme_same" if theme == event else "theme_other"] = 1.0
+            f[f"nplaces:{min(n_places, 4)}"] = 1.0
+            if len(spans) > 1:
+                f["several_cues"] = 1.0
+            if any(t.low in _FORCES for t in toks[max(0, a - 6) : b + 6]):
+                f[f"ev_forces:{event}"] = 1.0
+            out.append(ClaimCandidate(k, event, a, b, lk.role if lk is not None else "", f))
+    return out

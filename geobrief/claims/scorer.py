@@ -1,0 +1,82 @@
+"""The learned candidate scorer: a logistic model over candidate features, shipped as JSON.
+
+``rules/claim_scorer.json`` holds the feature weights, the intercept and the decision threshold,
+written by ``geobrief train-claims`` (:mod:`geobrief.claims.train`); loading it takes a few
+milliseconds and scoring is a sparse dot product, so results are deterministic.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+from geobrief.errors import GeobriefError
+
+__all__ = ["Scorer", "scorer", "DEFAULT_THRESHOLD"]
+
+#: Decision threshold used when the model file names none.
+DEFAULT_THRESHOLD = 0.5
+
+
+@dataclass(frozen=True)
+class Scorer:
+    """Logistic weights over named features: ``p = 1 / (1 + exp(-(b + sum w_f * x_f)))``."""
+
+    weights: Mapping[str, float]
+    intercept: float = 0.0
+    threshold: float = DEFAULT_THRESHOLD
+    meta: Mapping[str, object] = field(default_factory=dict)
+
+    def probability(self, features: Mapping[str, float]) -> float:
+        """Probability that a candidate is a claim the text makes."""
+        z = self.intercept
+        w = self.weights
+        for name, value in features.items():
+            z += w.get(name, 0.0) * value
+        if z >= 0:
+            return 1.0 / (1.0 + math.exp(-z))
+        ez = math.exp(z)
+        return ez / (1.0 + ez)
+
+    def to_data(self) -> dict:
+        return {
+            "intercept": self.intercept,
+            "threshold": self.threshold,
+            "meta": dict(self.meta),
+            "weights": {k: self.weights[k] for k in sorted(self.weights)},
+        }
+
+    @classmethod
+    def from_data(cls, data: Mapping) -> Scorer:
+        """Build from the JSON structure of ``rules/claim_scorer.json``.
+
+        Raises
+        ------
+        GeobriefError
+            If the weights are missing or not numbers.
+        """
+        try:
+            weights = {str(k): float(v) for k, v in data["weights"].items()}
+            return cls(
+                weights=weights,
+                intercept=float(data.get("intercept", 0.0)),
+                threshold=float(data.get("threshold", DEFAULT_THRESHOLD)),
+                meta=dict(data.get("meta", {})),
+            )
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise GeobriefError(f"claim scorer data is malformed: {exc}") from exc
+
+
+@cache
+def scorer() -> Scorer:
+    """The packaged scorer (read once)."""
+    path = resources.files("geobrief").joinpath("rules", "claim_scorer.json")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise GeobriefError(f"the claim scorer is missing ({exc}); run 'geobrief train-claims'") from exc
+    return Scorer.from_data(json.loads(text))

@@ -1,0 +1,203 @@
+"""Train the claim scorer on annotated real articles (``geobrief train-claims``).
+
+The pipeline (recognition, resolution) runs once per article; every claim candidate
+(:mod:`geobrief.claims.candidates`) is labelled against the gold annotations: 1 when its place
+matches a gold place (as ``eval-claims`` matches them) that holds a required claim of its event
+*in the candidate's sentence* (a gold evidence quote overlaps it), 0 when the place has no such
+event at all; candidates of optional-only pairs, and of gold pairs whose evidence lies in another
+sentence, are left out rather than guessed.  A logistic regression (scikit-learn, liblinear,
+fixed seed) is fitted on the labelled candidates; the decision threshold is the one that gives
+the best pair F1 in 5-fold cross-validation grouped by article.  The weights go to
+``geobrief/rules/claim_scorer.json`` as plain JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from geobrief.claims.scorer import Scorer
+from geobrief.model import Article, Resolution
+
+__all__ = ["prepare", "fit", "train", "cross_validate"]
+
+#: Regularisation strength of the logistic regression (inverse; chosen by grouped CV on dev).
+C = 0.3
+#: Thresholds tried for the decision rule.
+THRESHOLDS = tuple(round(0.2 + 0.05 * i, 2) for i in range(13))
+
+
+@dataclass
+class Prepared:
+    """One gold article, analysed once: what every fold and every threshold re-scores."""
+
+    record: dict[str, Any]
+    article: Article
+    resolutions: tuple[Resolution, ...]
+    sentences: list[tuple[int, int]]
+
+
+def prepare(records: Sequence[dict[str, Any]], pipeline: Any = None) -> list[Prepared]:
+    """Recognise and resolve the places of every gold article (claims are left to the folds)."""
+    from geobrief.pipeline import Pipeline
+
+    pipe = pipeline or Pipeline()
+    out = []
+    for rec in records:
+        article = Article(
+            id=str(rec["id"]), text=rec["text"], title=rec.get("title"), published=rec.get("published")
+        )
+        sentences, resolutions, _ = pipe.locate(article)
+        out.append(Prepared(rec, article, tuple(resolutions), sentences))
+    return out
+
+
+def _evidence_spans(text: str, quote: str) -> list[tuple[int, int]]:
+    words = quote.split()
+    if not words:
+        return []
+    rx = re.compile(r"\s+".join(re.escape(w) for w in words))
+    return [(m.start(), m.end()) for m in rx.finditer(text)]
+
+
+def labelled_candidates(item: Prepared) -> list[tuple[dict[str, float], int]]:
+    """(features, label) of every candidate of one article that the gold decides."""
+    from geobrief.claims.extract import extract
+    from geobrief.evaluate_claims import _gold_places, _match_place, prediction_places
+
+    gold = _gold_places(item.record)
+    # evidence spans of each (gold place index, event), required claims only
+    spans: dict[tuple[int, str], list[tuple[int, int]]] = {}
+    for gi, p in enumerate(item.record["places"]):
+        for c in p.get("claims", []):
+            if c.get("optional"):
+                continue
+            for event in (c["event"], *c.get("event_alt", [])):
+                spans.setdefault((gi, event), []).extend(
+                    _evidence_spans(item.article.text, c.get("evidence", ""))
+                )
+    names = prediction_places(item.resolutions)
+    collected: list = []
+    extract(item.article, item.resolutions, item.sentences, mode="candidates", collect=collected)
+    rows = []
+    for r, cand, (s_start, s_end) in collected:
+        entry = names.get(r.place.id) if r.place is not None else None
+        if entry is None:
+            continue
+        g = _match_place(entry, gold)
+        if g is None:
+            rows.append((cand.features, 0))
+            continue
+        gi = gold.index(g)
+        pair = g.pairs.get(cand.event)
+        if pair is None:
+            alt = next((e for e, pr in g.pairs.items() if cand.event in pr.alt_events), None)
+            pair = g.pairs.get(alt) if alt else None
+        if pair is None:
+            rows.append((cand.features, 0))
+        elif pair.required:
+            where = spans.get((gi, cand.event), [])
+            if not where or any(a < s_end and s_start < b for a, b in where):
+                rows.append((cand.features, 1))
+            # a gold pair stated in another sentence: neither way
+    return rows
+
+
+def fit(rows: Sequence[tuple[dict[str, float], int]], c: float = C) -> Scorer:
+    """A logistic regression over the rows' features (deterministic)."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vec = DictVectorizer(sort=True, sparse=False)
+    x = vec.fit_transform([f for f, _ in rows])
+    y = [label for _, label in rows]
+    clf = LogisticRegression(C=c, solver="liblinear", random_state=0, max_iter=1000)
+    clf.fit(x, y)
+    weights = {
+        name: round(float(w), 5)
+        for name, w in zip(vec.get_feature_names_out(), clf.coef_[0], strict=True)
+        if abs(w) > 1e-6
+    }
+    return Scorer(weights=weights, intercept=round(float(clf.intercept_[0]), 5))
+
+
+def _predictions(items: Sequence[Prepared], model: Scorer) -> list[dict]:
+    from geobrief.claims.extract import extract
+    from geobrief.evaluate_claims import analysis_to_prediction
+
+    out = []
+    for it in items:
+        claims = extract(it.article, it.resolutions, it.sentences, mode="scored", model=model)
+        out.append(analysis_to_prediction(it.article, it.resolutions, claims))
+    return out
+
+
+def _score(items: Sequence[Prepared], model: Scorer) -> dict[str, Any]:
+    from geobrief.evaluate_claims import score_claims
+
+    return score_claims("", _predictions(items, model), gold=[it.record for it in items])
+
+
+def cross_validate(
+    items: Sequence[Prepared], c: float = C, folds: int = 5, thresholds: Sequence[float] = THRESHOLDS
+) -> dict[float, dict[str, Any]]:
+    """Pair scores of grouped k-fold CV (folds by article, in id order), per threshold."""
+    order = sorted(range(len(items)), key=lambda i: items[i].article.id)
+    fold_of = {i: n % folds for n, i in enumerate(order)}
+    rows = [labelled_candidates(it) for it in items]
+    preds: dict[float, list[dict]] = {t: [] for t in thresholds}
+    golds: list[dict] = []
+    for k in range(folds):
+        train_rows = [r for i in range(len(items)) if fold_of[i] != k for r in rows[i]]
+        model = fit(train_rows, c)
+        test = [items[i] for i in range(len(items)) if fold_of[i] == k]
+        golds += [it.record for it in test]
+        for t in thresholds:
+            preds[t] += _predictions(test, Scorer(model.weights, model.intercept, t))
+    from geobrief.evaluate_claims import score_claims
+
+    return {t: score_claims("", preds[t], gold=golds) for t in thresholds}
+
+
+def train(
+    gold_paths: Sequence[str | Path], out: str | Path | None = None, c: float = C, folds: int = 5
+) -> tuple[Scorer, dict[str, Any]]:
+    """Fit the scorer on the gold files and write it (``rules/claim_scorer.json`` by default).
+
+    Returns the scorer and a report: candidates, positives, the CV F1 at each threshold and the
+    chosen threshold.
+    """
+    from geobrief.evaluate_claims import load_gold
+
+    records = [rec for p in gold_paths for rec in load_gold(p)]
+    items = prepare(records)
+    cv = cross_validate(items, c, folds)
+    best_t = max(cv, key=lambda t: (round(cv[t]["f1"], 4), -abs(t - 0.5)))
+    rows = [r for it in items for r in labelled_candidates(it)]
+    model = fit(rows, c)
+    report = {
+        "articles": len(items),
+        "candidates": len(rows),
+        "positives": sum(label for _, label in rows),
+        "C": c,
+        "threshold": best_t,
+        "cv": {
+            str(t): {
+                "f1": round(v["f1"], 4),
+                "precision": round(v["precision"], 4),
+                "recall": round(v["recall"], 4),
+            }
+            for t, v in cv.items()
+        },
+        "cv_f1": round(cv[best_t]["f1"], 4),
+        "cv_modality_accuracy": round(cv[best_t]["modality_accuracy"], 4),
+        "trained_on": [str(Path(p).name) for p in gold_paths],
+    }
+    model = Scorer(model.weights, model.intercept, best_t, meta=report)
+    target = Path(out) if out else Path(__file__).resolve().parent.parent / "rules" / "claim_scorer.json"
+    target.write_text(json.dumps(model.to_data(), indent=1, sort_keys=False) + "\n", encoding="utf-8")
+    return model, report
