@@ -23,7 +23,11 @@ HERE = Path(__file__).resolve().parents[1] / "tests" / "data" / "claims_real"
 def _as_prediction(rec: dict) -> dict:
     places = []
     for p in rec["places"]:
-        claims = [{"event": c["event"], "modality": c["modality"]} for c in p.get("claims", []) if not c.get("optional")]
+        claims = [
+            {"event": c["event"], "modality": c["modality"]}
+            for c in p.get("claims", [])
+            if not c.get("optional")
+        ]
         places.append({"name": p["name"], "lat": p["lat"], "lon": p["lon"], "claims": claims})
     return {"id": rec["id"], "places": places}
 

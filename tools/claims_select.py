@@ -83,7 +83,9 @@ def main() -> None:
         extra3 += sorted(
             f"{corpus}-{r['id']}"
             for r in rows
-            if f"{corpus}-{r['id']}" not in status_dev | taken and _score(r["text"]) >= 5 and len(r["text"]) < 6000
+            if f"{corpus}-{r['id']}" not in status_dev | taken
+            and _score(r["text"]) >= 5
+            and len(r["text"]) < 6000
         )
     rng3.shuffle(extra3)
     cut3 = round(len(extra3) * 0.4)

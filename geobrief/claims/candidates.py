@@ -181,6 +181,26 @@ _FORCES = frozenset(
     ]
 )
 _QUOTES = frozenset({'"', "“", "”"})
+# Prepositions that put the place where something happens ("in X", "near X").
+_LOCATIVE = frozenset(
+    [
+        "in",
+        "at",
+        "near",
+        "on",
+        "across",
+        "outside",
+        "inside",
+        "throughout",
+        "around",
+        "off",
+        "along",
+        "within",
+        "into",
+        "onto",
+        "over",
+    ]
+)
 
 
 @dataclass
@@ -296,6 +316,10 @@ def sentence_candidates(
         linked_events.setdefault(lk.mention, set()).add(lk.event)
 
     places = [k for k, r in enumerate(s.mentions) if r.place is not None and s.mention_tok[k] >= 0]
+    preps = {k: _prep_before(s, s.mention_tok[k]) for k in places}
+    cue_words = {
+        (a, b): " ".join(t.low for t in toks[a:b]) for spans in by_event.values() for a, b, _ in spans
+    }
     n_places = len({s.mentions[k].place.id for k in places})  # type: ignore[union-attr]
     out: list[ClaimCandidate] = []
     for event, spans in by_event.items():
@@ -347,7 +371,19 @@ def sentence_candidates(
             f[f"between:{min(between, 2)}"] = 1.0
             if any(t.low == "," for t in toks[lo:hi]):
                 f["comma_between"] = 1.0
-            prep = _prep_before(s, m)
+            prep = preps[k]
+            if not (a <= m < b):  # a cue that is the place's own name says nothing general
+                f[f"cue:{event}:{cue_words[(a, b)]}"] = 1.0
+            # is this the place nearest to the cue, of all places / of the places in a locative phrase?
+            others = [(_distance(s.mention_tok[j], a, b)[0], j) for j in places if j != k]
+            if all(d < od for od, _ in others):
+                f["nearest_place"] = 1.0
+            if prep in _LOCATIVE and all(d < od for od, j in others if preps[j] in _LOCATIVE):
+                f["nearest_locative"] = 1.0
+            conf = r.confidence
+            f["resconf:" + ("low" if conf < 0.5 else "mid" if conf < 0.8 else "high")] = 1.0
+            if r.mention.text.isupper() and len(r.mention.text) > 3:
+                f["all_caps"] = 1.0
             f[f"prep:{prep}"] = 1.0
             f[f"ev_prep:{event}:{prep}"] = 1.0
             f[f"kind:{kind}"] = 1.0

@@ -1769,6 +1769,7 @@ def extract(
     replaces the packaged scorer (cross-validation).
     """
     from geobrief.claims.candidates import sentence_candidates
+    from geobrief.claims.lexicon import lexicon
     from geobrief.claims.scorer import scorer
 
     if mode not in MODES:
@@ -1817,8 +1818,12 @@ def extract(
         adjective = {k for k, r in enumerate(group) if adjectival(r)}
         cands = sentence_candidates(sent, links, theme, adjective, n_named)
         accepted = []
+        definitional = lexicon().definitional
         for c in cands:
             c.probability = model.probability(c.features)
+            if c.role in definitional:
+                # the name itself says it ("X Air Base"): no article needs to teach the scorer that
+                c.probability = max(c.probability, definitional[c.role])
             if collect is not None:
                 collect.append((group[c.mention], c, (s_start, s_end)))
             if mode == "candidates":
@@ -1826,7 +1831,7 @@ def extract(
             elif mode == "rules":
                 if c.role and not (c.mention in adjective and c.role != "demonym"):
                     accepted.append(c)
-            elif c.probability >= model.threshold:
+            elif model.accepts(c.probability, bool(c.role)):
                 accepted.append(c)
         if not accepted:
             continue

@@ -53,8 +53,10 @@ def _words(phrase: str) -> tuple[str, ...]:
 class Lexicon:
     """Event cues indexed by their first word."""
 
-    def __init__(self, entries: Sequence[CueEntry]) -> None:
+    def __init__(self, entries: Sequence[CueEntry], definitional: dict[str, float] | None = None) -> None:
         self.entries = tuple(entries)
+        #: role -> least probability of a candidate linked by that role (``definitional_roles``)
+        self.definitional = dict(definitional or {})
         self._by_first: dict[str, list[tuple[tuple[str, ...], CueEntry]]] = {}
         for entry in self.entries:
             for cue in entry.cues:
@@ -90,7 +92,10 @@ class Lexicon:
                     counter=raw.get("counter", ""),
                 )
             )
-        return cls(entries)
+        definitional = {
+            k: float(v) for k, v in data.get("definitional_roles", {}).items() if isinstance(v, (int, float))
+        }
+        return cls(entries, definitional)
 
     def find(self, words: Sequence[str], raw: Sequence[str] | None = None) -> list[CueHit]:
         """Every cue in ``words`` (lower-case tokens; ``raw`` the same tokens as written).

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from pathlib import Path
 
 from geobrief.errors import GeobriefError
 
@@ -30,6 +32,13 @@ class Scorer:
     intercept: float = 0.0
     threshold: float = DEFAULT_THRESHOLD
     meta: Mapping[str, object] = field(default_factory=dict)
+    #: Threshold of candidates the role linker links (None: the same as ``threshold``).
+    role_threshold: float | None = None
+
+    def accepts(self, probability: float, role: bool) -> bool:
+        """Whether a candidate of this probability (linked by a role or not) is a claim."""
+        cut = self.role_threshold if role and self.role_threshold is not None else self.threshold
+        return probability >= cut
 
     def probability(self, features: Mapping[str, float]) -> float:
         """Probability that a candidate is a claim the text makes."""
@@ -46,6 +55,7 @@ class Scorer:
         return {
             "intercept": self.intercept,
             "threshold": self.threshold,
+            "role_threshold": self.role_threshold,
             "meta": dict(self.meta),
             "weights": {k: self.weights[k] for k in sorted(self.weights)},
         }
@@ -66,6 +76,7 @@ class Scorer:
                 intercept=float(data.get("intercept", 0.0)),
                 threshold=float(data.get("threshold", DEFAULT_THRESHOLD)),
                 meta=dict(data.get("meta", {})),
+                role_threshold=None if data.get("role_threshold") is None else float(data["role_threshold"]),
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise GeobriefError(f"claim scorer data is malformed: {exc}") from exc
@@ -73,8 +84,9 @@ class Scorer:
 
 @cache
 def scorer() -> Scorer:
-    """The packaged scorer (read once)."""
-    path = resources.files("geobrief").joinpath("rules", "claim_scorer.json")
+    """The packaged scorer (read once); ``GEOBRIEF_CLAIM_SCORER`` names another file."""
+    override = os.environ.get("GEOBRIEF_CLAIM_SCORER")
+    path = Path(override) if override else resources.files("geobrief").joinpath("rules", "claim_scorer.json")
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:

@@ -26,7 +26,7 @@ from geobrief.model import Article, Resolution
 __all__ = ["prepare", "fit", "train", "cross_validate"]
 
 #: Regularisation strength of the logistic regression (inverse; chosen by grouped CV on dev).
-C = 0.3
+C = 1.0
 #: Thresholds tried for the decision rule.
 THRESHOLDS = tuple(round(0.2 + 0.05 * i, 2) for i in range(13))
 
@@ -66,6 +66,11 @@ def _evidence_spans(text: str, quote: str) -> list[tuple[int, int]]:
 
 def labelled_candidates(item: Prepared) -> list[tuple[dict[str, float], int]]:
     """(features, label) of every candidate of one article that the gold decides."""
+    return [(cand.features, label) for _, cand, _, label in labelled_detail(item)]
+
+
+def labelled_detail(item: Prepared) -> list[tuple[Resolution, Any, tuple[int, int], int]]:
+    """(resolution, candidate, sentence span, label) of every candidate the gold decides."""
     from geobrief.claims.extract import extract
     from geobrief.evaluate_claims import _gold_places, _match_place, prediction_places
 
@@ -90,7 +95,7 @@ def labelled_candidates(item: Prepared) -> list[tuple[dict[str, float], int]]:
             continue
         g = _match_place(entry, gold)
         if g is None:
-            rows.append((cand.features, 0))
+            rows.append((r, cand, (s_start, s_end), 0))
             continue
         gi = gold.index(g)
         pair = g.pairs.get(cand.event)
@@ -98,11 +103,11 @@ def labelled_candidates(item: Prepared) -> list[tuple[dict[str, float], int]]:
             alt = next((e for e, pr in g.pairs.items() if cand.event in pr.alt_events), None)
             pair = g.pairs.get(alt) if alt else None
         if pair is None:
-            rows.append((cand.features, 0))
+            rows.append((r, cand, (s_start, s_end), 0))
         elif pair.required:
             where = spans.get((gi, cand.event), [])
             if not where or any(a < s_end and s_start < b for a, b in where):
-                rows.append((cand.features, 1))
+                rows.append((r, cand, (s_start, s_end), 1))
             # a gold pair stated in another sentence: neither way
     return rows
 
@@ -144,23 +149,24 @@ def _score(items: Sequence[Prepared], model: Scorer) -> dict[str, Any]:
 
 def cross_validate(
     items: Sequence[Prepared], c: float = C, folds: int = 5, thresholds: Sequence[float] = THRESHOLDS
-) -> dict[float, dict[str, Any]]:
-    """Pair scores of grouped k-fold CV (folds by article, in id order), per threshold."""
+) -> dict[tuple[float, float], dict[str, Any]]:
+    """Pair scores of grouped k-fold CV (folds by article, in id order), per (threshold, role threshold)."""
     order = sorted(range(len(items)), key=lambda i: items[i].article.id)
     fold_of = {i: n % folds for n, i in enumerate(order)}
     rows = [labelled_candidates(it) for it in items]
-    preds: dict[float, list[dict]] = {t: [] for t in thresholds}
+    grid = [(t, tr) for t in thresholds for tr in thresholds if tr <= t]
+    preds: dict[tuple[float, float], list[dict]] = {g: [] for g in grid}
     golds: list[dict] = []
     for k in range(folds):
         train_rows = [r for i in range(len(items)) if fold_of[i] != k for r in rows[i]]
         model = fit(train_rows, c)
         test = [items[i] for i in range(len(items)) if fold_of[i] == k]
         golds += [it.record for it in test]
-        for t in thresholds:
-            preds[t] += _predictions(test, Scorer(model.weights, model.intercept, t))
+        for t, tr in grid:
+            preds[(t, tr)] += _predictions(test, Scorer(model.weights, model.intercept, t, role_threshold=tr))
     from geobrief.evaluate_claims import score_claims
 
-    return {t: score_claims("", preds[t], gold=golds) for t in thresholds}
+    return {g: score_claims("", preds[g], gold=golds) for g in grid}
 
 
 def train(
@@ -176,7 +182,7 @@ def train(
     records = [rec for p in gold_paths for rec in load_gold(p)]
     items = prepare(records)
     cv = cross_validate(items, c, folds)
-    best_t = max(cv, key=lambda t: (round(cv[t]["f1"], 4), -abs(t - 0.5)))
+    best = max(cv, key=lambda g: (round(cv[g]["f1"], 3), g[1] == g[0], -abs(g[0] - 0.5)))
     rows = [r for it in items for r in labelled_candidates(it)]
     model = fit(rows, c)
     report = {
@@ -184,20 +190,23 @@ def train(
         "candidates": len(rows),
         "positives": sum(label for _, label in rows),
         "C": c,
-        "threshold": best_t,
+        "threshold": best[0],
+        "role_threshold": best[1],
         "cv": {
-            str(t): {
+            f"{t}/{tr}": {
                 "f1": round(v["f1"], 4),
                 "precision": round(v["precision"], 4),
                 "recall": round(v["recall"], 4),
             }
-            for t, v in cv.items()
+            for (t, tr), v in cv.items()
         },
-        "cv_f1": round(cv[best_t]["f1"], 4),
-        "cv_modality_accuracy": round(cv[best_t]["modality_accuracy"], 4),
+        "cv_f1": round(cv[best]["f1"], 4),
+        "cv_precision": round(cv[best]["precision"], 4),
+        "cv_recall": round(cv[best]["recall"], 4),
+        "cv_modality_accuracy": round(cv[best]["modality_accuracy"], 4),
         "trained_on": [str(Path(p).name) for p in gold_paths],
     }
-    model = Scorer(model.weights, model.intercept, best_t, meta=report)
+    model = Scorer(model.weights, model.intercept, best[0], meta=report, role_threshold=best[1])
     target = Path(out) if out else Path(__file__).resolve().parent.parent / "rules" / "claim_scorer.json"
     target.write_text(json.dumps(model.to_data(), indent=1, sort_keys=False) + "\n", encoding="utf-8")
     return model, report

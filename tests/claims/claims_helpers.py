@@ -30,10 +30,19 @@ def resolve_names(
 
 
 def claims_for(
-    text: str, names: Sequence[str], published: str | None = None, kinds: dict[str, str] | None = None
+    text: str,
+    names: Sequence[str],
+    published: str | None = None,
+    kinds: dict[str, str] | None = None,
+    mode: str = "rules",
 ) -> list[Claim]:
+    """Claims of a text whose places are given by name.
+
+    ``mode="rules"`` (the default here) pins the role linker, whose links are the scorer's
+    strongest features; ``mode="scored"`` runs the extractor as users get it.
+    """
     article = Article(id="t", text=text, published=published)
-    return extract_claims(article, resolve_names(article, names, kinds))
+    return extract_claims(article, resolve_names(article, names, kinds), mode=mode)
 
 
 def pairs(claims: Sequence[Claim]) -> dict[str, set[tuple[str, str]]]:

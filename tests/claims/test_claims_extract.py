@@ -7,8 +7,15 @@ from pathlib import Path
 import pytest
 from claims_helpers import claims_for, resolve_names
 
-from geobrief.claims import extract_claims, merge_claims
+from geobrief.claims import extract_claims as _extract_claims
+from geobrief.claims import merge_claims
 from geobrief.model import EVENTS, MODALITIES, Article, Candidate, Mention, Resolution
+
+
+def extract_claims(article, resolutions, sentences=None):
+    """The role linker alone (mode "rules"): these tests pin its links, the scorer's main features."""
+    return _extract_claims(article, resolutions, sentences, mode="rules")
+
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 

@@ -338,7 +338,7 @@ def test_testset_scores_itself_perfectly():
 
 
 def test_claim_extraction_meets_its_targets_on_the_testset():
-    res = evaluate_claims(TESTSET, predict=gold_places_predictor)
+    res = evaluate_claims(TESTSET, predict=gold_places_predictor, mode="rules")
     assert res["f1"] >= 0.85
     assert res["modality_accuracy"] >= 0.85
     assert all(s["f1"] >= 0.75 for s in res["per_event"].values()), res["per_event"]
@@ -383,9 +383,9 @@ def test_claims_hold_a_floor_on_the_heldout_batch():
     and 0.867 / 0.981.  The floors sit a little under the latter (the pipeline's leaves room for
     recognition changes).
     """
-    res = evaluate_claims(HELDOUT, predict=gold_places_predictor)
+    res = evaluate_claims(HELDOUT, predict=gold_places_predictor, mode="rules")
     assert res["f1"] >= 0.88 and res["modality_accuracy"] >= 0.95, (res["f1"], res["modality_accuracy"])
-    res = evaluate_claims(HELDOUT)
+    res = evaluate_claims(HELDOUT, mode="rules")
     assert res["f1"] >= 0.82 and res["modality_accuracy"] >= 0.93, (res["f1"], res["modality_accuracy"])
 
 
@@ -401,6 +401,8 @@ def test_dev_set_gold_places_and_scorer_reference_points():
     assert round(res["modality_accuracy"], 2) == 0.72 and round(res["modality_exact"], 2) == 0.52
     res = evaluate_claims(dev, predict=gold_places_predictor)
     assert res["f1"] >= 0.75 and res["modality_accuracy"] >= 0.80
+    res = evaluate_claims(dev)
+    assert res["f1"] >= 0.75 and res["modality_accuracy"] >= 0.80
 
 
 def test_claims_hold_a_floor_on_the_second_heldout_batch():
@@ -413,9 +415,9 @@ def test_claims_hold_a_floor_on_the_second_heldout_batch():
     modality 0.980 through the whole pipeline; after the general fixes of that round, 0.810 / 1.000
     and 0.710 / 0.982.  The floors sit a little under the latter.
     """
-    res = evaluate_claims(HELDOUT2, predict=gold_places_predictor)
+    res = evaluate_claims(HELDOUT2, predict=gold_places_predictor, mode="rules")
     assert res["f1"] >= 0.79 and res["modality_accuracy"] >= 0.95, (res["f1"], res["modality_accuracy"])
-    res = evaluate_claims(HELDOUT2)
+    res = evaluate_claims(HELDOUT2, mode="rules")
     assert res["f1"] >= 0.69 and res["modality_accuracy"] >= 0.93, (res["f1"], res["modality_accuracy"])
 
 
@@ -430,7 +432,15 @@ def test_claims_hold_a_floor_on_the_third_heldout_batch():
     modality 0.885 through the whole pipeline; after the general fixes of that round, 0.867 / 0.944
     and 0.805 / 0.939.  The floors sit a little under the latter.
     """
-    res = evaluate_claims(HELDOUT3, predict=gold_places_predictor)
+    res = evaluate_claims(HELDOUT3, predict=gold_places_predictor, mode="rules")
     assert res["f1"] >= 0.84 and res["modality_accuracy"] >= 0.90, (res["f1"], res["modality_accuracy"])
-    res = evaluate_claims(HELDOUT3)
+    res = evaluate_claims(HELDOUT3, mode="rules")
     assert res["f1"] >= 0.77 and res["modality_accuracy"] >= 0.90, (res["f1"], res["modality_accuracy"])
+
+
+@pytest.mark.parametrize("path", [TESTSET, HELDOUT, HELDOUT2, HELDOUT3], ids=lambda p: p.stem)
+def test_the_scored_extractor_keeps_the_team_written_sets_above_075(path):
+    """Issue 8's acceptance: the scorer, trained on real news only, keeps the team-written sets at
+    pair F1 >= 0.75 through the whole pipeline (the floors above pin the role linker alone)."""
+    res = evaluate_claims(path)
+    assert res["f1"] >= 0.75 and res["modality_accuracy"] >= 0.85, (res["f1"], res["modality_accuracy"])
