@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 import unicodedata
 from collections import Counter
@@ -17,11 +18,11 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from geobrief.frames import valid_coordinates
-from geobrief.model import EVENTS, NEGATIVE_MODALITIES, event_label
+from geobrief.model import EVENTS, NEGATIVE_MODALITIES, event_label, main_claim
 from geobrief.text import sentence_spans
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
-    from geobrief.model import Briefing, Place
+    from geobrief.model import Briefing, Claim, Place
 
 #: Marker colour (hex) and glyph (SVG markup in a 16x16 box) per event type.
 #: Constants only: the runtime puts these, and nothing from articles, into SVG.
@@ -66,6 +67,89 @@ CREDITS: tuple[tuple[str, str], ...] = (
     ("Map tiles: \u00a9 OpenStreetMap contributors (ODbL)", "https://www.openstreetmap.org/copyright"),
     ("Map library: Leaflet, Leaflet.markercluster", "https://leafletjs.com/"),
 )
+
+#: Words for a claim's confidence (``Claim.confidence``, a calibrated probability): the
+#: first band whose lower bound the value reaches.  Below :data:`LOW_CONFIDENCE` a claim is
+#: *low*: its marker is drawn lighter and its label greyed in the popup.
+CONFIDENCE_BANDS: tuple[tuple[float, str], ...] = ((0.8, "high"), (0.5, "medium"), (0.0, "low"))
+LOW_CONFIDENCE = 0.5
+#: Step of the page's "Hide claims below confidence" slider.
+CONFIDENCE_STEP = 0.05
+
+
+def confidence_value(value: float | None, digits: int = 2) -> float | None:
+    """A confidence as the page shows it: rounded, within 0-1; None if not a finite number.
+
+    Parameters
+    ----------
+    value : float or None
+        A probability, normally in 0-1.
+    digits : int
+        Decimals kept (the page shows two).
+
+    Returns
+    -------
+    float or None
+        The rounded value clamped to ``[0, 1]``, or None when *value* is
+        missing or not finite (the page then shows no number and never hides
+        the claim).
+    """
+    try:
+        v = float(value)  # None raises TypeError
+    except (TypeError, ValueError):
+        return None
+    if not math.isfinite(v):
+        return None
+    return round(min(1.0, max(0.0, v)), digits)
+
+
+def confidence_band(value: float | None) -> str | None:
+    """The word for a confidence: ``high`` (>= 0.8), ``medium`` (>= 0.5) or ``low``.
+
+    Parameters
+    ----------
+    value : float or None
+        A claim's (or evidence span's) confidence.
+
+    Returns
+    -------
+    str or None
+        The band of :data:`CONFIDENCE_BANDS` the value (rounded as shown,
+        see :func:`confidence_value`) falls in; None if there is no value.
+    """
+    v = confidence_value(value)
+    if v is None:
+        return None
+    return next(word for bound, word in CONFIDENCE_BANDS if v >= bound)
+
+
+def claim_order(claims: tuple[Claim, ...] | list[Claim]) -> list[int]:
+    """Indices of *claims* from the main claim down (the order of :func:`geobrief.model.main_claim`).
+
+    The page hides claims below a confidence threshold and then draws a
+    place by the first claim of this order that is still shown, so a
+    marker always shows the main claim among the claims on view.
+
+    Parameters
+    ----------
+    claims : sequence of Claim
+        A place's claims.
+
+    Returns
+    -------
+    list of int
+        A permutation of ``range(len(claims))``; its first index is the
+        place's main claim.
+    """
+    left = list(range(len(claims)))
+    order: list[int] = []
+    while left:
+        best = main_claim(claims[i] for i in left)
+        pick = next(i for i in left if claims[i] is best)
+        order.append(pick)
+        left.remove(pick)
+    return order
+
 
 _HEX = re.compile(r"^#[0-9a-f]{6}$")
 assert all(_HEX.match(c) for c, _ in STYLES.values())
@@ -311,6 +395,7 @@ def build_payload(briefing: Briefing, *, cluster: bool = False, panel_open: bool
                     "mod": ev.modality,
                     "attr": ev.attribution,
                     "time": ev.time,
+                    "cf": confidence_value(ev.confidence),
                 }
                 ok = ai is not None and _in(texts[ai], ev.start, ev.end)
                 if ok:
@@ -329,6 +414,7 @@ def build_payload(briefing: Briefing, *, cluster: bool = False, panel_open: bool
                     "conflicting": claim.conflicting,
                     "historical": claim.historical,
                     "time": claim.time,
+                    "conf": confidence_value(claim.confidence),
                     "ev": evs,
                 }
             )
@@ -376,6 +462,10 @@ def build_payload(briefing: Briefing, *, cluster: bool = False, panel_open: bool
             "x": excerpts,
             "f": facets,
         }
+        if len(place.claims) > 1:
+            order = claim_order(place.claims)
+            if order != list(range(len(order))):
+                entry["rk"] = order  # main claim first (the page's threshold draws by it)
         if shown != place.name:
             entry["d"] = shown
         if place.source:
@@ -425,6 +515,11 @@ def build_payload(briefing: Briefing, *, cluster: bool = False, panel_open: bool
         },
         "legend": legend,
         "negative": sorted(NEGATIVE_MODALITIES),
+        "confidence": {
+            "bands": [list(b) for b in CONFIDENCE_BANDS],
+            "low": LOW_CONFIDENCE,
+            "step": CONFIDENCE_STEP,
+        },
         "articles": articles_out,
         "places": places_out,
         "sources": list(sources),

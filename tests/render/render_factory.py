@@ -191,6 +191,36 @@ def small_briefing(title: str = "Test briefing") -> Briefing:
     )
 
 
+def confidence_briefing(port_alder: float = 0.35, title: str = "Confidence briefing") -> Briefing:
+    """:func:`small_briefing` with claims of different confidences.
+
+    Northbridge: withdrawal 0.92 (its two evidence spans 0.92 and 0.61);
+    Port Alder: military presence *port_alder* (low by default, so drawn
+    lighter); Eastvale: visit 0.30 (low) and protest 0.85 (high).
+    """
+    from dataclasses import replace
+
+    b = small_briefing(title)
+    north, port, east, *rest = b.places
+    (withdrawal,) = north.claims
+    ev_for, ev_against = withdrawal.evidence
+    north = replace(
+        north,
+        claims=(
+            replace(
+                withdrawal,
+                confidence=0.92,
+                evidence=(replace(ev_for, confidence=0.92), replace(ev_against, confidence=0.61)),
+            ),
+        ),
+    )
+    (presence,) = port.claims
+    port = replace(port, claims=(replace(presence, confidence=port_alder),))
+    visit, protest = east.claims
+    east = replace(east, claims=(replace(visit, confidence=0.3), replace(protest, confidence=0.85)))
+    return replace(b, places=(north, port, east, *rest))
+
+
 def hostile_name(i: int) -> str:
     """The gazetteer name of hostile place *i* (its mentions spell it differently for i % 4 == 1)."""
     return ("\u00c9vil" if i % 4 == 1 else "Evil") + f"{i} {HOSTILE[i]}"

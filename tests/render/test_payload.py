@@ -159,3 +159,105 @@ def test_untitled_articles_are_led_by_their_opening_words(briefing):
     payload = build_payload(replace(briefing, articles=(art, *briefing.articles[1:])))
     assert payload["articles"][0]["lead"] == article_lead(art.text)
     assert payload["articles"][1]["lead"] is None  # titled
+
+
+def test_claims_and_evidence_carry_their_confidence():
+    from render_factory import confidence_briefing
+
+    places = {p["id"]: p for p in build_payload(confidence_briefing())["places"]}
+    (withdrawal,) = places["p:northbridge"]["c"]
+    assert withdrawal["conf"] == 0.92
+    assert [ev["cf"] for ev in withdrawal["ev"]] == [0.92, 0.61]
+    assert [c["conf"] for c in places["p:eastvale"]["c"]] == [0.3, 0.85]
+    assert places["p:port-alder"]["c"][0]["conf"] == 0.35
+    assert places["p:quiet"]["c"] == []
+
+
+def test_default_confidence_is_one_and_is_rounded_for_the_page(briefing):
+    from dataclasses import replace
+
+    payload = build_payload(briefing)
+    assert {c["conf"] for p in payload["places"] for c in p["c"]} == {1.0}
+    place = briefing.places[1]
+    claim = replace(place.claims[0], confidence=0.123456)
+    b = replace(briefing, places=(replace(place, claims=(claim,)),))
+    assert build_payload(b)["places"][0]["c"][0]["conf"] == 0.12
+
+
+@pytest.mark.parametrize(
+    ("value", "shown", "band"),
+    [
+        (0.0, 0.0, "low"),
+        (0.3, 0.3, "low"),
+        (0.494, 0.49, "low"),
+        (0.496, 0.5, "medium"),  # the band of the number shown
+        (0.5, 0.5, "medium"),
+        (0.79, 0.79, "medium"),
+        (0.8, 0.8, "high"),
+        (1.0, 1.0, "high"),
+        (1.7, 1.0, "high"),  # clamped to 0-1
+        (-0.2, 0.0, "low"),
+        (float("nan"), None, None),
+        (float("inf"), None, None),
+        (None, None, None),
+    ],
+)
+def test_confidence_value_and_band(value, shown, band):
+    from geobrief.render.payload import confidence_band, confidence_value
+
+    assert confidence_value(value) == shown
+    assert confidence_band(value) == band
+
+
+def test_non_finite_confidence_still_makes_valid_json(briefing):
+    from dataclasses import replace
+
+    place = briefing.places[1]
+    claim = replace(place.claims[0], confidence=float("nan"))
+    claim = replace(claim, evidence=tuple(replace(e, confidence=float("inf")) for e in claim.evidence))
+    payload = build_payload(replace(briefing, places=(replace(place, claims=(claim,)),)))
+    (c,) = payload["places"][0]["c"]
+    assert c["conf"] is None and c["ev"][0]["cf"] is None
+    assert json.loads(script_json(payload))["places"][0]["c"][0]["conf"] is None
+
+
+def test_payload_names_the_confidence_bands():
+    from geobrief.render.payload import CONFIDENCE_BANDS, LOW_CONFIDENCE
+
+    conf = build_payload(briefing_of())["confidence"]
+    assert conf == {"bands": [list(b) for b in CONFIDENCE_BANDS], "low": LOW_CONFIDENCE, "step": 0.05}
+    assert [b[1] for b in CONFIDENCE_BANDS] == ["high", "medium", "low"] and LOW_CONFIDENCE == 0.5
+
+
+def test_claim_order_starts_with_the_main_claim_and_is_sent_when_it_differs():
+    from render_factory import confidence_briefing
+
+    from geobrief.render.payload import claim_order
+
+    b = confidence_briefing()
+    east = b.place("p:eastvale")  # visit, protest: protest is the main claim (news of a change)
+    assert east.main_claim is east.claims[1]
+    assert claim_order(east.claims) == [1, 0]
+    places = {p["id"]: p for p in build_payload(b)["places"]}
+    assert places["p:eastvale"]["rk"] == [1, 0]
+    assert "rk" not in places["p:northbridge"]  # one claim
+    assert claim_order(()) == []
+
+
+def test_claim_order_follows_main_claim_rules():
+    from geobrief.model import Claim, main_claim
+    from geobrief.render.payload import claim_order
+
+    claims = (
+        Claim("p", "visit", historical=True),
+        Claim("p", "military_presence", "denied"),
+        Claim("p", "military_presence"),
+        Claim("p", "attack"),
+    )
+    order = claim_order(claims)
+    assert sorted(order) == [0, 1, 2, 3]
+    assert claims[order[0]] is main_claim(claims)
+    assert order == [3, 2, 1, 0]
+    # equal claims are told apart by position
+    twins = (Claim("p", "visit"), Claim("p", "visit"))
+    assert claim_order(twins) == [0, 1]
