@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from render_factory import HOSTILE, synthetic_briefing
+from render_factory import HOSTILE, confidence_briefing, synthetic_briefing
 
 from geobrief.render import briefing_fragment, save_briefing, snapshot
 
@@ -564,4 +564,235 @@ def test_clustered_page_reports_when_every_marker_is_placed(browser_page, tmp_pa
     _toggle(page, "Visit")
     page.wait_for_selector('.gb-map[data-gb-loaded="1"]', state="attached", timeout=30_000)
     assert page.evaluate(f"{ctl}.layer.getLayers().length") == 1200
+    _clean(browser_page)
+
+
+# -- claim confidence: the popup, lighter markers, the threshold slider -------------------
+
+
+def _slider(page):
+    return page.get_by_label("Hide claims below confidence")
+
+
+def _slide(page, steps):
+    """Move the threshold slider by keyboard, as a keyboard-only user would (steps of 0.05)."""
+    slider = _slider(page)
+    slider.focus()
+    for _ in range(abs(steps)):
+        page.keyboard.press("ArrowRight" if steps > 0 else "ArrowLeft")
+
+
+def _claims_in_popup(page):
+    return page.locator(".leaflet-popup .gb-claim .gb-badge").all_inner_texts()
+
+
+def test_popup_states_each_claims_confidence_and_greys_low_ones(browser_page, tmp_path):
+    page = _open(browser_page, confidence_briefing(), tmp_path)
+    page.evaluate("geobrief.controllers()[0].openPlace(2)")  # Eastvale: visit 0.30, protest 0.85
+    popup = page.locator(".leaflet-popup .gb-popup")
+    cards = popup.locator(".gb-claim")
+    assert cards.locator(".gb-badge").all_inner_texts() == ["visit", "protest"]
+    assert cards.locator(".gb-conf-val").all_inner_texts() == [
+        "confidence 0.30 (low)",
+        "confidence 0.85 (high)",
+    ]
+    assert [cards.nth(i).get_attribute("data-gb-conf") for i in range(2)] == ["0.30", "0.85"]
+    low, high = cards.nth(0), cards.nth(1)
+    assert "gb-lowconf" in low.get_attribute("class") and "gb-lowconf" not in high.get_attribute("class")
+
+    def badge_look(card):
+        return card.locator(".gb-badge").evaluate(
+            "e => { const s = getComputedStyle(e); return [s.filter, s.opacity]; }"
+        )
+
+    assert badge_look(low) == ["grayscale(1)", "0.6"]  # the low claim's label is greyed
+    assert badge_look(high) == ["none", "1"]
+    # a claim with several evidence spans states each span's confidence
+    page.evaluate("geobrief.controllers()[0].openPlace(0)")
+    north = page.locator('.leaflet-popup .gb-popup[data-gb-place="p:northbridge"]')
+    sides = north.locator(".gb-side")
+    assert "confidence 0.92" in sides.nth(0).inner_text() and "confidence 0.61" in sides.nth(1).inner_text()
+    assert north.locator(".gb-conf-val").inner_text() == "confidence 0.92 (high)"
+    _clean(browser_page)
+
+
+def test_slider_hides_the_low_claim_from_the_open_popup_and_keeps_the_high_one(browser_page, tmp_path):
+    page = _open(browser_page, confidence_briefing(), tmp_path)
+    slider = _slider(page)
+    assert slider.get_attribute("type") == "range"
+    assert slider.input_value() == "0"  # default: every claim shown
+    assert page.locator(".gb-legend .gb-conf-count").inner_text() == "4 of 4 claims shown"
+    assert page.locator(".gb-conf-status").is_hidden()
+    page.evaluate("geobrief.controllers()[0].openPlace(2)")  # Eastvale
+    _settle(page)
+    assert _claims_in_popup(page) == ["visit", "protest"]
+    center = page.evaluate(
+        "(() => { const c = geobrief.controllers()[0].map.getCenter(); return [c.lat, c.lng]; })()"
+    )
+
+    _slide(page, 6)  # 0.30: the visit (0.30) is at the threshold, so still shown
+    assert page.locator(".gb-conf-out").inner_text() == "0.30"
+    assert _claims_in_popup(page) == ["visit", "protest"]
+    _slide(page, 1)  # 0.35: the visit goes, the protest stays, in the popup that is open
+    assert page.locator(".gb-conf-out").inner_text() == "0.35"
+    assert page.locator(".gb-map").get_attribute("data-gb-threshold") == "0.35"
+    assert _claims_in_popup(page) == ["protest"]
+    assert (
+        page.locator(".leaflet-popup .gb-conf-hidden").inner_text() == "1 claim below confidence 0.35 hidden"
+    )
+    # Port Alder's 0.35 is at the threshold: kept
+    assert slider.get_attribute("aria-valuetext") == "0.35 (3 of 4 claims shown)"
+    assert page.locator(".gb-legend .gb-conf-count").inner_text() == "3 of 4 claims shown"
+    assert (
+        page.locator(".gb-conf-status").inner_text()
+        == "Claims with confidence 0.35 or more: 3 of 4 claims shown"
+    )
+    # arrow keys moved the slider, not the map
+    after = page.evaluate(
+        "(() => { const c = geobrief.controllers()[0].map.getCenter(); return [c.lat, c.lng]; })()"
+    )
+    assert after == pytest.approx(center)
+    # reopened from the panel, the popup still lists only what is at or above the threshold
+    page.locator('.gb-article .gb-mention[data-gb-place="p:eastvale"]').first.click()
+    popup = page.locator(".leaflet-popup .gb-popup")
+    assert popup.get_attribute("data-gb-place") == "p:eastvale"
+    assert _claims_in_popup(page) == ["protest"]
+    # and its excerpt still links to the passage in the panel
+    link = popup.locator(".gb-goto").first
+    link.click()
+    target = page.locator(f'[id="{link.get_attribute("data-gb-target")}"]')
+    assert (
+        "gb-hl" in target.get_attribute("class") and "Protesters rallied in Eastvale" in target.inner_text()
+    )
+    _slide(page, -7)  # back to 0: everything again
+    page.evaluate("geobrief.controllers()[0].openPlace(2)")
+    assert _claims_in_popup(page) == ["visit", "protest"]
+    assert page.locator(".gb-conf-status").is_hidden()
+    _clean(browser_page)
+
+
+def test_place_with_only_low_claims_becomes_a_mentioned_place(browser_page, tmp_path):
+    page = _open(browser_page, confidence_briefing(), tmp_path)
+    port = page.locator('.leaflet-marker-icon[data-gb-place="p:port-alder"]')
+    assert "gb-ev-military_presence" in port.get_attribute("class")
+    _slide(page, 10)  # 0.50: Port Alder's only claim (0.35) is hidden
+    assert page.locator(".gb-conf-out").inner_text() == "0.50"
+    classes = port.get_attribute("class")
+    assert "gb-ev-mentioned" in classes and "gb-lowconf" not in classes
+    assert port.get_attribute("data-gb-place") == "p:port-alder"  # still the same marker, still linked
+    # the panel follows: its mention of Port Alder is dimmed, the others are not
+    mention = page.locator('.gb-article .gb-mention[data-gb-place="p:port-alder"]')
+    assert "gb-dim" in mention.get_attribute("class")
+    assert "gb-dim" not in page.locator('.gb-mention[data-gb-place="p:eastvale"]').first.get_attribute(
+        "class"
+    )
+    mention.click()  # the panel link still opens its popup
+    popup = page.locator(".leaflet-popup .gb-popup")
+    assert popup.get_attribute("data-gb-place") == "p:port-alder"
+    assert popup.locator(".gb-claim").count() == 0
+    assert "mentioned (no claim at confidence 0.50 or more)" in popup.inner_text()
+    assert popup.locator(".gb-conf-hidden").inner_text() == "1 claim below confidence 0.50 hidden"
+    # and the popup links back to where the place is mentioned
+    popup.locator(".gb-mentioned-in .gb-goto").click()
+    assert "gb-hl" in mention.get_attribute("class")
+    # the layers follow too: Port Alder is now in "Mentioned only", not "Military presence"
+
+    def shown():
+        return page.eval_on_selector_all(
+            ".leaflet-marker-icon[data-gb-place]", "els => els.map(e => e.dataset.gbPlace)"
+        )
+
+    _toggle(page, "Military presence")
+    assert "p:port-alder" in shown()
+    _toggle(page, "Mentioned only")
+    assert "p:port-alder" not in shown() and "p:quiet" not in shown()
+    _slider(page).focus()
+    page.keyboard.press("Home")  # back to 0: Port Alder is a military presence again, whose layer is off
+    assert "p:port-alder" not in shown()
+    _toggle(page, "Military presence")
+    assert "p:port-alder" in shown()
+    assert "gb-lowconf" in port.get_attribute("class")
+    _clean(browser_page)
+
+
+def _marker_ink(session, tmp_path, port_alder):
+    """How much a plain white background is darkened by Port Alder's pin (0 = not at all)."""
+
+    from geobrief.render.png import decode_rgb
+
+    page = _open(session, confidence_briefing(port_alder), tmp_path / str(port_alder))
+    page.evaluate("void geobrief.controllers()[0].map.setView([34.9, 35.9], 7, {animate: false})")
+    # a plain background: no outlines, no labels, nothing else under or over the pin
+    page.add_style_tag(
+        content=".leaflet-gbOutline-pane, .leaflet-tooltip, .leaflet-control-container { display: none; }"
+        ".gb-map { background: #fff !important; }"
+    )
+    page.wait_for_timeout(100)
+    marker = page.locator('.leaflet-marker-icon[data-gb-place="p:port-alder"]')
+    png = marker.screenshot()
+    blank = page.context.new_page()
+    try:
+        rgb = decode_rgb(png, blank).astype(float)
+    finally:
+        blank.close()
+    return float((255.0 - rgb).mean()), marker
+
+
+def test_low_confidence_marker_is_drawn_lighter(browser_page, tmp_path):
+    low_ink, low = _marker_ink(browser_page, tmp_path, 0.35)
+    assert "gb-lowconf" in low.get_attribute("class")
+    fill = low.locator("path.gb-pin").evaluate("e => getComputedStyle(e).fillOpacity")
+    assert float(fill) < 0.5
+    assert low.locator("path.gb-pin").get_attribute("stroke-dasharray")
+    high_ink, high = _marker_ink(browser_page, tmp_path, 0.95)
+    assert "gb-lowconf" not in high.get_attribute("class")
+    assert high.locator("path.gb-pin").evaluate("e => getComputedStyle(e).fillOpacity") == "1"
+    assert high_ink > 0 and low_ink < 0.75 * high_ink, (low_ink, high_ink)
+    _clean(browser_page)
+
+
+def test_threshold_filters_clustered_markers(browser_page, tmp_path):
+    from dataclasses import replace
+
+    b = synthetic_briefing(600, 12)
+    # claim confidences 0.05, 0.15, ... 0.95 in turn
+    places = tuple(
+        replace(p, claims=tuple(replace(c, confidence=0.05 + (i % 10) / 10) for c in p.claims))
+        for i, p in enumerate(b.places)
+    )
+    b = replace(b, places=places)
+    page = _open(browser_page, b, tmp_path)
+    page.wait_for_selector('.gb-map[data-gb-loaded="1"]', state="attached", timeout=30_000)
+    _toggle(page, "Mentioned only")  # places only mentioned (at the threshold) go
+    with_claims = sum(1 for p in places if p.claims)
+    assert int(page.locator(".gb-map").get_attribute("data-gb-visible")) == with_claims
+    assert page.evaluate("geobrief.controllers()[0].setThreshold(0.6)") == 0.6
+    page.wait_for_selector('.gb-map[data-gb-loaded="1"]', state="attached", timeout=30_000)
+    kept = sum(1 for p in places if p.claims and p.claims[0].confidence >= 0.6)
+    assert 0 < kept < with_claims
+    assert int(page.locator(".gb-map").get_attribute("data-gb-visible")) == kept
+    assert _slider(page).input_value() == "0.6"  # the slider follows a threshold set from code
+    _clean(browser_page)
+
+
+def test_hostile_text_stays_text_when_every_claim_is_hidden(browser_page, hostile, tmp_path):
+    from dataclasses import replace
+
+    low = replace(
+        hostile,
+        places=tuple(
+            replace(p, claims=tuple(replace(c, confidence=0.2) for c in p.claims)) for p in hostile.places
+        ),
+    )
+    page = _open(browser_page, low, tmp_path)
+    _slide(page, 10)
+    for i, place in enumerate(low.places):
+        page.evaluate(f"geobrief.controllers()[0].openPlace({i})")
+        popup = page.locator(f'.leaflet-popup .gb-popup[data-gb-place="{place.id}"]')
+        assert popup.locator(".gb-claim").count() == 0
+        if place.claims:
+            links = popup.locator(".gb-mentioned-in .gb-goto").all_text_contents()
+            art = low.article(place.mentions[0].article_id)
+            assert len(links) == 1 and (art.title is None or links[0] == art.title)
+    _no_injection(page)
     _clean(browser_page)

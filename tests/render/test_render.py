@@ -168,3 +168,29 @@ def test_untitled_article_layers_are_named_by_their_opening_words(briefing):
 def test_layer_control_starts_folded(briefing):
     html = page_html(briefing)
     assert re.search(r'L\.control\.layers\([^;]*"collapsed":\s*true', html, re.S)
+
+
+def _page_payload(html: str) -> dict:
+    """The JSON payload a page hands to ``geobrief.load``."""
+    start = html.index("geobrief.load(") + len("geobrief.load(")
+    payload, _ = json.JSONDecoder().raw_decode(html, start)
+    return payload
+
+
+def test_page_carries_claim_confidence_and_the_threshold_control():
+    from render_factory import confidence_briefing
+
+    html = page_html(confidence_briefing(), tiles=False)
+    payload = _page_payload(html)
+    confs = {p["id"]: [c["conf"] for c in p["c"]] for p in payload["places"]}
+    assert confs == {
+        "p:northbridge": [0.92],
+        "p:port-alder": [0.35],
+        "p:eastvale": [0.3, 0.85],
+        "p:freedonia": [],
+        "p:quiet": [],
+    }
+    assert payload["confidence"]["low"] == 0.5
+    # the runtime that draws the popup's "confidence 0.85 (high)" and the slider is inlined
+    assert "Hide claims below confidence " in html and "setThreshold" in html
+    assert not EXTERNAL.search(html)

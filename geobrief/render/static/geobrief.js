@@ -14,6 +14,8 @@
     "GeoNames</a> (CC BY 4.0)";
   var controllers = {};
   var pending = {};
+  // Claim-confidence words and the low mark, if a payload lacks them (see payload.CONFIDENCE_BANDS).
+  var CONFIDENCE = { bands: [[0.8, "high"], [0.5, "medium"], [0, "low"]], low: 0.5, step: 0.05 };
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -28,6 +30,15 @@
   }
 
   function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
+
+  // A claim's (or evidence span's) confidence, a number in 0-1 or null when unknown.
+  function hasConf(v) { return typeof v === "number" && isFinite(v); }
+
+  function confBand(conf, v) {
+    if (!hasConf(v)) { return null; }
+    for (var i = 0; i < conf.bands.length; i++) { if (v >= conf.bands[i][0]) { return conf.bands[i][1]; } }
+    return conf.bands[conf.bands.length - 1][1];
+  }
 
   // The name a place is shown by: the articles' spelling when it is only a
   // variant of the gazetteer's (see payload.display_name), else the gazetteer's.
@@ -44,20 +55,25 @@
   }
 
   /* ---------------------------------------------------------------- icons */
-  function svgIcon(style, variant) {
+  function svgIcon(style, variant, low) {
     // Only constants from the style table (validated in Python) enter this markup.
+    // low: the claim drawn has low confidence, so the symbol is pale with a dashed outline.
     var c = style.color, g = style.glyph;
     if (variant === "area") {
       return '<svg xmlns="' + SVGNS + '" width="22" height="22" viewBox="0 0 22 22" aria-hidden="true">' +
-        '<circle cx="11" cy="11" r="8" fill="' + c + '" fill-opacity="0.18" stroke="' + c +
-        '" stroke-width="2" stroke-dasharray="3 2"/><circle cx="11" cy="11" r="2.5" fill="' + c + '"/></svg>';
+        '<circle cx="11" cy="11" r="8" fill="' + c + '" fill-opacity="' + (low ? "0.07" : "0.18") + '" stroke="' + c +
+        '" stroke-opacity="' + (low ? "0.45" : "1") + '" stroke-width="2" stroke-dasharray="3 2"/>' +
+        '<circle cx="11" cy="11" r="2.5" fill="' + c + '" fill-opacity="' + (low ? "0.45" : "1") + '"/></svg>';
     }
     var fill = variant === "neg" ? "#ffffff" : c;
-    var ink = variant === "neg" ? c : "#ffffff";
+    var ink = variant === "neg" || low ? c : "#ffffff";
+    var fillOpacity = low && variant !== "neg" ? "0.28" : "1";
     return '<svg xmlns="' + SVGNS + '" width="26" height="36" viewBox="0 0 26 36" aria-hidden="true">' +
-      '<path d="M13 35C13 35 2 21.5 2 13A11 11 0 0 1 24 13C24 21.5 13 35 13 35Z" fill="' + fill +
-      '" stroke="' + c + '" stroke-width="2"/>' +
-      '<g transform="translate(5 5)" fill="' + ink + '" stroke="' + ink + '">' + g + '</g></svg>';
+      '<path class="gb-pin" d="M13 35C13 35 2 21.5 2 13A11 11 0 0 1 24 13C24 21.5 13 35 13 35Z" fill="' + fill +
+      '" fill-opacity="' + fillOpacity + '" stroke="' + c + '" stroke-width="2"' +
+      (low ? ' stroke-dasharray="4 2.5"' : "") + '/>' +
+      '<g transform="translate(5 5)" fill="' + ink + '" stroke="' + ink + '"' + (low ? ' opacity="0.8"' : "") + '>' +
+      g + '</g></svg>';
   }
 
   /* ------------------------------------------------------------ controller */
@@ -72,6 +88,13 @@
     this.controls = [];
     this.hl = null;
     this.passages = {};    // "ai:start" -> element
+    // Claims below this confidence are hidden (the legend's slider; 0 shows everything).
+    this.threshold = 0;
+    this.conf = data.confidence || CONFIDENCE;
+    this.lookKeys = [];    // how each marker is drawn now (restyled only when it changes)
+    this.mentionEls = {};  // place index -> its mention links in the panel
+    this.shown = null;     // the open popup of this briefing: {popup, i}
+    this.confUi = null;
     // Shared by every popup's options and updated with the panel's width, so
     // auto-pan keeps popups clear of the panel.
     this.panPad = L.point(20, 20);
@@ -88,36 +111,178 @@
     this.schedule();
   }
 
-  Controller.prototype.makeMarker = function (p, i) {
-    var style = this.d.styles[p.s] || this.d.styles.mentioned;
-    var variant = p.area ? "area" : (p.neg ? "neg" : "pin");
-    var icon = L.divIcon({
-      className: "gb-icon gb-ev-" + p.s + (p.hist ? " gb-hist" : "") + (p.area ? " gb-area" : ""),
-      html: svgIcon(style, variant),
+  /* ------------------------------------------------- claim confidence */
+  // Whether a claim is shown at the current threshold (a claim of unknown confidence always is).
+  Controller.prototype.keeps = function (c) {
+    return !hasConf(c.conf) || c.conf >= this.threshold;
+  };
+
+  // The claim a place is drawn by: the first shown claim in main-claim order
+  // (payload.claim_order; "rk" is left out when it is the claims' own order).
+  Controller.prototype.mainClaim = function (p) {
+    for (var k = 0; k < p.c.length; k++) {
+      var c = p.c[p.rk ? p.rk[k] : k];
+      if (this.keeps(c)) { return c; }
+    }
+    return null;
+  };
+
+  Controller.prototype.isLow = function (v) { return hasConf(v) && v < this.conf.low; };
+
+  // How a place is drawn at the current threshold.  At 0 this is the payload's
+  // own s / neg / hist (the main claim); a place whose claims are all hidden is "mentioned".
+  Controller.prototype.look = function (p) {
+    var m = this.mainClaim(p), d = this.d;
+    return {
+      s: m && d.styles[m.event] && m.event !== "mentioned" ? m.event : "mentioned",
+      claim: !!m,
+      neg: !!m && d.negative.indexOf(m.modality) >= 0,
+      hist: !!m && !!m.historical,
+      low: !!m && this.isLow(m.conf)
+    };
+  };
+
+  function lookKey(lk) { return [lk.s, lk.claim, lk.neg, lk.hist, lk.low].join(","); }
+
+  // The status facets of a place at the current threshold (payload "f.status" at 0).
+  Controller.prototype.statusKeys = function (p) {
+    if (!this.threshold) { return p.f.status; }
+    var keys = [], d = this.d;
+    for (var k = 0; k < p.c.length; k++) {
+      var e = p.c[k].event;
+      if (this.keeps(p.c[k]) && d.styles[e] && e !== "mentioned" && keys.indexOf(e) < 0) { keys.push(e); }
+    }
+    return keys.length ? keys : ["mentioned"];
+  };
+
+  Controller.prototype.icon = function (p, lk) {
+    var style = this.d.styles[lk.s] || this.d.styles.mentioned;
+    var variant = p.area ? "area" : (lk.neg ? "neg" : "pin");
+    return L.divIcon({
+      className: "gb-icon gb-ev-" + lk.s + (lk.hist ? " gb-hist" : "") + (lk.low ? " gb-lowconf" : "") +
+        (p.area ? " gb-area" : ""),
+      html: svgIcon(style, variant, lk.low),
       iconSize: p.area ? [22, 22] : [26, 36],
       iconAnchor: p.area ? [11, 11] : [13, 35],
       popupAnchor: p.area ? [0, -9] : [0, -32]
     });
+  };
+
+  // Places the articles say something about stay on top of places only mentioned
+  // at the same spot (Moscow's visit above the Kremlin's grey pin), points above areas;
+  // a confident claim above a doubtful one.
+  function zIndex(p, lk) {
+    return p.area ? -1000 : (!lk.claim ? 0 : (lk.neg || lk.hist ? 500 : (lk.low ? 750 : 1000)));
+  }
+
+  function labelClass(p, lk) {
+    return "gb-label" + (lk.claim ? " gb-label-claim" : "") + (p.area ? " gb-label-area" : "");
+  }
+
+  Controller.prototype.makeMarker = function (p, i) {
+    var lk = this.look(p);
+    this.lookKeys[i] = lookKey(lk);
     var label = p.d ? p.d + " (" + p.n + ")" : p.n;
-    // Places the articles say something about stay on top of places only mentioned
-    // at the same spot (Moscow's visit above the Kremlin's grey pin), points above areas.
-    var z = p.area ? -1000 : (!p.c.length ? 0 : (p.neg || p.hist ? 500 : 1000));
-    var marker = L.marker([p.la, p.lo], { icon: icon, title: label, alt: label, riseOnHover: true,
-      zIndexOffset: z });
+    var marker = L.marker([p.la, p.lo], { icon: this.icon(p, lk), title: label, alt: label, riseOnHover: true,
+      zIndexOffset: zIndex(p, lk) });
     var self = this;
     marker.bindPopup(function () { return self.popup(i); }, this.popupOptions());
     if (!this.clustered) {
       // Name labels (a DOM node: text, never HTML); CSS shows them from zoom 5
       // for places with claims, from zoom 7 for the others.
       marker.bindTooltip(el("span", null, shownName(p)), { permanent: true, direction: "right",
-        offset: p.area ? [8, 0] : [10, -20], opacity: 1,
-        className: "gb-label" + (p.c.length ? " gb-label-claim" : "") + (p.area ? " gb-label-area" : "") });
+        offset: p.area ? [8, 0] : [10, -20], opacity: 1, className: labelClass(p, lk) });
     }
     marker.on("add", function () {
       var e = marker.getElement();
       if (e) { e.setAttribute("data-gb-place", p.id); e.setAttribute("data-gb-ctl", self.id); }
     });
+    marker.on("popupopen", function (e) { self.shown = { popup: e.popup, i: i }; });
+    marker.on("popupclose", function (e) { if (self.shown && self.shown.popup === e.popup) { self.shown = null; } });
     return marker;
+  };
+
+  // Redraw a marker after the threshold changed, if its look did.
+  Controller.prototype.restyle = function (i) {
+    var p = this.d.places[i], lk = this.look(p), key = lookKey(lk), marker = this.markers[i];
+    if (key === this.lookKeys[i]) { return; }
+    this.lookKeys[i] = key;
+    marker.setIcon(this.icon(p, lk));  // Leaflet reuses the icon's element: its data attributes stay
+    marker.setZIndexOffset(zIndex(p, lk));
+    var tip = marker.getTooltip && marker.getTooltip();
+    if (tip) {
+      tip.options.className = labelClass(p, lk);
+      var te = tip.getElement();
+      if (te) { te.classList.toggle("gb-label-claim", lk.claim); }
+    }
+  };
+
+  /** Hide claims below confidence t (0-1, rounded to hundredths); 0 shows every claim. */
+  Controller.prototype.setThreshold = function (t) {
+    t = Math.round(Math.min(1, Math.max(0, Number(t) || 0)) * 100) / 100;
+    var changed = t !== this.threshold;
+    this.threshold = t;
+    if (changed) {
+      for (var i = 0; i < this.markers.length; i++) { this.restyle(i); }
+      this.schedule();  // the status facets follow the claims still shown
+      if (this.shown && this.shown.popup.isOpen()) { this.shown.popup.update(); }
+    }
+    this.syncConfidence();
+    return t;
+  };
+
+  // The slider's read-out, the panel's status line and the panel's mention links.
+  Controller.prototype.syncConfidence = function () {
+    var t = this.threshold, ts = t.toFixed(2), total = 0, kept = 0;
+    for (var i = 0; i < this.d.places.length; i++) {
+      var cs = this.d.places[i].c;
+      for (var k = 0; k < cs.length; k++) { total++; if (this.keeps(cs[k])) { kept++; } }
+    }
+    var shown = kept + " of " + plural(total, "claim", "claims") + " shown";
+    var ui = this.confUi;
+    if (ui) {
+      if (Number(ui.input.value) !== t) { ui.input.value = String(t); }
+      ui.out.textContent = ts;
+      ui.input.setAttribute("aria-valuetext", ts + " (" + shown + ")");
+      ui.count.textContent = shown;
+    }
+    if (this.confStatus) {
+      this.confStatus.hidden = !t;
+      this.confStatus.textContent = t ? "Claims with confidence " + ts + " or more: " + shown : "";
+    }
+    for (var pi in this.mentionEls) {
+      if (!Object.prototype.hasOwnProperty.call(this.mentionEls, pi)) { continue; }
+      var dim = !this.mainClaim(this.d.places[pi]);
+      this.mentionEls[pi].forEach(function (n) { n.classList.toggle("gb-dim", dim); });
+    }
+    var root = this.map && this.map.getContainer();
+    if (root) { root.setAttribute("data-gb-threshold", ts); }
+  };
+
+  Controller.prototype.buildThreshold = function () {
+    var self = this, id = this.id + "-conf", box = el("div", "gb-conf");
+    var label = el("label", "gb-conf-label", "Hide claims below confidence ");
+    label.htmlFor = id;
+    var out = el("output", "gb-conf-out", this.threshold.toFixed(2));
+    out.setAttribute("for", id);
+    label.appendChild(out);
+    var input = el("input", "gb-conf-input");
+    input.type = "range";
+    input.id = id;
+    input.min = "0";
+    input.max = "1";
+    input.step = String(this.conf.step);
+    input.value = String(this.threshold);
+    input.addEventListener("input", function () { self.setThreshold(input.value); });
+    // Arrow keys move the slider, not the map.
+    input.addEventListener("keydown", function (ev) { ev.stopPropagation(); });
+    var count = el("div", "gb-conf-count");
+    count.setAttribute("aria-live", "polite");
+    box.appendChild(label);
+    box.appendChild(input);
+    box.appendChild(count);
+    this.confUi = { input: input, out: out, count: count };
+    return box;
   };
 
   Controller.prototype.popupOptions = function () {
@@ -143,7 +308,7 @@
   Controller.prototype.shows = function (p) {
     for (var dim in p.f) {
       if (!Object.prototype.hasOwnProperty.call(p.f, dim) || !this.facets[dim]) { continue; }
-      var keys = p.f[dim], any = false;
+      var keys = dim === "status" ? this.statusKeys(p) : p.f[dim], any = false;
       for (var k = 0; k < keys.length; k++) { if (this.isOn(dim, keys[k])) { any = true; break; } }
       if (!any) { return false; }
     }
@@ -204,6 +369,7 @@
     var Legend = L.Control.extend({ options: { position: "bottomleft" }, onAdd: function () { return self.buildLegend(); } });
     this.controls = [new Panel(), new Legend()];
     this.controls.forEach(function (c) { c.addTo(map); });
+    this.syncConfidence();
     this.fitPanel();
     map.on("resize", this.fitPanel, this);
     if (this.fitOnAttach) { this.fit(); }
@@ -253,6 +419,10 @@
   Controller.prototype.buildLegend = function () {
     var d = this.d, box = el("div", "gb-legend leaflet-bar");
     L.DomEvent.disableClickPropagation(box);
+    var hasClaims = d.places.some(function (p) { return p.c.length > 0; });
+    // The confidence threshold first, where the legend's scrolling cannot hide it.
+    this.confUi = null;
+    if (hasClaims) { box.appendChild(this.buildThreshold()); }
     box.appendChild(el("div", "gb-legend-title", "Legend"));
     d.legend.forEach(function (key) {
       var s = d.styles[key], row = el("div", "gb-legend-row"), sym = el("span", "gb-legend-sym");
@@ -271,11 +441,20 @@
     });
     var h = el("div", "gb-legend-row gb-legend-note", "faded: historical");
     box.appendChild(h);
+    if (hasClaims) {
+      var low = el("div", "gb-legend-row gb-legend-low"), lsym = el("span", "gb-legend-sym");
+      var first = d.legend.filter(function (k) { return k !== "mentioned"; })[0];
+      lsym.innerHTML = svgIcon(d.styles[first] || d.styles.mentioned, "pin", true);  // constant markup
+      low.appendChild(lsym);
+      low.appendChild(el("span", null, "pale, dashed: low confidence (below " + this.conf.low.toFixed(2) + ")"));
+      box.appendChild(low);
+    }
     return box;
   };
 
   Controller.prototype.buildPanel = function () {
     var d = this.d, self = this;
+    this.mentionEls = {};
     var panel = el("div", "gb-panel" + (d.opts.panelOpen ? "" : " gb-collapsed"));
     panel.setAttribute("data-gb-ctl", this.id);
     L.DomEvent.disableClickPropagation(panel);
@@ -294,6 +473,10 @@
     if (st.from) { line += " \u00b7 " + (st.from === st.to ? st.from : st.from + " \u2013 " + st.to); }
     else if (st.articles) { line += " \u00b7 dates not given"; }
     head.appendChild(el("p", "gb-stats", line));
+    // Shown while the legend's slider hides claims below a confidence.
+    this.confStatus = el("p", "gb-conf-status");
+    this.confStatus.hidden = true;
+    head.appendChild(this.confStatus);
     body.appendChild(head);
 
     var arts = el("section", "gb-articles");
@@ -401,6 +584,9 @@
           node.href = "#";
           node.title = "Show " + shownName(self.d.places[m[2]]) + " on the map";
           node.setAttribute("data-gb-place", self.d.places[m[2]].id);
+          if (self.d.places[m[2]].c.length) {  // dimmed while all its claims are hidden
+            (self.mentionEls[m[2]] || (self.mentionEls[m[2]] = [])).push(node);
+          }
           (function (pi) {
             node.addEventListener("click", function (ev) { ev.preventDefault(); self.openPlace(pi); });
           })(m[2]);
@@ -477,8 +663,11 @@
     } else {
       // Filtered out by the layer toggles: still show what the briefing says.
       map.setView([p.la, p.lo], zoom || Math.max(map.getZoom(), 4), { animate: false });
-      L.popup(this.popupOptions())
-        .setLatLng([p.la, p.lo]).setContent(function () { return self.popup(i); }).openOn(map);
+      var pop = L.popup(this.popupOptions())
+        .setLatLng([p.la, p.lo]).setContent(function () { return self.popup(i); });
+      pop.on("add", function () { self.shown = { popup: pop, i: i }; });
+      pop.on("remove", function () { if (self.shown && self.shown.popup === pop) { self.shown = null; } });
+      pop.openOn(map);
     }
   };
 
@@ -507,14 +696,17 @@
     return q;
   };
 
-  Controller.prototype.evidenceItem = function (ev) {
-    var li = el("li", "gb-ev"), a = this.d.articles[ev.a];
+  // One evidence span; withConf: the claim has several, so each states its own confidence.
+  Controller.prototype.evidenceItem = function (ev, withConf) {
+    var show = withConf && hasConf(ev.cf);
+    var li = el("li", "gb-ev" + (show && this.isLow(ev.cf) ? " gb-lowconf" : "")), a = this.d.articles[ev.a];
     li.appendChild(this.excerpt(ev.a, ev.s, ev.e, ev.ms, ev.me, ev.t));
     var src = el("div", "gb-ev-src");
     var bits = [];
     if (ev.mod && ev.mod !== "asserted") { bits.push(ev.mod); }
     if (ev.attr) { bits.push("according to " + ev.attr); }
     if (ev.time) { bits.push(ev.time); }
+    if (show) { bits.push("confidence " + ev.cf.toFixed(2)); }
     if (bits.length) { src.appendChild(el("span", "gb-ev-mod", bits.join(", ") + " \u2014 ")); }
     if (a) {
       src.appendChild(this.passageLink(ev.a, ev.s, articleName(a)));
@@ -539,14 +731,25 @@
     var nsrc = p.ar.length;
     box.appendChild(el("p", "gb-pmeta", sub + " \u00b7 " + plural(nsrc, "source", "sources") + " \u00b7 " +
       plural(p.m, "mention", "mentions")));
-    if (p.c.length) {
+    // Only the claims at or above the legend's confidence threshold.
+    var kept = p.c.filter(function (c) { return self.keeps(c); });
+    var hidden = p.c.length - kept.length;
+    if (kept.length) {
       var claims = el("div", "gb-claims");
-      p.c.forEach(function (c) {
-        var card = el("div", "gb-claim" + (c.conflicting ? " gb-conflicting" : "") + (c.historical ? " gb-hist" : ""));
+      kept.forEach(function (c) {
+        var low = self.isLow(c.conf);
+        var card = el("div", "gb-claim" + (c.conflicting ? " gb-conflicting" : "") + (c.historical ? " gb-hist" : "") +
+          (low ? " gb-lowconf" : ""));
         card.setAttribute("data-gb-event", c.event);
+        card.setAttribute("data-gb-conf", hasConf(c.conf) ? c.conf.toFixed(2) : "");
         var badge = el("span", "gb-badge", c.label);
         badge.style.backgroundColor = (d.styles[c.event] || d.styles.mentioned).color;
         card.appendChild(badge);
+        if (hasConf(c.conf)) {
+          var band = confBand(self.conf, c.conf);
+          card.appendChild(el("span", "gb-conf-val gb-conf-" + band,
+            "confidence " + c.conf.toFixed(2) + " (" + band + ")"));
+        }
         var info = [plural(c.sources, "source", "sources")];
         if (c.attribution) { info.push("according to " + c.attribution); }
         if (c.time) { info.push(c.time); }
@@ -561,19 +764,34 @@
             var col = el("div", "gb-side gb-side-" + side[0]);
             col.appendChild(el("div", "gb-side-title", side[0] === "for" ? "says so" : "denies / negates"));
             var ul = el("ul", "gb-evs");
-            c.ev.forEach(function (ev) { if (side[1](ev.mod || c.modality)) { ul.appendChild(self.evidenceItem(ev)); } });
+            c.ev.forEach(function (ev) {
+              if (side[1](ev.mod || c.modality)) { ul.appendChild(self.evidenceItem(ev, c.ev.length > 1)); }
+            });
             col.appendChild(ul);
             sides.appendChild(col);
           });
           card.appendChild(sides);
         } else {
           var ul = el("ul", "gb-evs");
-          c.ev.forEach(function (ev) { ul.appendChild(self.evidenceItem(ev)); });
+          c.ev.forEach(function (ev) { ul.appendChild(self.evidenceItem(ev, c.ev.length > 1)); });
           card.appendChild(ul);
         }
         claims.appendChild(card);
       });
       box.appendChild(claims);
+    } else if (hidden) {
+      // Every claim is below the threshold: a place only mentioned, with links to where.
+      box.appendChild(el("div", "gb-claim-info", "mentioned (no claim at confidence " +
+        this.threshold.toFixed(2) + " or more)"));
+      var where = this.mentionLinks(i);
+      if (where.length) {
+        var line = el("div", "gb-ev-src gb-mentioned-in", "mentioned in: ");
+        where.forEach(function (link, k) {
+          if (k) { line.appendChild(document.createTextNode(", ")); }
+          line.appendChild(link);
+        });
+        box.appendChild(line);
+      }
     } else {
       box.appendChild(el("div", "gb-claim-info", "mentioned (no status claim)"));
       var ul = el("ul", "gb-evs");
@@ -590,13 +808,34 @@
       });
       box.appendChild(ul);
     }
+    if (hidden) {
+      box.appendChild(el("p", "gb-conf-hidden", plural(hidden, "claim", "claims") + " below confidence " +
+        this.threshold.toFixed(2) + " hidden"));
+    }
     // Where the point comes from: the gazetteer's name, the source of the coordinates, the confidence.
     var loc = [];
     if (p.d) { loc.push("gazetteer name: " + p.n); }
     if (p.src !== undefined && d.sources && d.sources[p.src]) { loc.push("location: " + d.sources[p.src]); }
-    if (p.conf) { loc.push("confidence " + p.conf.toFixed(2)); }
+    if (p.conf) { loc.push("location confidence " + p.conf.toFixed(2)); }
     if (loc.length) { box.appendChild(el("p", "gb-ploc", loc.join(" \u00b7 "))); }
     return box;
+  };
+
+  // Links to the first mention of place i in each article that names it (in the panel).
+  Controller.prototype.mentionLinks = function (i) {
+    var d = this.d, self = this, out = [];
+    d.places[i].ar.forEach(function (ai) {
+      var a = d.articles[ai];
+      if (!a || !self.panel) { return; }
+      for (var k = 0; k < a.marks.length; k++) {
+        var m = a.marks[k];
+        if (m[2] === i && self.panel.querySelector("#" + CSS.escape(self.anchorId(ai, m[0], "m")))) {
+          out.push(self.passageLink(ai, m[0], articleName(a), "m"));
+          return;
+        }
+      }
+    });
+    return out;
   };
 
   /* ------------------------------------------------------------ public API */
