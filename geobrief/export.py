@@ -1,8 +1,10 @@
 """Export a briefing's places: GeoJSON, GeoPackage, GeoParquet, KML, CSV.
 
 Every format carries the properties of ``Place.to_properties()`` (see
-``docs/schema.md``).  Formats without nested types store list and dict
-properties as JSON strings.
+``docs/schema.md``), each claim and evidence span with its ``confidence``.
+Formats without nested types store list and dict properties as JSON strings
+and add a ``claim_confidence`` column (the main claim's confidence) so the
+claims can be filtered without decoding JSON.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import os
 import re
 from contextlib import contextmanager
@@ -21,7 +24,7 @@ from xml.sax.saxutils import escape as xml_escape
 from geobrief.errors import MissingDependencyError, RenderError
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
-    from geobrief.model import Briefing
+    from geobrief.model import Briefing, Place
 
 #: Formats and the file suffixes that select them.
 FORMATS: dict[str, tuple[str, ...]] = {
@@ -34,6 +37,38 @@ FORMATS: dict[str, tuple[str, ...]] = {
 
 #: Properties whose values are lists or dicts.
 NESTED = ("labels", "claims", "surface_forms", "articles")
+
+#: Column added by the flat formats (GeoPackage, GeoParquet, KML, CSV), after ``status``.
+CLAIM_CONFIDENCE = "claim_confidence"
+
+
+def claim_confidence(place: Place) -> float | None:
+    """The confidence of a place's main claim (the one giving its ``status``), 3 decimals.
+
+    Parameters
+    ----------
+    place : Place
+        A resolved place.
+
+    Returns
+    -------
+    float or None
+        ``Claim.confidence`` of ``place.main_claim`` rounded like
+        ``Claim.to_dict()``; None for a place only mentioned (or a
+        confidence that is not a finite number).
+    """
+    main = place.main_claim
+    if main is None:
+        return None
+    value = float(main.confidence)
+    return round(value, 3) if math.isfinite(value) else None
+
+
+def _claim_confidences(briefing: Briefing) -> list[float | None]:
+    """:func:`claim_confidence` of every exported place, in export order."""
+    from geobrief.frames import valid_coordinates
+
+    return [claim_confidence(p) for p in briefing.places if valid_coordinates(p)]
 
 
 def _format_of(path: Path, fmt: str | None) -> str:
@@ -159,6 +194,10 @@ def _flat_frame(briefing: Briefing, nested_as_json: tuple[str, ...]):
     from geobrief.frames import places_frame
 
     frame = places_frame(briefing)
+    # Float column (NaN / NULL for places only mentioned), right after the status it qualifies.
+    values = [float("nan") if v is None else v for v in _claim_confidences(briefing)]
+    frame.insert(list(frame.columns).index("status") + 1, CLAIM_CONFIDENCE, values)
+    frame[CLAIM_CONFIDENCE] = frame[CLAIM_CONFIDENCE].astype("float64")
     for col in nested_as_json:
         frame[col] = [_dumps(v) for v in frame[col]]
     for col in NESTED:
@@ -183,6 +222,7 @@ def _csv(briefing: Briefing) -> str:
             "source",
             "confidence",
             "status",
+            CLAIM_CONFIDENCE,
             "labels",
             "mentions",
             "surface_forms",
@@ -192,7 +232,8 @@ def _csv(briefing: Briefing) -> str:
     )
     from geobrief.frames import places_geojson
 
-    for feature in places_geojson(briefing)["features"]:
+    features = places_geojson(briefing)["features"]
+    for feature, conf in zip(features, _claim_confidences(briefing), strict=True):
         p = feature["properties"]
         lon, lat = feature["geometry"]["coordinates"]
         row = [
@@ -207,6 +248,7 @@ def _csv(briefing: Briefing) -> str:
             p["source"],
             p["confidence"],
             p["status"],
+            "" if conf is None else conf,
             "; ".join(p["labels"]),
             p["mentions"],
             "; ".join(p["surface_forms"]),
@@ -249,19 +291,27 @@ def _kml(briefing: Briefing) -> str:
         "<Document>",
         f"<name>{_x(briefing.title)}</name>",
     ]
-    for feature in places_geojson(briefing)["features"]:
+    features = places_geojson(briefing)["features"]
+    for feature, conf in zip(features, _claim_confidences(briefing), strict=True):
         p = feature["properties"]
         lon, lat = feature["geometry"]["coordinates"]
-        lines = [f"{p['name']} ({p['status']})"]
+        status = p["status"] if conf is None else f"{p['status']}, {_confidence_words(conf)}"
+        lines = [f"{p['name']} ({status})"]
         for claim in p["claims"]:
+            label = f"{claim['label']} ({_confidence_words(claim.get('confidence'))})"
             for ev in claim["evidence"]:
-                lines.append(f"{claim['label']}: {ev['text']} [{ev['article']}]")
+                lines.append(f"{label}: {ev['text']} [{ev['article']}]")
+        props: dict[str, Any] = {}
+        for key, value in p.items():
+            props[key] = value
+            if key == "status":
+                props[CLAIM_CONFIDENCE] = conf
         out.append("<Placemark>")
         out.append(f"<name>{_x(p['name'])}</name>")
         # Plain escaped text (no CDATA, no HTML): viewers show it literally.
         out.append(f"<description>{_x(chr(10).join(lines))}</description>")
         out.append("<ExtendedData>")
-        for key, value in p.items():
+        for key, value in props.items():
             shown = _dumps(value) if isinstance(value, list | dict) else ("" if value is None else value)
             out.append(f"<Data name={_quoted(key)}><value>{_x(shown)}</value></Data>")
         out.append("</ExtendedData>")
@@ -269,6 +319,16 @@ def _kml(briefing: Briefing) -> str:
         out.append("</Placemark>")
     out += ["</Document>", "</kml>", ""]
     return "\n".join(out)
+
+
+def _confidence_words(value: Any) -> str:
+    """``confidence 0.82, high`` for a KML description (``confidence unknown`` without a number)."""
+    from geobrief.render.payload import confidence_band, confidence_value
+
+    shown = confidence_value(value)
+    if shown is None:
+        return "confidence unknown"
+    return f"confidence {shown:.2f}, {confidence_band(shown)}"
 
 
 def _quoted(value: Any) -> str:

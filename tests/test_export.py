@@ -12,7 +12,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "render"))
 
-from render_factory import HOSTILE, hostile_briefing, small_briefing  # noqa: E402
+from render_factory import HOSTILE, confidence_briefing, hostile_briefing, small_briefing  # noqa: E402
 
 from geobrief.errors import GeobriefError, RenderError  # noqa: E402
 from geobrief.export import export  # noqa: E402
@@ -177,3 +177,116 @@ def test_csv_keeps_negative_coordinates_numeric(tmp_path):
     with export(b, tmp_path / "p.csv").open(encoding="utf-8", newline="") as fh:
         (row,) = list(csv.DictReader(fh))
     assert (row["lat"], row["lon"]) == ("-33.5", "-70.25")
+
+
+#: Main-claim confidence per place of confidence_briefing() (None: only mentioned).
+MAIN_CONFIDENCE = {
+    "p:northbridge": 0.92,
+    "p:port-alder": 0.35,
+    "p:eastvale": 0.85,  # protest, the main claim, not the 0.3 visit
+    "p:freedonia": None,
+    "p:quiet": None,
+}
+
+
+def _claim_confidences(claims):
+    return [(c["label"], c["confidence"], [e["confidence"] for e in c["evidence"]]) for c in claims]
+
+
+EXPECTED_CLAIMS = {
+    "p:northbridge": [("withdrawal", 0.92, [0.92, 0.61])],
+    "p:port-alder": [("military presence", 0.35, [1.0])],
+    "p:eastvale": [("visit", 0.3, [1.0]), ("protest", 0.85, [1.0])],
+    "p:freedonia": [],
+    "p:quiet": [],
+}
+
+
+@pytest.mark.parametrize("suffix", [".geojson", ".gpkg", ".parquet", ".kml", ".csv"])
+def test_every_format_carries_claim_and_evidence_confidence(tmp_path, suffix):
+    import math
+
+    import geopandas
+
+    b = confidence_briefing()
+    path = export(b, tmp_path / f"places{suffix}")
+    if suffix == ".csv":
+        with path.open(encoding="utf-8", newline="") as fh:
+            rows = {r["id"]: r for r in csv.DictReader(fh)}
+    elif suffix == ".kml":
+        rows = {}
+        for pm in ET.parse(path).getroot().iter(f"{KML}Placemark"):
+            data = {d.get("name"): d.find(f"{KML}value").text for d in pm.iter(f"{KML}Data")}
+            rows[data["id"]] = data
+    else:
+        frame = geopandas.read_parquet(path) if suffix == ".parquet" else geopandas.read_file(path)
+        rows = _by_id(frame)
+    assert set(rows) == set(MAIN_CONFIDENCE)
+    for pid, expected in MAIN_CONFIDENCE.items():
+        row = rows[pid]
+        claims = row["claims"]
+        if not isinstance(claims, list):
+            claims = json.loads(claims)
+        assert _claim_confidences(claims) == EXPECTED_CLAIMS[pid]
+        if suffix == ".geojson":
+            assert "claim_confidence" not in row  # exactly Place.to_properties(): confidence is in claims
+            continue
+        value = row["claim_confidence"]
+        if expected is None:
+            assert value in ("", None) or (isinstance(value, float) and math.isnan(value))
+        else:
+            assert float(value) == expected
+        # the resolution confidence keeps its own column
+        assert float(row["confidence"]) == 0.0
+
+
+def test_flat_formats_put_claim_confidence_after_status(tmp_path):
+    import geopandas
+
+    b = confidence_briefing()
+    with export(b, tmp_path / "p.csv").open(encoding="utf-8", newline="") as fh:
+        header = next(csv.reader(fh))
+    assert header[header.index("status") + 1] == "claim_confidence"
+    for suffix in (".gpkg", ".parquet"):
+        path = export(b, tmp_path / f"p{suffix}")
+        frame = geopandas.read_parquet(path) if suffix == ".parquet" else geopandas.read_file(path)
+        cols = list(frame.columns)
+        assert cols[cols.index("status") + 1] == "claim_confidence"
+        assert str(frame["claim_confidence"].dtype) == "float64"
+
+
+def test_parquet_claim_confidence_is_null_for_places_only_mentioned(tmp_path):
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(export(confidence_briefing(), tmp_path / "p.parquet"))
+    ids = table.column("id").to_pylist()
+    conf = dict(zip(ids, table.column("claim_confidence").to_pylist(), strict=True))
+    assert conf == MAIN_CONFIDENCE
+
+
+def test_kml_description_states_each_claims_confidence(tmp_path):
+    path = export(confidence_briefing(), tmp_path / "p.kml")
+    descriptions = {
+        pm.find(f"{KML}name").text: pm.find(f"{KML}description").text
+        for pm in ET.parse(path).getroot().iter(f"{KML}Placemark")
+    }
+    east = descriptions["Eastvale"].splitlines()
+    assert east[0] == "Eastvale (protest, confidence 0.85, high)"
+    assert east[1].startswith("visit (confidence 0.30, low): Talks were held in Eastvale")
+    assert east[2].startswith("protest (confidence 0.85, high): Protesters rallied")
+    assert descriptions["Port Alder"].startswith("Port Alder (military presence, confidence 0.35, low)")
+    assert descriptions["Quietville"] == "Quietville (mentioned)"
+
+
+def test_claim_confidence_of_a_place():
+    from dataclasses import replace
+
+    from geobrief.export import claim_confidence
+
+    b = confidence_briefing()
+    assert claim_confidence(b.place("p:eastvale")) == 0.85
+    assert claim_confidence(b.place("p:quiet")) is None
+    port = b.place("p:port-alder")
+    odd = replace(port, claims=(replace(port.claims[0], confidence=float("nan")),))
+    assert claim_confidence(odd) is None
+    assert claim_confidence(replace(port, claims=(replace(port.claims[0], confidence=0.12345),))) == 0.123
