@@ -27,7 +27,8 @@ def extract_claims(
     Parameters
     ----------
     article : Article
-        The article; ``published`` (ISO date) anchors relative time expressions.
+        The article; ``published`` (ISO, wire or feed date: :func:`geobrief.claims.timex.parse_published`)
+        anchors relative time expressions.
     resolutions : sequence of Resolution
         Its place mentions; unresolved ones (``place`` None) get no claims but
         still count as places in the grammar (lists, apposition).

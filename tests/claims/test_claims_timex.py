@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from claims_helpers import claims_for
 
 from geobrief.claims.timex import find_times, is_historical, latest_year, parse_published
 
@@ -72,3 +73,131 @@ def test_parse_published():
     assert str(parse_published("2025-03-01T10:00:00Z")) == "2025-03-01"
     assert parse_published("yesterday") is None
     assert parse_published(None) is None
+
+
+# -- publication dates in the forms feeds and wires write them ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("published", "day"),
+    [
+        ("14-MAR-1991 09:05:12.31", "1991-03-14"),  # wire timestamp
+        ("3-sep-1991", "1991-09-03"),
+        ("Thu, 14 Mar 1991 09:05:12 GMT", "1991-03-14"),  # RSS
+        ("14 March 1991", "1991-03-14"),
+        ("March 14, 1991", "1991-03-14"),
+        ("Thursday, Sept. 5, 1991", "1991-09-05"),
+        ("1991/03/14", "1991-03-14"),
+    ],
+)
+def test_parse_published_reads_wire_and_feed_dates(published, day):
+    assert str(parse_published(published)) == day
+
+
+@pytest.mark.parametrize("published", ["31-FEB-1991 10:00:00.00", "03/04/1991", "spring 1991", ""])
+def test_parse_published_refuses_impossible_and_ambiguous_dates(published):
+    assert parse_published(published) is None
+
+
+def test_a_wire_date_anchors_relative_and_historical_times():
+    wire = "14-MAR-1991 09:05:12.31"  # a Thursday
+    (t,) = find_times("talks on Tuesday", wire)
+    assert t.time_start == "1991-03-12"
+    assert is_historical(_one("in 1988", wire), wire, None)
+    assert not is_historical(_one("in 1991", wire), wire, None)
+
+
+# -- historical: past years and dated past events ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "expr",
+    ["in 2022", "the 1967 war", "in 1948", "in March 2019", "last year", "in 2025", "during the 1990s"],
+)
+def test_past_years_are_historical(expr):
+    pub = "2026-01-28"
+    assert is_historical(find_times(expr, pub)[0], pub, None)
+
+
+def test_a_whole_year_that_is_over_is_historical_even_when_it_ended_weeks_ago():
+    pub = "2026-01-28"
+    assert is_historical(_one("last year"), pub, None)
+    assert is_historical(_one("in 2025"), pub, None)
+    # a part of that year stays measured by its end (about six months)
+    assert not is_historical(_one("in December 2025"), pub, None)
+    assert not is_historical(_one("in late 2025"), pub, None)
+    assert not is_historical(_one("this year"), pub, None)
+
+
+def test_decades():
+    t = _one("during the early 1990s")
+    assert (t.kind, t.time_start, t.time_end) == ("decade", "1990-01-01", "1993-12-31")
+    assert is_historical(t, "2026-01-28", None)
+    assert not is_historical(_one("the 2020s"), "2026-01-28", None)
+    assert is_historical(_one("in the 1980s", None), None, reference_year=2003)
+
+
+def test_since_a_date_is_ongoing_not_historical():
+    t = _one("Since 2014, the army has occupied the island.")
+    assert t.ongoing and (t.time_start, t.time_end) == ("2014-01-01", "2026-01-28")
+    assert not is_historical(t, "2026-01-28", None)
+    t = _one("protests have gone on since March 2019", None)
+    assert t.ongoing and t.time_start == "2019-03-01" and t.time_end is None
+    assert not is_historical(t, None, reference_year=2024)
+    # the event of a since-clause keeps its own date
+    t = _one("since he seized power in 2019", "2026-01-28")
+    assert not t.ongoing and is_historical(t, "2026-01-28", None)
+
+
+@pytest.mark.parametrize(
+    "expr", ["in the past week", "in the past 24 hours", "over the past two years", "in recent years"]
+)
+def test_spans_up_to_publication_are_not_the_vague_past(expr):
+    t = _one(expr)
+    assert (t.kind, t.time_end) == ("recent", "2026-01-28")
+    assert not is_historical(t, "2026-01-28", None)
+    assert not is_historical(_one(expr, None), None, None)
+    assert is_historical(_one("troops were there in the past."), "2026-01-28", None)
+
+
+def test_latest_year_ignores_targets_and_end_dates():
+    text = "Troops arrived in 2017 under a lease that runs until 2040; they are to leave by 2031."
+    assert latest_year(text) == 2017
+
+
+# -- historical claims from extraction ---------------------------------------------------------------
+
+
+def _historical(text: str, published: str | None) -> list[bool]:
+    """The historical flag of the first claim on Kelby (the role linker alone: mode "rules")."""
+    return [c.historical for c in claims_for(text, ["Kelby"], published) if c.place_id == "test:Kelby"][:1]
+
+
+@pytest.mark.parametrize(
+    ("text", "published"),
+    [
+        ("In 2022, floods in Kelby destroyed hundreds of homes.", "2026-01-28"),
+        ("Veterans of the 1967 war in Kelby met on Monday.", "2026-01-28"),
+        ("Kelby was captured in 1948.", "2026-01-28"),
+        ("Last year's earthquake in Kelby destroyed the old bridge.", "2026-01-28"),
+        ("Protesters rallied in Kelby in March 2019.", "2026-01-28"),
+        ("Troops were deployed to Kelby in 1988.", "14-MAR-1991 09:05:12.31"),
+        ("In 2019 floods in Kelby destroyed hundreds of homes. The river rose again in 2024.", None),
+    ],
+)
+def test_claims_dated_in_the_past_are_historical(text, published):
+    assert _historical(text, published) == [True]
+
+
+@pytest.mark.parametrize(
+    ("text", "published"),
+    [
+        ("Since 2014, rebels have occupied Kelby.", "2026-01-28"),
+        ("Protesters rallied in Kelby on Monday.", "14-MAR-1991 09:05:12.31"),
+        ("Heavy clashes broke out in Kelby in the past 24 hours.", "2026-01-28"),
+        ("Troops were deployed to Kelby in 1991.", "14-MAR-1991 09:05:12.31"),
+        ("In 2022, floods in Kelby destroyed hundreds of homes.", None),  # no later year to compare
+    ],
+)
+def test_current_claims_are_not_historical(text, published):
+    assert _historical(text, published) == [False]
