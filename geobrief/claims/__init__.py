@@ -1,9 +1,11 @@
 """Status claims: what the articles say happens at each place.
 
 ``extract_claims`` reads one article and links event cues to the resolved
-place mentions (rules in ``geobrief/rules/``, see :mod:`geobrief.claims.extract`);
-``merge_claims`` merges claims about the same place and event across
-articles, following ``shared/spec/status.md``.
+place mentions (rules in ``geobrief/rules/``, see :mod:`geobrief.claims.extract`),
+then attaches the denials that refer back to a claim of the clause or sentence
+before them (:mod:`geobrief.claims.conflicts`); ``merge_claims`` merges claims
+about the same place and event across articles, following
+``shared/spec/status.md``.
 """
 
 from __future__ import annotations
@@ -14,6 +16,10 @@ from collections.abc import Iterable, Sequence
 from geobrief.model import MODALITIES, NEGATIVE_MODALITIES, POSITIVE_MODALITIES, Article, Claim, Resolution
 
 __all__ = ["extract_claims", "merge_claims"]
+
+#: Modalities that hold the event as true against a denial or negation: the spec's positive ones and
+#: a party's claim ("Iran said it captured X" against "Iraq denied it" is a dispute).
+_HOLDS_TRUE = POSITIVE_MODALITIES | {"claimed"}
 
 
 def extract_claims(
@@ -45,11 +51,18 @@ def extract_claims(
         One claim per (place id, event, modality), each with one evidence span
         per linked mention (sentence offsets, mention offsets, modality,
         attribution, inner modality, time, historical flag) and a confidence
-        (the scorer's probability).  No merging across articles.
+        (the scorer's probability).  A claim denied in a later clause or
+        sentence ("Iraq denied it.") also holds a ``denied`` evidence span
+        (from its sentence to the end of the denial) and is then the article's
+        one claim of that place and event: majority modality, ties to the more
+        cautious, ``conflicting`` (:func:`geobrief.claims.conflicts.attach_denials`).
+        No merging across articles.
     """
+    from geobrief.claims.conflicts import attach_denials
     from geobrief.claims.extract import extract
 
-    return extract(article, resolutions, sentences, mode=mode)
+    claims = extract(article, resolutions, sentences, mode=mode)
+    return attach_denials(article, claims, resolutions, sentences)
 
 
 def _majority_modality(modalities: Sequence[str]) -> str:
@@ -67,7 +80,8 @@ def merge_claims(claims: Iterable[Claim]) -> list[Claim]:
     attribution); ``sources`` is the number of distinct articles behind it.
     Its modality is the one most of its evidence has, ties going to the more
     cautious one; it is ``conflicting`` when the evidence holds the event both
-    as true (asserted, confirmed, reported) and as false (denied, negated);
+    as true (asserted, confirmed, reported, or claimed by a party) and as false
+    (denied, negated);
     ``historical`` only when all its evidence is historical.
 
     Parameters
@@ -96,7 +110,7 @@ def merge_claims(claims: Iterable[Claim]) -> list[Claim]:
         mods = [e.modality for e in evidence] or [c.modality for c in group]
         modality = _majority_modality(mods)
         kinds = set(mods)
-        conflicting = bool(kinds & POSITIVE_MODALITIES) and bool(kinds & NEGATIVE_MODALITIES)
+        conflicting = bool(kinds & _HOLDS_TRUE) and bool(kinds & NEGATIVE_MODALITIES)
         historical = all(e.historical for e in evidence) if evidence else all(c.historical for c in group)
         attribution = next(
             (e.attribution for e in evidence if e.modality == modality and e.attribution), None
