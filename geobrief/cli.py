@@ -222,7 +222,7 @@ def _parser() -> argparse.ArgumentParser:
         "files",
         nargs="*",
         metavar="GOLD.jsonl",
-        help="annotated articles (default: tests/data/claims_real/dev.jsonl)",
+        help="annotated articles (default: tests/data/claims_real/dev.jsonl and shared/eval/status_dev.jsonl)",
     )
     tc.add_argument("-o", "--output", metavar="FILE", help="where to write the scorer")
     tc.add_argument("--folds", type=int, default=5, help="cross-validation folds (default 5)")
@@ -500,11 +500,9 @@ def _cmd_eval_claims(args: argparse.Namespace) -> int:
 
 
 def _cmd_train_claims(args: argparse.Namespace) -> int:
-    from geobrief.claims.train import train
+    from geobrief.claims.train import default_training_files, train
 
-    files = args.files or [
-        str(Path(__file__).resolve().parent.parent / "tests" / "data" / "claims_real" / "dev.jsonl")
-    ]
+    files = args.files or default_training_files()
     if args.folds < 2:
         raise _UsageError("--folds must be at least 2")
     _, report = train(files, out=args.output, folds=args.folds)

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from geobrief.model import Article, Briefing, Claim, Failure, Mention, Place, Resolution
-from geobrief.text import sentence_spans
+from geobrief.text import is_hard_wrapped, sentence_spans
 
 STAGES = ("recognizer", "resolver", "claims")
 _REGISTRY: dict[str, dict[str, Callable[..., Any]]] = {stage: {} for stage in STAGES}
@@ -154,10 +154,15 @@ class Pipeline:
         from geobrief.shortnames import find_short_names
 
         sentences = sentence_spans(article.text)
-        mentions = self.recognizer.recognize(article.text, article.id, sentences)
-        resolutions = list(self.resolver.resolve(article.text, mentions))
+        text = article.text
+        if is_hard_wrapped(text):
+            # wire copy breaks lines inside names ("San\nSalvador"): recognise on the text with its
+            # line breaks as spaces (same offsets), so the names stay whole
+            text = text.replace("\n", " ")
+        mentions = self.recognizer.recognize(text, article.id, sentences)
+        resolutions = list(self.resolver.resolve(text, mentions))
         # "the Gulf", "the Channel": the sea the rest of the story points to
-        short = find_short_names(article.text, article.id, sentences, resolutions)
+        short = find_short_names(text, article.id, sentences, resolutions)
         if short:
             resolutions = sorted([*resolutions, *short], key=lambda r: r.mention.start)
         failures: list[Failure] = []

@@ -279,6 +279,8 @@ def sentence_candidates(
     theme: str | None,
     adjective: set[int],
     anaphor_from: int,
+    place_counts: dict[str, int] | None = None,
+    sentence_index: int = 0,
 ) -> list[ClaimCandidate]:
     """The candidates of one sentence, with features.
 
@@ -294,7 +296,12 @@ def sentence_candidates(
         Indices of mentions that are demonyms ("Syrian").
     anaphor_from : int
         Mentions with this index or higher are anaphors ("the town") standing for a place.
+    place_counts : dict, optional
+        How often the article names each place (by place id): a story's main places.
+    sentence_index : int
+        The sentence's position in the article (0 = the lede).
     """
+    place_counts = place_counts or {}
     toks = s.toks
     words = [t.low if t.mention < 0 else "\x00place" for t in toks]
     raw = [s.text[t.start - s.start : t.end - s.start] for t in toks]
@@ -343,7 +350,6 @@ def sentence_candidates(
             if lk is not None:
                 f["role"] = 1.0
                 f[f"role:{lk.role}"] = 1.0
-                f[f"role_ev:{event}"] = 1.0
             else:
                 owners = cue_owner.get((a, b, event), set())
                 if owners:
@@ -390,7 +396,12 @@ def sentence_candidates(
             if k in adjective:
                 f["adjectival"] = 1.0
             if k >= anaphor_from:
-                f["anaphor"] = 1.0
+                # "the town" (sentence_start 0) or a restatement of a story place (-1: "the country", "here")
+                f["restatement" if r.mention.sentence_start < 0 else "anaphor"] = 1.0
+                if r.mention.sentence_start < 0:
+                    f[f"restatement:{r.mention.text.split()[-1].casefold().removesuffix(chr(39) + 's')}"] = (
+                        1.0
+                    )
             nxt = toks[m + 1].low if m + 1 < len(toks) else ""
             if nxt in _SPEECH:
                 f["speech_after"] = 1.0
@@ -402,6 +413,8 @@ def sentence_candidates(
                 f["quoted"] = 1.0
             if s.lede:
                 f["lede"] = 1.0
+            n_named = place_counts.get(r.place.id, 0) if r.place is not None else 0
+            f["place_count:" + ("1" if n_named <= 1 else "2" if n_named == 2 else "3+")] = 1.0
             if theme is not None:
                 f["theme_same" if theme == event else "theme_other"] = 1.0
             f[f"nplaces:{min(n_places, 4)}"] = 1.0

@@ -1723,6 +1723,70 @@ def _anaphors(
     return out
 
 
+def _sentence(
+    stext: str, s_start: int, s_end: int, group: list[Resolution], lede: bool, source: str | None
+) -> _Sentence:
+    toks, mention_tok = _tokenise(stext, s_start, group)
+    _split_clauses(toks)
+    return _Sentence(s_start, s_end, stext, toks, group, mention_tok, lede=lede, source=source)
+
+
+def _carry_links(base: _Sentence, sent: _Sentence, links: list[_Link]) -> list[_Link]:
+    """The role links of ``base`` on the tokens of ``sent`` (the same sentence with more mentions)."""
+    out = []
+    for lk in links:
+        a, b = base.toks[lk.cue_start].start, base.toks[lk.cue_end - 1].end
+        # the tokens of ``sent`` that overlap the cue (a restatement inside it stays inside it)
+        inside = [i for i, t in enumerate(sent.toks) if t.start < b and a < t.end]
+        if inside:
+            out.append(replace(lk, cue_start=inside[0], cue_end=inside[-1] + 1))
+    return out
+
+
+def _story_places(article: Article, resolutions: Sequence[Resolution]) -> dict[str, Resolution]:
+    """The places restatements stand for: ``country`` (the country the article names most, first
+    named on ties) and ``here`` (the dateline place: a place opening the text, then a comma or dash)."""
+    out: dict[str, Resolution] = {}
+    counts: dict[str, int] = {}
+    first: dict[str, Resolution] = {}
+    for r in sorted(resolutions, key=lambda r: r.mention.start):
+        if r.place is not None and r.place.kind == "country":
+            counts[r.place.id] = counts.get(r.place.id, 0) + 1
+            first.setdefault(r.place.id, r)
+    if counts:
+        best = max(counts, key=lambda pid: (counts[pid], -first[pid].mention.start))
+        out["country"] = first[best]
+    opening = min(resolutions, key=lambda r: r.mention.start, default=None)
+    if (
+        opening is not None
+        and opening.place is not None
+        and not article.text[: opening.mention.start].strip()
+        and re.match(r"\s*(?:,|\(|-|—|–)", article.text[opening.mention.end : opening.mention.end + 3])
+    ):
+        out["here"] = opening
+    return out
+
+
+def _restatements(
+    article: Article, stext: str, s_start: int, group: list[Resolution], story: dict[str, Resolution]
+) -> list[Resolution]:
+    """Mentions for words restating a story place ("the country", "here"; ``restatements`` of the lexicon)."""
+    from geobrief.claims.lexicon import lexicon
+
+    out: list[Resolution] = []
+    for kind, rx in lexicon().restatements.items():
+        ante = story.get(kind)
+        if ante is None:
+            continue
+        for mt in rx.finditer(stext):
+            a, b = s_start + mt.start(), s_start + mt.end()
+            if any(r.mention.start < b and a < r.mention.end for r in group):
+                continue
+            mention = Mention(article.id, a, b, article.text[a:b], sentence_start=-1, sentence_end=-1)
+            out.append(Resolution(mention, ante.place, ante.confidence))
+    return out
+
+
 def _boilerplate(sentence: str) -> bool:
     """Whether a sentence is feed or page boilerplate (``skip_sentences`` of ``events.json``)."""
     text = " ".join(sentence.split())
@@ -1788,7 +1852,12 @@ def extract(
     first_start = spans[0][0] if spans else -1
     known: dict[tuple[str, str], str] = {}  # (place id, event) -> modality of its first positive mention
     prev_group: list[Resolution] = []
-    for s_start, s_end in spans:
+    story = _story_places(article, resolutions)
+    place_counts: dict[str, int] = {}
+    for r in resolutions:
+        if r.place is not None:
+            place_counts[r.place.id] = place_counts.get(r.place.id, 0) + 1
+    for s_index, (s_start, s_end) in enumerate(spans):
         group: list[Resolution] = []
         while ri < len(order) and resolutions[order[ri]].mention.start < s_end:
             r = resolutions[order[ri]]
@@ -1798,25 +1867,22 @@ def extract(
         stext = text[s_start:s_end]
         n_named = len(group)
         group, prev_group = group + _anaphors(article, stext, s_start, group, prev_group), group
-        if not group or not any(r.place is not None for r in group):
+        restated = _restatements(article, stext, s_start, group, story) if mode != "rules" else []
+        if not (group or restated) or not any(r.place is not None for r in group + restated):
             continue
         if _boilerplate(stext):
             continue  # feed boilerplate ("The post <title> appeared first on <site>.") is not evidence
-        toks, mention_tok = _tokenise(stext, s_start, group)
-        _split_clauses(toks)
-        sent = _Sentence(
-            s_start,
-            s_end,
-            stext,
-            toks,
-            group,
-            mention_tok,
-            lede=s_start == first_start,
-            source=article.source,
-        )
+        lede = s_start == first_start
+        sent = _sentence(stext, s_start, s_end, group, lede, article.source)
         links = _find_links(sent, theme, fire)
+        if restated:
+            # the role linker reads the sentence as written; the restatements ("the country") join
+            # only as candidate places, its links carried over by their character offsets
+            base, group = sent, group + restated
+            sent = _sentence(stext, s_start, s_end, group, lede, article.source)
+            links = _carry_links(base, sent, links)
         adjective = {k for k, r in enumerate(group) if adjectival(r)}
-        cands = sentence_candidates(sent, links, theme, adjective, n_named)
+        cands = sentence_candidates(sent, links, theme, adjective, n_named, place_counts, s_index)
         accepted = []
         definitional = lexicon().definitional
         for c in cands:

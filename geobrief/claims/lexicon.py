@@ -8,6 +8,7 @@ what a cue means for a place is left to the candidate scorer (:mod:`geobrief.cla
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -53,8 +54,15 @@ def _words(phrase: str) -> tuple[str, ...]:
 class Lexicon:
     """Event cues indexed by their first word."""
 
-    def __init__(self, entries: Sequence[CueEntry], definitional: dict[str, float] | None = None) -> None:
+    def __init__(
+        self,
+        entries: Sequence[CueEntry],
+        definitional: dict[str, float] | None = None,
+        restatements: dict[str, re.Pattern[str]] | None = None,
+    ) -> None:
         self.entries = tuple(entries)
+        #: kind ("country", "here") -> pattern of words restating a place (``restatements``)
+        self.restatements = dict(restatements or {})
         #: role -> least probability of a candidate linked by that role (``definitional_roles``)
         self.definitional = dict(definitional or {})
         self._by_first: dict[str, list[tuple[tuple[str, ...], CueEntry]]] = {}
@@ -95,7 +103,12 @@ class Lexicon:
         definitional = {
             k: float(v) for k, v in data.get("definitional_roles", {}).items() if isinstance(v, (int, float))
         }
-        return cls(entries, definitional)
+        restatements = {
+            kind: re.compile(spec["pattern"], re.IGNORECASE)
+            for kind, spec in data.get("restatements", {}).items()
+            if isinstance(spec, dict)
+        }
+        return cls(entries, definitional, restatements)
 
     def find(self, words: Sequence[str], raw: Sequence[str] | None = None) -> list[CueHit]:
         """Every cue in ``words`` (lower-case tokens; ``raw`` the same tokens as written).
