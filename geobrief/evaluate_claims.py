@@ -210,6 +210,8 @@ def attach_texts(records: list[dict[str, Any]], search_from: str | Path | None =
                 if rec is not None:
                     rec["text"] = row["text"]
                     rec.setdefault("title", row.get("title"))
+                    if row.get("published"):
+                        rec.setdefault("published", row["published"])
                     rec.setdefault("corpus", row.get("corpus") or prefix)
     missing = [i for i, rec in wanted.items() if "text" not in rec]
     if missing:
@@ -581,7 +583,8 @@ def evaluate_claims(
     """
     gold = load_gold(gold_path)
     result = score_claims(gold_path, _predict_all(gold, predict, mode), gold=gold)
-    if candidate_recall and not callable(predict):
+    builtin = predict is None or predict is gold_places_predictor or predict == "gold-places"
+    if candidate_recall and builtin:
         result["candidate_recall"] = score_claims(
             gold_path, _predict_all(gold, predict, "candidates"), gold=gold
         )["recall"]

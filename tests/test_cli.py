@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -24,7 +25,8 @@ def test_help_answers_without_importing_heavy_modules():
 
 
 @pytest.mark.parametrize(
-    "command", ["build", "extract", "export", "snapshot", "eval", "eval-claims", "geocode", "gazetteer"]
+    "command",
+    ["build", "extract", "export", "snapshot", "eval", "eval-claims", "train-claims", "geocode", "gazetteer"],
 )
 def test_every_command_has_help_with_examples(command, capsys):
     with pytest.raises(SystemExit) as exit_info:
@@ -123,3 +125,46 @@ def test_extract_with_nothing_readable_fails_and_writes_nothing(tmp_path, capsys
     assert status == 3
     assert "nope.txt: no such file or folder" in err and "no article could be read" in err
     assert not out.exists()
+
+
+def _tiny_gold(tmp_path):
+    rec = {
+        "id": "g1",
+        "text": "Rebels attacked the town of Kelby on Monday. Officials in Dunmore said talks would follow.",
+        "places": [
+            {
+                "name": "Kelby",
+                "lat": 0.0,
+                "lon": 0.0,
+                "claims": [
+                    {
+                        "event": "attack",
+                        "modality": "asserted",
+                        "evidence": "Rebels attacked the town of Kelby",
+                    }
+                ],
+            },
+            {"name": "Dunmore", "lat": 1.0, "lon": 1.0, "claims": []},
+        ],
+    }
+    path = tmp_path / "gold.jsonl"
+    path.write_text(json.dumps(rec) + "\n")
+    return path
+
+
+def test_eval_claims_reports_candidate_recall_and_calibration(tmp_path, capsys):
+    gold = _tiny_gold(tmp_path)
+    assert main(["eval-claims", str(gold), "--gold-places", "--candidate-recall", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["candidate_recall"] == 1.0  # the attack on Kelby becomes a candidate
+    assert result["tp"] == 1 and result["per_event"]["attack"]["f1"] == 1.0
+    assert result["calibration"] and all(0 <= row["precision"] <= 1 for row in result["calibration"])
+    assert main(["eval-claims", str(gold), "--gold-places", "--candidate-recall"]) == 0
+    text = capsys.readouterr().out
+    assert "candidate recall" in text and "mean conf" in text
+
+
+def test_eval_claims_rules_mode_is_the_role_linker(tmp_path, capsys):
+    gold = _tiny_gold(tmp_path)
+    assert main(["eval-claims", str(gold), "--gold-places", "--claims", "rules", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["tp"] == 1

@@ -29,3 +29,48 @@ def test_sentences_break_at_line_ends_and_offsets_point_into_text():
     assert [text[s:e] for s, e in spans] == ["First line without stop", "Second one!", "Third?", "Fourth."]
     assert sentence_at(spans, text.index("Third")) == spans[2]
     assert sentence_at(spans, text.index("Fourth") + 3) == spans[3]
+
+
+WIRE = (
+    "LONDON, March 1 - Iran said its forces had captured one of\n"
+    "Iraq's strongest positions east of Basra in a major battle\n"
+    "overnight, the news agency said.\n"
+    "    Iraq denied the report and said its troops had pushed\n"
+    "back the attack near the city.\n"
+    " REUTER"
+)
+
+
+def test_hard_wrapped_wire_copy_keeps_its_sentences_across_line_breaks():
+    from geobrief.text import is_hard_wrapped, sentence_spans
+
+    assert is_hard_wrapped(WIRE)
+    sentences = [WIRE[a:b] for a, b in sentence_spans(WIRE)]
+    assert len(sentences) == 3
+    assert sentences[0].startswith("LONDON") and sentences[0].endswith("agency said.")
+    assert sentences[1].startswith("Iraq denied") and sentences[1].endswith("the city.")
+
+
+def test_ordinary_text_still_breaks_at_line_ends():
+    from geobrief.text import is_hard_wrapped, sentence_spans
+
+    text = "Russian strikes hit Kharkiv\nKYIV (AP) - Drones struck the city overnight, officials said. More follow."
+    assert not is_hard_wrapped(text)
+    assert [text[a:b] for a, b in sentence_spans(text)][0] == "Russian strikes hit Kharkiv"
+    one_line_paragraphs = "A long first paragraph that runs on. " * 4 + "\n" + "Second paragraph here. " * 5
+    assert not is_hard_wrapped(one_line_paragraphs * 3)
+
+
+def test_names_broken_by_a_wrap_are_recognised_whole():
+    from geobrief.model import Article
+    from geobrief.pipeline import Pipeline
+
+    text = (
+        "WASHINGTON, May 3 - Officials said the talks in San\n"
+        "Salvador would resume next week after a pause of two\n"
+        "months, and that envoys would meet in Mexico City on the\n"
+        "way back to the capital.\n"
+        " REUTER"
+    )
+    names = {r.mention.text for r in Pipeline().analyse(Article("w", text)).resolutions}
+    assert "San Salvador" in names
