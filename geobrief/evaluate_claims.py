@@ -462,7 +462,7 @@ def analysis_to_prediction(article: Article, resolutions: Sequence[Resolution], 
 
 def prediction_places(resolutions: Sequence[Resolution]) -> dict[str, dict[str, Any]]:
     """Place id -> ``{"name", "lat", "lon", "claims": []}`` as a prediction line names it."""
-    from geobrief.claims.extract import adjectival
+    from geobrief.claims.anaphora import adjectival
 
     surfaces: dict[str, list[Resolution]] = {}
     for r in resolutions:

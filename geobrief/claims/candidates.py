@@ -1,7 +1,7 @@
 """Recall-first claim candidates and their features.
 
 Every event cue of the broad lexicon (:mod:`geobrief.claims.lexicon`) and every cue the role
-linker ties to a place (:func:`geobrief.claims.extract._find_links`) is paired with every place
+linker ties to a place (:func:`geobrief.claims.roles._find_links`) is paired with every place
 mention of its sentence (anaphors such as "the town" included).  One candidate stands for one
 (mention, event) pair of a sentence; its features describe how the text relates the two: the
 linking role, if any (the old rules become features), token and clause distance, the preposition
@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING
 from geobrief.claims.lexicon import CueHit, lexicon
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
-    from geobrief.claims.extract import _Link, _Sentence
+    from geobrief.claims.roles import _Link
+    from geobrief.claims.tokens import _Sentence
 
 __all__ = ["ClaimCandidate", "sentence_candidates"]
 
@@ -216,7 +217,7 @@ class ClaimCandidate:
     probability: float = 0.0
 
     def link(self) -> _Link:
-        from geobrief.claims.extract import _Link
+        from geobrief.claims.roles import _Link
 
         return _Link(self.mention, self.event, self.cue_start, self.cue_end, self.role or "candidate")
 
