@@ -117,9 +117,22 @@ def labelled_detail(item: Prepared) -> list[tuple[Resolution, Any, tuple[int, in
 
 
 def fit(rows: Sequence[tuple[dict[str, float], int]], c: float = C) -> Scorer:
-    """A logistic regression over the rows' features (deterministic)."""
-    from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegression
+    """A logistic regression over the rows' features (deterministic).
+
+    Raises
+    ------
+    GeobriefError
+        If scikit-learn is not installed (``pip install 'geobrief[train]'``).
+    """
+    try:
+        from sklearn.feature_extraction import DictVectorizer
+        from sklearn.linear_model import LogisticRegression
+    except ImportError as exc:
+        from geobrief.errors import GeobriefError
+
+        raise GeobriefError(
+            "training the claim scorer needs scikit-learn: pip install 'geobrief[train]'"
+        ) from exc
 
     vec = DictVectorizer(sort=True, sparse=False)
     x = vec.fit_transform([f for f, _ in rows])
