@@ -46,29 +46,15 @@ SHORT_NAME_CONFIDENCE = 0.6
 
 @cache
 def _candidates(head: str) -> tuple[Candidate, ...]:
+    from geobrief.gazetteer.build import layer_candidate
     from geobrief.gazetteer.layers import load_layers
 
     words = SHORT_HEADS[head]
     out = []
     for feat in load_layers():
-        props = feat.get("properties", {})
-        if props.get("kind") != "sea":
-            continue
-        name = str(props.get("name", ""))
-        if not any(re.search(rf"\b{w}\b", name) for w in words):
-            continue
-        lon, lat = feat["geometry"]["coordinates"][:2]
-        out.append(
-            Candidate(
-                id=f"layer:seas:{props['id']}",
-                name=name,
-                lat=float(lat),
-                lon=float(lon),
-                kind="sea",
-                feature_code=str(props.get("feature_code", "")),
-                source=str(props.get("source", "")),
-            )
-        )
+        cand, _ = layer_candidate(feat)
+        if cand.kind == "sea" and any(re.search(rf"\b{w}\b", cand.name) for w in words):
+            out.append(cand)
     return tuple(out)
 
 

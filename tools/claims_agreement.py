@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import sys
-import tempfile
 from pathlib import Path
 
 from geobrief.evaluate_claims import load_gold, score_claims
@@ -33,10 +32,7 @@ def _as_prediction(rec: dict) -> dict:
 
 
 def _score(gold: list[dict], other: list[dict]) -> dict:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "gold.jsonl"
-        path.write_text("".join(json.dumps(r) + "\n" for r in gold), encoding="utf-8")
-        return score_claims(path, [_as_prediction(r) for r in other], gold=gold)
+    return score_claims("", [_as_prediction(r) for r in other], gold=gold)
 
 
 def main() -> int:

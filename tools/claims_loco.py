@@ -28,15 +28,10 @@ def main() -> int:
     out = {}
     for held, test in groups.items():
         train_items = [it for name, g in groups.items() if name != held for it in g]
-        cv = T.cross_validate(train_items)
-        top = max(v["f1"] for v in cv.values())
-        best = max(
-            (g for g in cv if cv[g]["f1"] >= top - T.TIE_F1),
-            key=lambda g: (-g[1], round(cv[g]["precision"], 4), g),
-        )
-        rows = [r for it in train_items for r in T.labelled_candidates(it)]
-        fitted = T.fit(rows)
-        model = Scorer(fitted.weights, fitted.intercept, best[0], role_threshold=best[1])
+        per_item = [T.labelled_candidates(it) for it in train_items]
+        threshold, role_threshold = T.choose_thresholds(T.cross_validate(train_items, rows=per_item))
+        fitted = T.fit([r for item_rows in per_item for r in item_rows])
+        model = Scorer(fitted.weights, fitted.intercept, threshold, role_threshold=role_threshold)
         res = T._score(test, model)
         out[f"train on the others, test on {held}"] = {
             "articles": len(test),

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from geobrief.claims.lexicon import CueHit, lexicon
+from geobrief.claims.tokens import _QUOTES
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from geobrief.claims.roles import _Link
@@ -25,8 +26,9 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 __all__ = ["ClaimCandidate", "sentence_candidates"]
 
 # The word right before a place (after determiners and "the city of"-like fillers): its
-# preposition says much about the place's role ("in X", "to X", "from X").
-_PREPS = frozenset(
+# preposition says much about the place's role ("in X", "to X", "from X"); any preposition, a
+# broader list than the role linker's linking prepositions (tokens._PREPS).
+_ANY_PREPS = frozenset(
     [
         "in",
         "at",
@@ -181,7 +183,6 @@ _FORCES = frozenset(
         "fleet",
     ]
 )
-_QUOTES = frozenset({'"', "“", "”"})
 # Prepositions that put the place where something happens ("in X", "near X").
 _LOCATIVE = frozenset(
     [
@@ -254,7 +255,7 @@ def _prep_before(s: _Sentence, m: int) -> str:
     t = toks[j]
     if t.mention >= 0:
         return "place"
-    if t.low in _PREPS:
+    if t.low in _ANY_PREPS:
         return t.low
     if t.low in (",", ";", ":", "(", "-", "—", "–"):
         return "punct"

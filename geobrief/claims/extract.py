@@ -138,6 +138,7 @@ def extract(
     known: dict[tuple[str, str], str] = {}  # (place id, event) -> modality of its first positive mention
     prev_group: list[Resolution] = []
     story = _story_places(article, resolutions)
+    definitional = lexicon().definitional
     place_counts: dict[str, int] = {}
     for r in resolutions:
         if r.place is not None:
@@ -169,7 +170,6 @@ def extract(
         adjective = {k for k, r in enumerate(group) if adjectival(r)}
         cands = sentence_candidates(sent, links, theme, adjective, n_named, place_counts, s_index)
         accepted = []
-        definitional = lexicon().definitional
         for c in cands:
             c.probability = model.probability(c.features)
             if c.role in definitional:

@@ -165,12 +165,20 @@ def _score(items: Sequence[Prepared], model: Scorer) -> dict[str, Any]:
 
 
 def cross_validate(
-    items: Sequence[Prepared], c: float = C, folds: int = 5, thresholds: Sequence[float] = THRESHOLDS
+    items: Sequence[Prepared],
+    c: float = C,
+    folds: int = 5,
+    thresholds: Sequence[float] = THRESHOLDS,
+    rows: Sequence[list[tuple[dict[str, float], int]]] | None = None,
 ) -> dict[tuple[float, float], dict[str, Any]]:
-    """Pair scores of grouped k-fold CV (folds by article, in id order), per (threshold, role threshold)."""
+    """Pair scores of grouped k-fold CV (folds by article, in id order), per (threshold, role threshold).
+
+    ``rows``: the items' :func:`labelled_candidates`, when already computed.
+    """
     order = sorted(range(len(items)), key=lambda i: items[i].article.id)
     fold_of = {i: n % folds for n, i in enumerate(order)}
-    rows = [labelled_candidates(it) for it in items]
+    if rows is None:
+        rows = [labelled_candidates(it) for it in items]
     grid = [(t, tr) for t in thresholds for tr in (*ROLE_THRESHOLDS, *thresholds) if tr <= t]
     preds: dict[tuple[float, float], list[dict]] = {g: [] for g in grid}
     golds: list[dict] = []
@@ -184,6 +192,19 @@ def cross_validate(
     from geobrief.evaluate_claims import score_claims
 
     return {g: score_claims("", preds[g], gold=golds) for g in grid}
+
+
+def choose_thresholds(cv: dict[tuple[float, float], dict[str, Any]]) -> tuple[float, float]:
+    """(threshold, role threshold) from the CV scores of :func:`cross_validate`.
+
+    The CV surface is flat near its top. Of the settings within ``TIE_F1`` of the best F1, the
+    lowest role threshold (where the data cannot tell, the role linker, written and tested on other
+    text, keeps its links), then the most precise (users act on what the map shows).
+    """
+    top = max(v["f1"] for v in cv.values())
+    return max(
+        (g for g in cv if cv[g]["f1"] >= top - TIE_F1), key=lambda g: (-g[1], round(cv[g]["precision"], 4), g)
+    )
 
 
 def default_training_files() -> list[str]:
@@ -221,15 +242,10 @@ def train(
 
     records = [rec for p in gold_paths for rec in load_gold(p)]
     items = prepare(records)
-    cv = cross_validate(items, c, folds)
-    # The CV surface is flat near its top. Of the settings within TIE_F1 of the best F1, take the
-    # lowest role threshold (where the data cannot tell, the role linker, written and tested on
-    # other text, keeps its links), then the most precise (users act on what the map shows).
-    top = max(v["f1"] for v in cv.values())
-    best = max(
-        (g for g in cv if cv[g]["f1"] >= top - TIE_F1), key=lambda g: (-g[1], round(cv[g]["precision"], 4), g)
-    )
-    rows = [r for it in items for r in labelled_candidates(it)]
+    per_item = [labelled_candidates(it) for it in items]
+    cv = cross_validate(items, c, folds, rows=per_item)
+    best = choose_thresholds(cv)
+    rows = [r for item_rows in per_item for r in item_rows]
     model = fit(rows, c)
     report = {
         "articles": len(items),
