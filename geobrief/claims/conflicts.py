@@ -31,10 +31,11 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from geobrief.claims import rules
+from geobrief.claims.gate import Gate
 from geobrief.claims.timex import find_times
 from geobrief.model import Article, Claim, Evidence, Resolution
 from geobrief.text import sentence_spans
@@ -206,6 +207,11 @@ def _party_before(text: str, verb_start: int, lo: int, r: ConflictRules) -> tupl
     return _clean_party(text[start:end], r), start, end
 
 
+@cache
+def _denial_gate() -> Gate:
+    return Gate(p.pattern for p in conflict_rules().patterns)
+
+
 def find_denials(text: str) -> list[Denial]:
     """The denials in one sentence that refer back to a claim.
 
@@ -222,9 +228,11 @@ def find_denials(text: str) -> list[Denial]:
         (``cancel_before``: "did not deny it", "would neither confirm nor deny it").
     """
     r = conflict_rules()
+    gate = _denial_gate()
+    starts = gate.positions(text)  # only where a pattern's first words are
     hits: list[tuple[int, int, DenialPattern, re.Match[str]]] = []
     for p in r.patterns:
-        for m in p.pattern.finditer(text):
+        for m in gate.finditer(p.pattern, text, starts):
             hits.append((m.start(), -(m.end() - m.start()), p, m))
     hits.sort(key=lambda h: (h[0], h[1]))
     out: list[Denial] = []

@@ -32,6 +32,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from geobrief.claims.anaphora import _anaphors, _restatements, _story_places, adjectival
+from geobrief.claims.gate import claim_gate
 from geobrief.claims.modality import PRESUPPOSED, _frames, _modality
 from geobrief.claims.roles import _carry_links, _find_links
 from geobrief.claims.rules import event_rules
@@ -87,10 +88,14 @@ def _fire_article(text: str) -> bool:
 def _theme(text: str, fire: bool = False) -> str | None:
     rules = event_rules()
     ctx = rules.context
-    n_dis = len(ctx["disaster"].findall(text))
-    n_att = len(ctx["attack"].findall(text))
+    gate = claim_gate()
+    starts = gate.positions(text)  # the whole article: try the nouns only where their words start
+    n_dis = len(gate.finditer(ctx["disaster"], text, starts))
+    n_att = len(gate.finditer(ctx["attack"], text, starts))
     if fire and rules.fire_words is not None:
-        n_dis += len(rules.fire_words.findall(text))  # "the blaze", "flames" in a wildfire story
+        n_dis += len(
+            gate.finditer(rules.fire_words, text, starts)
+        )  # "the blaze", "flames" in a wildfire story
     if n_dis == n_att == 0:
         return None
     return "disaster" if n_dis > n_att else "attack"

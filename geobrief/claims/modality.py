@@ -43,11 +43,9 @@ def _frames(s: _Sentence) -> list[_FrameHit]:
     rules = modality_rules()
     hits: list[_FrameHit] = []
     # "footage posted online showed ...": a participle, not a speech act
-    cancelled = (
-        [(m.start(), m.end()) for m in rules.frame_cancel.finditer(s.text)] if rules.frame_cancel else []
-    )
+    cancelled = [(m.start(), m.end()) for m in s.finditer(rules.frame_cancel)] if rules.frame_cancel else []
     for f in rules.frames:
-        for mt in f.pattern.finditer(s.text):
+        for mt in s.finditer(f.pattern):
             if any(a <= mt.start() and mt.end() <= b for a, b in cancelled):
                 continue
             rng = s.tok_range(s.start + mt.start(), s.start + mt.end())
@@ -84,6 +82,8 @@ def _local(s: _Sentence, a: int, b: int, lo: int, event: str = "") -> str | None
     reduced = _reduced_participle(s, a, b)
     for cue in rules.local:
         if reduced and cue.modality in ("requested", "planned"):
+            continue
+        if not s.may_match(cue.pattern):
             continue
         start = _words_back(toks, min(a, lo), cue.window)
         if start >= a:

@@ -33,6 +33,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from geobrief.claims.anaphora import adjectival
+from geobrief.claims.gate import claim_gate
 from geobrief.claims.modality import _frames
 from geobrief.claims.rules import CueGroup, event_rules
 from geobrief.claims.tokens import (
@@ -382,7 +383,7 @@ def _context_event(s: _Sentence, a: int, theme: str | None, fire: bool = False) 
     if fire and rules.fire_words is not None:
         kinds.append(("disaster", rules.fire_words))
     for kind, rx in kinds:
-        for mt in rx.finditer(s.text):
+        for mt in s.finditer(rx):
             rng = s.tok_range(s.start + mt.start(), s.start + mt.end())
             if rng is None:
                 continue
@@ -406,6 +407,8 @@ def _find_links(s: _Sentence, theme: str | None, fire: bool = False) -> list[_Li
     candidates: list[tuple[int, int, str]] = []  # cues whose event is decided: (start, end, event)
     people: list[tuple[int, int, str, CueGroup]] = []  # cues of groups with people_of
     mains: list[tuple[int, int, str]] = []  # cues that may take the place of the main clause
+    gate = claim_gate()
+    starts = s._candidate_starts()
     for g in rules.groups:
         if g.needs_fire_article and not fire:
             continue  # "the fire broke out near X" is a disaster only in a wildfire story
@@ -416,7 +419,9 @@ def _find_links(s: _Sentence, theme: str | None, fire: bool = False) -> list[_Li
                     if mt_i >= 0 and rx.search(s.mentions[k].mention.text.strip()):
                         links.append(_Link(k, g.event, mt_i, mt_i + 1, role))
                 continue
-            for mt in rx.finditer(s.text):
+            if starts is not None and id(rx) not in starts and gate.gates(rx):
+                continue  # none of its first words is in the sentence
+            for mt in s.finditer(rx):
                 rng = s.tok_range(s.start + mt.start(), s.start + mt.end())
                 if rng is not None:
                     cues.append((rng[0], rng[1], g, role))

@@ -17,6 +17,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from geobrief.claims.gate import claim_gate
 from geobrief.model import Resolution
 
 _TOKEN = re.compile(r"\d[\d,.]*\d|[\w’'][\w’'.-]*[\w]|[\w]|[^\w\s]")
@@ -166,6 +167,26 @@ class _Sentence:
 
     def __post_init__(self) -> None:
         self._starts = [t.start for t in self.toks]
+        self._positions: dict[int, list[int]] | None = None
+        self._scanned = False
+        self._found: dict[int, list[re.Match[str]]] = {}  # by id(pattern): hashing a pattern is slow
+
+    def _candidate_starts(self) -> dict[int, list[int]] | None:
+        if not self._scanned:
+            self._positions = claim_gate().positions(self.text)
+            self._scanned = True
+        return self._positions
+
+    def may_match(self, rx: re.Pattern[str]) -> bool:
+        """Whether a claim pattern can match this sentence (False only when it surely cannot)."""
+        return claim_gate().may_match(rx, self._candidate_starts())
+
+    def finditer(self, rx: re.Pattern[str]) -> list[re.Match[str]]:
+        """``list(rx.finditer(self.text))``, computed once per pattern, trying only where the gate allows."""
+        hit = self._found.get(id(rx))
+        if hit is None:
+            hit = self._found[id(rx)] = claim_gate().finditer(rx, self.text, self._candidate_starts())
+        return hit
 
     def tok_range(self, a: int, b: int) -> tuple[int, int] | None:
         """Token index range covering article offsets [a, b), or None if it cuts a mention."""

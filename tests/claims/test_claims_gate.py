@@ -1,0 +1,90 @@
+"""The keyword gate in front of the cue patterns: it skips work and never changes a match."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from geobrief.claims.gate import Gate, claim_gate, leading_literals
+
+SENTENCES = [
+    "Troops have arrived in the border town of Qusair after heavy fighting, officials said.",
+    "The government denied the reports, calling them baseless.",
+    "Floodwaters swept through the valley; rescuers evacuated hundreds of residents.",
+    "Protesters marched on the capital, and police fired tear gas near the square.",
+    "He said the army would not withdraw its forces from the region until talks resume.",
+    "An earthquake struck off the coast early on Monday, the agency reported.",
+    "STRIKES BY DOCKWORKERS HALTED THE PORT.",
+    "Nothing happened here at all.",
+    "Warships sailed into the Gulf while jets patrolled above.",
+    "The minister, who visited the camp, said aid convoys were being blocked.",
+    "Officials said it was not clear whether the ceasefire would hold in the north.",
+    "\u017ftrikes and Kelvin \u212a: odd case folds must not fool the gate.",
+]
+
+
+def _all_claim_patterns() -> list[re.Pattern[str]]:
+    from geobrief.claims.conflicts import conflict_rules
+    from geobrief.claims.rules import event_rules, modality_rules
+
+    events, modality = event_rules(), modality_rules()
+    pats = [rx for g in events.groups for rx in g.patterns.values()]
+    pats += list(events.context.values())
+    pats += [f.pattern for f in modality.frames] + [c.pattern for c in modality.local]
+    pats += [p.pattern for p in conflict_rules().patterns]
+    return pats
+
+
+def test_leading_literals_lists_the_words_a_match_starts_with() -> None:
+    strings, rule = leading_literals(re.compile(r"(?<!\w)(?:troops?|forces) (?:arrived|came)", re.I))
+    assert rule == "word"
+    # up to eight characters: long enough that "forces" and "for" differ
+    assert strings == {"troop ar", "troop ca", "troops a", "troops c", "forces a", "forces c"}
+
+
+def test_leading_literals_stops_at_what_it_cannot_list_but_keeps_the_prefix() -> None:
+    strings, _ = leading_literals(re.compile(r"(?<!\w)left (?:\w+ ){0,3}behind", re.I))
+    assert strings == {"left "}
+
+
+def test_unlistable_or_too_short_starts_are_not_gated() -> None:
+    assert leading_literals(re.compile(r"\w+ed")) is None  # a leading \w
+    assert leading_literals(re.compile(r"(?<!\w)(?:a|an)\s+attack", re.I)) is None  # "a": everywhere
+    assert leading_literals(re.compile(r"(?<!\w)x?", re.I)) is None  # the empty match
+
+
+@pytest.mark.parametrize("text", SENTENCES)
+def test_gated_matches_equal_a_full_scan_for_every_claim_pattern(text: str) -> None:
+    gate = claim_gate()
+    starts = gate.positions(text)
+    for rx in _all_claim_patterns():
+        assert [m.span() for m in gate.finditer(rx, text, starts)] == [m.span() for m in rx.finditer(text)]
+        if not gate.may_match(rx, starts):
+            assert rx.search(text) is None
+
+
+def test_the_gate_skips_patterns_whose_words_are_absent() -> None:
+    gate = Gate([re.compile(r"(?<!\w)(?:earthquakes?|quakes?)(?!\w)", re.I)])
+    rx = gate._patterns[0]
+    assert gate.may_match(rx, gate.positions("A quake hit the town."))
+    assert not gate.may_match(rx, gate.positions("Talks resumed in the town."))
+    assert not gate.may_match(rx, gate.positions("Bequake and aquake are no words."))  # only at word starts
+
+
+def test_special_case_folds_fall_back_to_a_full_scan() -> None:
+    gate = Gate([re.compile(r"(?<!\w)strikes(?!\w)", re.I)])
+    rx = gate._patterns[0]
+    text = "\u017ftrikes spread."  # long s: matches "s" case-insensitively, unlike its lower()
+    assert rx.search(text) is not None
+    assert gate.positions(text) is None
+    assert [m.span() for m in gate.finditer(rx, text, gate.positions(text))] == [(0, 7)]
+
+
+def test_overlapping_candidates_give_finditers_non_overlapping_matches() -> None:
+    gate = Gate([re.compile(r"(?<!\w)(?:air strikes?|air)(?!\w)", re.I)])
+    rx = gate._patterns[0]
+    text = "air strikes and air raids; AIR STRIKE"
+    assert [m.group() for m in gate.finditer(rx, text, gate.positions(text))] == [
+        m.group() for m in rx.finditer(text)
+    ]
