@@ -49,21 +49,24 @@ def main(argv: list[str] | None = None) -> int:
             continue
         articles = [Article(str(r["id"]), r["text"]) for r in map(json.loads, path.open())]
         size_kb = sum(len(a.text.encode()) for a in articles) / 1024
-        best = claim_share = float("inf")
+        best = best_cpu = claim_share = float("inf")
         for _ in range(args.repeat):
             located = []
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), time.process_time()
             for a in articles:
                 located.append((a, *pipe.locate(a)))
             mid = time.perf_counter()
             for a, sentences, resolutions, _ in located:
                 pipe.claims.extract(a, resolutions, sentences)
-            end = time.perf_counter()
+            end, cpu = time.perf_counter(), time.process_time() - cpu_start
+            best_cpu = min(best_cpu, cpu)
             if end - start < best:
                 best, claim_share = end - start, (end - mid) / (end - start)
+        # CPU time too: on a shared machine the wall clock counts other processes' work
         print(
             f"{name:9} {len(articles):5} articles  {len(articles) / best:7.0f} articles/s  "
-            f"{size_kb / best:6.0f} KB/s  (claims {claim_share:.0%} of the time)"
+            f"{size_kb / best:6.0f} KB/s  (claims {claim_share:.0%} of the time; "
+            f"{len(articles) / best_cpu:.0f} articles per CPU second)"
         )
     return 0
 

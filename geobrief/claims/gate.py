@@ -260,10 +260,16 @@ class Gate:
                 word_start = rule == "word" or (rule == "word_or_nonword" and _WORD_CHAR.match(s) is not None)
                 strings_of[word_start].setdefault(s, set()).add(id(rx))
         self._indexes = [_Index(by, ws) for ws, by in strings_of.items() if by]
+        self._gated_ids = frozenset(self._gated)
 
     def gates(self, rx: re.Pattern[str]) -> bool:
         """Whether *rx* is one of the gated patterns."""
         return id(rx) in self._gated
+
+    @property
+    def gated_ids(self) -> frozenset[int]:
+        """The ``id`` of every gated pattern (for loops that test many patterns)."""
+        return self._gated_ids
 
     def positions(self, text: str) -> dict[int, list[int]] | None:
         """Candidate match starts in *text* (ascending) by ``id`` of each gated pattern; absent: none.

@@ -407,7 +407,7 @@ def _find_links(s: _Sentence, theme: str | None, fire: bool = False) -> list[_Li
     candidates: list[tuple[int, int, str]] = []  # cues whose event is decided: (start, end, event)
     people: list[tuple[int, int, str, CueGroup]] = []  # cues of groups with people_of
     mains: list[tuple[int, int, str]] = []  # cues that may take the place of the main clause
-    gate = claim_gate()
+    gated = claim_gate().gated_ids
     starts = s._candidate_starts()
     for g in rules.groups:
         if g.needs_fire_article and not fire:
@@ -419,7 +419,7 @@ def _find_links(s: _Sentence, theme: str | None, fire: bool = False) -> list[_Li
                     if mt_i >= 0 and rx.search(s.mentions[k].mention.text.strip()):
                         links.append(_Link(k, g.event, mt_i, mt_i + 1, role))
                 continue
-            if starts is not None and id(rx) not in starts and gate.gates(rx):
+            if starts is not None and id(rx) not in starts and id(rx) in gated:
                 continue  # none of its first words is in the sentence
             for mt in s.finditer(rx):
                 rng = s.tok_range(s.start + mt.start(), s.start + mt.end())

@@ -221,21 +221,22 @@ def _tokenise(text: str, offset: int, mentions: Sequence[Resolution]) -> tuple[l
             toks.append(_Tok(ms, me, text[ms - offset : me - offset].casefold(), mention=k))
             pos = max(pos, me - offset)
             continue
-        m = _TOKEN.search(text, pos)
-        if m is None:
-            break
+        # the words up to the next mention, in one regex pass
         nxt = spans[si][0] - offset if si < len(spans) else len(text)
-        if m.start() >= nxt:
-            pos = nxt
-            continue
-        end = min(m.end(), nxt)
-        word = text[m.start() : end]
-        # a trailing full stop belongs to the sentence, not the word ("Idlib." / "U.S." kept)
-        if word.endswith(".") and len(word) > 1 and word.count(".") == 1:
-            end -= 1
-            word = word[:-1]
-        toks.append(_Tok(offset + m.start(), offset + end, word.casefold()))
-        pos = end
+        pos = nxt
+        for m in _TOKEN.finditer(text, a - offset):
+            if m.start() >= nxt:
+                break
+            end = min(m.end(), nxt)
+            word = text[m.start() : end]
+            # a trailing full stop belongs to the sentence, not the word ("Idlib." / "U.S." kept)
+            if word.endswith(".") and len(word) > 1 and word.count(".") == 1:
+                toks.append(_Tok(offset + m.start(), offset + end - 1, word[:-1].casefold()))
+                toks.append(_Tok(offset + end - 1, offset + end, "."))
+            else:
+                toks.append(_Tok(offset + m.start(), offset + end, word.casefold()))
+            if m.end() >= nxt:
+                break  # cut at the mention
     # split possessive "'s" off words ("Syria's" -> "syria" "'s")
     out: list[_Tok] = []
     for t in toks:
