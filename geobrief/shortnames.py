@@ -21,7 +21,7 @@ from geobrief.geo import haversine_km
 from geobrief.model import Candidate, Mention, Resolution
 from geobrief.text import sentence_at
 
-__all__ = ["find_short_names", "SHORT_HEADS"]
+__all__ = ["DIRECTION", "find_short_names", "SHORT_HEADS"]
 
 #: Head words that name a water body on their own after "the", and the words a candidate's name
 #: must contain.
@@ -31,11 +31,14 @@ SHORT_HEADS: dict[str, tuple[str, ...]] = {
     "Strait": ("Strait", "Straits"),
     "Straits": ("Strait", "Straits"),
 }
-_DIRECTION = (
-    r"(?:(?:north|south|east|west)(?:ern)?|central|upper|lower|(?:north|south)-?(?:east|west)(?:ern)?)"
+#: Compass words before a place name ("southern", "north-east", "south-central"), as a regex; also
+#: used by the claim evaluation to see "northern Iraq" as a part of Iraq.
+DIRECTION = (
+    r"(?:(?:north|south)-?(?:east|west)(?:ern)?|(?:(?:north|south|east|west)-)?central"
+    r"|(?:north|south|east|west)(?:ern)?|upper|lower)"
 )
 _SHORT = re.compile(
-    r"\b[Tt]he\s+(?P<name>(?:(?:" + _DIRECTION + r")\s+)?(?P<head>Gulf|Channel|Straits?))\b"
+    r"\b[Tt]he\s+(?P<name>(?:(?:" + DIRECTION + r")\s+)?(?P<head>Gulf|Channel|Straits?))\b"
     r"(?!\s+of\b)(?!\s+[A-Z])(?!-)"
 )
 #: Scale (km) of "near" when the story's places vote for a candidate.

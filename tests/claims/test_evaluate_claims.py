@@ -444,3 +444,38 @@ def test_the_scored_extractor_keeps_the_team_written_sets_above_075(path):
     pair F1 >= 0.75 through the whole pipeline (the floors above pin the role linker alone)."""
     res = evaluate_claims(path)
     assert res["f1"] >= 0.75 and res["modality_accuracy"] >= 0.85, (res["f1"], res["modality_accuracy"])
+
+
+def test_a_compass_part_of_a_place_is_matched_by_the_whole_place(tmp_path):
+    # spec convention 2: "a car bomb in northern Iraq" is a claim on Iraq, so a prediction of
+    # Kansas matches gold "southwest Kansas"; an exact gold name still wins over a part
+    def place(name, lat, lon, event):
+        return {
+            "name": name,
+            "lat": lat,
+            "lon": lon,
+            "claims": [{"event": event, "modality": "asserted", "evidence": "x"}],
+        }
+
+    records = [
+        {"id": "k1", "text": "x", "places": [place("southwest Kansas", 37.3, -100.5, "disaster")]},
+        {
+            "id": "k2",
+            "text": "x",
+            "places": [
+                place("Kansas", 38.5, -98.0, "visit"),
+                place("northern Kansas", 39.7, -98.0, "attack"),
+            ],
+        },
+    ]
+    path = tmp_path / "gold.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+
+    def pred(rid, event):
+        return {"id": rid, "places": [{**place("Kansas", 38.5, -98.0, event)}]}
+
+    assert score_claims(path, [pred("k1", "disaster")])["tp"] == 1
+    res = score_claims(path, [pred("k2", "visit")])
+    # Kansas is Kansas, not its northern part (and k1 goes unpredicted)
+    assert (res["tp"], res["fp"], res["fn"]) == (1, 0, 2)
+    assert score_claims(path, [pred("k1", "attack")])["fp"] == 1
