@@ -243,7 +243,8 @@ def _parser() -> argparse.ArgumentParser:
         "gazetteer",
         help="build or inspect the offline gazetteer index",
         formatter_class=fmt,
-        description="The index is built once into the user's cache folder (GEOBRIEF_CACHE_DIR overrides).",
+        description="The index is built once into the user's cache folder (GEOBRIEF_CACHE_DIR overrides). "
+        "Its checksum is verified: a damaged index is reported and rebuilt.",
         epilog="examples:\n  geobrief gazetteer            # build if needed, print where and how big\n  geobrief gazetteer --rebuild",
     )
     z.add_argument("--rebuild", action="store_true", help="build again even if a current index exists")
@@ -556,12 +557,21 @@ def _cmd_geocode(args: argparse.Namespace) -> int:
 
 
 def _cmd_gazetteer(args: argparse.Namespace) -> int:
-    from geobrief.gazetteer import load_gazetteer
+    from geobrief.gazetteer import index_path, load_gazetteer, verify_index
 
+    # Check the file before loading it: a damaged index is reported, then rebuilt by the load.
+    problem = None if args.rebuild else verify_index(index_path())
     gaz = load_gazetteer(rebuild=args.rebuild)
     path = getattr(gaz, "path", None)
     size = getattr(gaz, "__len__", None)
     print(f"gazetteer index: {path or '(in memory)'}" + (f", {len(gaz)} entries" if size else ""))
+    if path is not None:
+        status = verify_index(path)
+        if problem not in (None, "missing"):
+            print(f"found damaged ({problem}); rebuilt")
+        print("checksum: ok" if status is None else f"checksum: FAILED ({status})")
+        if status is not None:
+            return EXIT_ERROR
     return EXIT_OK
 
 
