@@ -355,7 +355,7 @@ def check_index(data: Buffer) -> int:
     if _PREAMBLE.size + hlen > len(mv):
         raise ValueError("truncated header")
     if zlib.crc32(mv[_PREAMBLE.size :]) != crc:
-        raise ValueError("checksum mismatch (the file was altered, truncated or zeroed)")
+        raise ValueError("checksum mismatch: the file was altered, truncated or zeroed")
     return int(hlen)
 
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 import pytest
+from http_helpers import send_json
 
 from geobrief.errors import GeocoderError, GeocoderRateLimited, GeocoderTimeout
 from geobrief.geocoders import OnlineGeocoder
@@ -93,30 +93,16 @@ def _handler(server: Hostile) -> type[BaseHTTPRequestHandler]:
                 pass  # the client gave up, as it should
 
         def _send(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            for k, v in (headers or {}).items():
-                self.send_header(k, v)
-            self.end_headers()
-            self.wfile.write(body)
+            send_json(self, status, body, headers)
 
     return Handler
 
 
 @pytest.fixture
-def hostile() -> Iterator[Hostile]:
+def hostile(serve_http) -> Hostile:
     state = Hostile()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
-    server.daemon_threads = True
-    state.port = server.server_address[1]
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield state
-    finally:
-        server.shutdown()
-        server.server_close()
+    state.port = serve_http(_handler(state))
+    return state
 
 
 def geocoder(hostile: Hostile, tmp_path: Path, **kwargs: Any) -> OnlineGeocoder:
