@@ -356,8 +356,10 @@ class OnlineGeocoder:
         with self._state:
             if self._run_end is None and self.run_timeout is not None:
                 self._run_end = now + self.run_timeout
-            self.requests += 1
-        if self._run_end is not None and now >= self._run_end:
+            spent = self._run_end is not None and now >= self._run_end
+            if not spent:
+                self.requests += 1
+        if spent:  # the run's budget is gone: fail at once, sending nothing
             raise GeocoderTimeout(
                 f"{self.service}: the run's {self.run_timeout:g} s for online lookups are spent"
             )

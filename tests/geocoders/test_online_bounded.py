@@ -152,6 +152,7 @@ def test_the_run_deadline_bounds_every_query_of_the_run(hostile, tmp_path, capfd
             g.geocode(name)
     assert time.monotonic() - start < 3.0 + 1.0
     assert len(hostile.times) == 2  # later names fail at once, without a request
+    assert g.requests == 2
     assert g.failure_kinds == {"timeout": 5} and g.lookups == 5
     summary = g.summary()
     assert summary is not None and "5 of 5 lookups failed (5 timeout)" in summary
