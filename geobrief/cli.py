@@ -5,7 +5,8 @@ answers at once; each command imports what it needs.
 
 Exit status: 0 when everything went well, 1 when some input could not be
 read (the rest is still processed and written), 2 for a usage error, 3 when
-the command failed as a whole.
+the command failed as a whole.  Online geocoder failures do not change it:
+their names stay unresolved, and one summary line per service counts them.
 """
 
 from __future__ import annotations
@@ -36,6 +37,16 @@ def _positive(text: str) -> int:
 
 def _count(text: str) -> int:
     return _whole_number(text, 0, "0 or more")
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, not {text}")
+    return value
 
 
 _EPILOG = """\
@@ -84,6 +95,25 @@ def _parser() -> argparse.ArgumentParser:
         )
         sp.add_argument(
             "--user-agent", metavar="UA", help="user agent for the online geocoder (required by Nominatim)"
+        )
+        sp.add_argument(
+            "--geocoder-url",
+            metavar="URL",
+            help="address of a self-hosted Nominatim, e.g. http://localhost:8080 (implies --geocoder nominatim)",
+        )
+        sp.add_argument(
+            "--geocoder-timeout",
+            type=_seconds,
+            default=10.0,
+            metavar="S",
+            help="total seconds per online lookup, retries and redirects included (default: 10)",
+        )
+        sp.add_argument(
+            "--geocoder-deadline",
+            type=_seconds,
+            default=300.0,
+            metavar="S",
+            help="total seconds the run may spend on online lookups; later ones fail at once (default: 300)",
         )
 
     b = sub.add_parser(
@@ -243,7 +273,8 @@ def _parser() -> argparse.ArgumentParser:
         "gazetteer",
         help="build or inspect the offline gazetteer index",
         formatter_class=fmt,
-        description="The index is built once into the user's cache folder (GEOBRIEF_CACHE_DIR overrides).",
+        description="The index is built once into the user's cache folder (GEOBRIEF_CACHE_DIR overrides). "
+        "Its checksum is verified: a damaged index is reported and rebuilt.",
         epilog="examples:\n  geobrief gazetteer            # build if needed, print where and how big\n  geobrief gazetteer --rebuild",
     )
     z.add_argument("--rebuild", action="store_true", help="build again even if a current index exists")
@@ -316,26 +347,62 @@ def _check_writable(raw: str | Path, *, folder: bool, option: str) -> None:
         raise _UsageError(f"{option} {path}: {target} is not writable")
 
 
-def _briefing(args: argparse.Namespace, title: str | None = None) -> Any:
+def _geocoder(args: argparse.Namespace) -> Any:
+    """The online geocoder the options ask for, or None (the default: offline only)."""
+    if not args.geocoder and not args.geocoder_url:
+        return None
+    from urllib.parse import urlsplit
+
+    from geobrief.geocoders import get_geocoder
+
+    options: dict[str, Any] = {
+        "user_agent": args.user_agent,
+        "timeout": args.geocoder_timeout,
+        "run_timeout": args.geocoder_deadline,
+    }
+    if args.geocoder_url:
+        url = urlsplit(args.geocoder_url.strip())
+        if url.scheme not in ("http", "https") or not url.netloc:
+            raise _UsageError(f"--geocoder-url must be an http(s) address, not {args.geocoder_url!r}")
+        options.update(scheme=url.scheme, domain=url.netloc + url.path.rstrip("/"))
+    return get_geocoder(args.geocoder or "nominatim", **options)
+
+
+def _briefing(args: argparse.Namespace, title: str | None = None) -> tuple[Any, Any]:
     from geobrief.pipeline import brief
 
-    geocoder = None
-    if args.geocoder:
-        from geobrief.geocoders import get_geocoder
-
-        geocoder = get_geocoder(args.geocoder, user_agent=args.user_agent)
-    return brief(args.inputs, title=title, geocoder=geocoder)
+    geocoder = _geocoder(args)
+    return brief(args.inputs, title=title, geocoder=geocoder), geocoder
 
 
-def _report_failures(briefing: Any) -> None:
-    for f in briefing.failures:
+def _input_failures(failures: Sequence[Any], geocoder: Any) -> list[Any]:
+    """The failures that are unreadable inputs (not names a geocoder failed to look up)."""
+    if geocoder is None:
+        return list(failures)
+    from geobrief.geocoders import GeocoderFailure
+
+    return [f for f in failures if not isinstance(f, GeocoderFailure)]
+
+
+def _report_failures(briefing: Any, geocoder: Any = None) -> None:
+    for f in _input_failures(briefing.failures, geocoder):
         _err(f"geobrief: cannot read {f.source}: {f.reason}")
+
+
+def _report_geocoder(geocoder: Any) -> int:
+    """One line per failing online service; the number of failed lookups."""
+    line = geocoder.summary() if geocoder is not None and hasattr(geocoder, "summary") else None
+    if line:
+        _err(f"geobrief: {line}")
+    return sum(getattr(geocoder, "failure_kinds", {}).values()) if geocoder is not None else 0
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
     _check_writable(args.out, folder=True, option="--out")
-    briefing = _briefing(args, args.title)
-    _report_failures(briefing)
+    briefing, geocoder = _briefing(args, args.title)
+    _report_failures(briefing, geocoder)
+    geocoder_failed = _report_geocoder(geocoder)
+    failed = _input_failures(briefing.failures, geocoder)
     if not briefing.articles:
         _err("geobrief: error: no article could be read; nothing written")
         return EXIT_ERROR
@@ -344,13 +411,16 @@ def _cmd_build(args: argparse.Namespace) -> int:
         n_mentions = sum(len(p.mentions) for p in briefing.places)
         print(
             f"articles read: {len(briefing.articles)}"
-            + (f" ({len(briefing.failures)} input(s) failed)" if briefing.failures else "")
+            + (f" ({len(failed)} input(s) failed)" if failed else "")
         )
         print(f"places resolved: {len(briefing.places)} (from {n_mentions} mentions)")
         print(f"mentions unresolved: {len(briefing.unresolved)}")
+        if geocoder is not None:
+            print(f"geocoder lookups failed: {geocoder_failed}")
         print(f"claims: {len(briefing.claims)}")
         print("files written: " + ", ".join(str(p) for p in written))
-    return EXIT_PARTIAL if briefing.failures else EXIT_OK
+    # Geocoder failures are counted in the summary, not in the exit status: no input was lost.
+    return EXIT_PARTIAL if failed else EXIT_OK
 
 
 def article_record(analysis: Any) -> dict[str, Any]:
@@ -408,24 +478,19 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     if not articles:
         _err("geobrief: error: no article could be read; nothing written")
         return EXIT_ERROR
-    geocoder = None
-    if args.geocoder:
-        from geobrief.geocoders import get_geocoder
-
-        geocoder = get_geocoder(args.geocoder, user_agent=args.user_agent)
+    geocoder = _geocoder(args)
     pipeline = Pipeline(geocoder=geocoder)
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
     partial = bool(failures)
     try:
         for article in articles:
-            analysis = pipeline.analyse(article)
-            for f in analysis.failures:  # e.g. an online geocoder that failed for some names
-                _err(f"geobrief: {f.source}: {f.reason}")
-            record = article_record(analysis)
+            # A name the geocoder failed on stays unresolved; the summary line below counts them.
+            record = article_record(pipeline.analyse(article))
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
     finally:
         if out is not sys.stdout:
             out.close()
+    _report_geocoder(geocoder)
     return EXIT_PARTIAL if partial else EXIT_OK
 
 
@@ -440,14 +505,15 @@ def _cmd_export(args: argparse.Namespace) -> int:
             + ", ".join(sfx[0] for sfx in FORMATS.values())
             + " or pass --format"
         )
-    briefing = _briefing(args)
-    _report_failures(briefing)
+    briefing, geocoder = _briefing(args)
+    _report_failures(briefing, geocoder)
+    _report_geocoder(geocoder)
     if not briefing.articles:
         _err("geobrief: error: no article could be read; nothing written")
         return EXIT_ERROR
     path = export(briefing, Path(args.output), args.format)
     print(f"wrote {path} ({len(briefing.places)} places)")
-    return EXIT_PARTIAL if briefing.failures else EXIT_OK
+    return EXIT_PARTIAL if _input_failures(briefing.failures, geocoder) else EXIT_OK
 
 
 def _cmd_snapshot(args: argparse.Namespace) -> int:
@@ -556,12 +622,21 @@ def _cmd_geocode(args: argparse.Namespace) -> int:
 
 
 def _cmd_gazetteer(args: argparse.Namespace) -> int:
-    from geobrief.gazetteer import load_gazetteer
+    from geobrief.gazetteer import index_path, load_gazetteer, verify_index
 
+    # Check the file before loading it: a damaged index is reported, then rebuilt by the load.
+    problem = None if args.rebuild else verify_index(index_path())
     gaz = load_gazetteer(rebuild=args.rebuild)
     path = getattr(gaz, "path", None)
     size = getattr(gaz, "__len__", None)
     print(f"gazetteer index: {path or '(in memory)'}" + (f", {len(gaz)} entries" if size else ""))
+    if path is not None:
+        status = verify_index(path)
+        if problem not in (None, "missing"):
+            print(f"found damaged ({problem}); rebuilt")
+        print("checksum: ok" if status is None else f"checksum: FAILED ({status})")
+        if status is not None:
+            return EXIT_ERROR
     return EXIT_OK
 
 

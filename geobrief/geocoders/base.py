@@ -195,8 +195,13 @@ def translate_geopy_error(error: BaseException, service: str) -> GeobriefError:
     :class:`~geobrief.errors.GeocoderError`.
     """
     from geopy import exc
+    from geopy.adapters import AdapterHTTPError
 
     message = f"{service}: {error}" if str(error) else f"{service}: {type(error).__name__}"
+    cause = error.__cause__
+    if isinstance(cause, AdapterHTTPError) and cause.status_code in (502, 503):
+        # geopy calls a 503 a timeout; it is the service saying it is unavailable.
+        return GeocoderError(f"{service}: service unavailable (HTTP {cause.status_code})")
     # An adapter that retried a read timeout reports it as "unavailable".
     if isinstance(error, exc.GeocoderTimedOut) or "timed out" in str(error).lower():
         return GeocoderTimeout(message)

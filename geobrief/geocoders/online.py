@@ -2,15 +2,21 @@
 
 Online lookup is an option the user turns on; geobrief never goes online by
 default.  Every answer is cached in SQLite *before* any request is considered,
-requests are spaced by geopy's :class:`~geopy.extra.rate_limiter.RateLimiter`
-at the service's policy (one per second for the public Nominatim), and a
-failure is raised as a :class:`geobrief.errors.GeocoderError` -- never turned
-into "no result".  With a ``fallback`` geocoder, a failed query is answered
-offline instead and the failure is recorded in :attr:`OnlineGeocoder.failures`.
+requests (redirects and retries included) are spaced at the service's policy
+(one per second for the public Nominatim), and a failure is raised as a
+:class:`geobrief.errors.GeocoderError` -- never turned into "no result", never
+cached.  Every query has a total deadline (``timeout``: connection, answer,
+redirects and retries together) and the run has one too (``run_timeout``);
+answers are read through :class:`~geobrief.geocoders.http.BoundedAdapter`
+(at most 2 redirects, bodies capped).  A ``Retry-After`` of a 429 or 503 answer
+is honoured: no request to the service before it passes.  With a ``fallback``
+geocoder, a failed query is answered offline instead and the failure is
+recorded in :attr:`OnlineGeocoder.failures`.
 """
 
 from __future__ import annotations
 
+import collections
 import functools
 import inspect
 import json
@@ -22,7 +28,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from geobrief.errors import GeobriefError, GeocoderError, GeocoderRateLimited
+from geobrief.errors import GeobriefError, GeocoderError, GeocoderRateLimited, GeocoderTimeout
 from geobrief.geocoders.base import Geocoder, GeocoderConfigError, translate_geopy_error
 from geobrief.geocoders.cache import GeocodeCache, cache_key, default_cache_path
 from geobrief.model import Failure
@@ -43,6 +49,9 @@ SERVICE_MIN_DELAY: dict[str, float] = {"nominatim": 1.0}
 
 #: Delay for services without a known policy: one request a second is polite everywhere.
 DEFAULT_MIN_DELAY = 1.0
+
+#: Default total seconds one run may spend waiting for an online geocoder.
+DEFAULT_RUN_TIMEOUT = 300.0
 
 #: Provenance of each service's answers, as shown on the map.
 SERVICE_SOURCES: dict[str, str] = {
@@ -85,19 +94,29 @@ class OnlineGeocoder:
         Minimum seconds between requests; the service's policy when omitted
         (:data:`SERVICE_MIN_DELAY`, else :data:`DEFAULT_MIN_DELAY`).
     timeout : float
-        Seconds to wait for an answer before :class:`~geobrief.errors.GeocoderTimeout`.
+        Total seconds for one query -- connecting, the answer however slowly it
+        arrives, redirects and retries together -- before
+        :class:`~geobrief.errors.GeocoderTimeout`.
+    run_timeout : float, optional
+        Total seconds this geocoder may spend on the network, from its first
+        request (:data:`DEFAULT_RUN_TIMEOUT`); afterwards every query fails at
+        once with :class:`~geobrief.errors.GeocoderTimeout`.  None: no limit.
     fallback : Geocoder, optional
         Geocoder that answers when the service fails (usually the offline
         :class:`~geobrief.geocoders.GazetteerGeocoder`).  Its answer is
         returned, not cached, and the failure is appended to :attr:`failures`.
     max_retries : int
-        Retries of a failed request (geopy ``RateLimiter`` semantics).
+        Retries of a failed request (not of a refusal: rate limit, quota,
+        credentials, bad query), within the query's ``timeout``.
     error_wait_seconds : float, optional
         Wait before a retry; 2 s when omitted; never less than ``min_delay_seconds``.
     max_consecutive_failures : int, optional
         After this many failed requests in a row, stop calling the service
         and fail (or fall back) at once: a dead service must not stall a
         briefing for ``timeout`` seconds per name.  None never stops.
+    max_redirects, max_bytes : int
+        Redirects followed per request (each paced as a request) and the
+        largest answer read (see :mod:`geobrief.geocoders.http`).
     **service_kwargs
         Passed to the geopy geocoder class (``domain``, ``scheme``,
         ``api_key``, ``proxies`` ...).
@@ -108,6 +127,8 @@ class OnlineGeocoder:
         Every failed query, with whether the fall-back answered it.
     requests : int
         Queries sent to the service (cache hits are not; retries are not counted again).
+    failure_kinds : collections.Counter
+        Failed queries by kind (``"timeout"``, ``"rate limited"``, ``"error"``).
     """
 
     def __init__(
@@ -118,16 +139,20 @@ class OnlineGeocoder:
         cache_path: Path | None = None,
         min_delay_seconds: float | None = None,
         timeout: float = 10,
+        run_timeout: float | None = DEFAULT_RUN_TIMEOUT,
         fallback: Geocoder | None = None,
         max_retries: int = 1,
         error_wait_seconds: float | None = None,
         max_consecutive_failures: int | None = 3,
+        max_redirects: int = 2,
+        max_bytes: int | None = None,
         **service_kwargs: Any,
     ) -> None:
         from geopy.exc import GeopyError
-        from geopy.extra.rate_limiter import RateLimiter
         from geopy.geocoders import Nominatim, get_geocoder_for_service
         from geopy.geocoders.nominatim import _DEFAULT_NOMINATIM_DOMAIN
+
+        from geobrief.geocoders.http import MAX_BODY_BYTES, BoundedAdapter, Pacer
 
         self.service = service.strip().lower()
         try:
@@ -154,17 +179,32 @@ class OnlineGeocoder:
             raise GeocoderConfigError(
                 f"the public Nominatim service allows at most one request every {public_policy:g} s"
             )
-        if min_delay_seconds < 0 or max_retries < 0 or timeout <= 0:
-            raise GeocoderConfigError("min_delay_seconds and max_retries must be >= 0, timeout > 0")
-        # A retry waits at least as long as any request must (geopy requires it).
+        if min_delay_seconds < 0 or max_retries < 0 or timeout <= 0 or max_redirects < 0:
+            raise GeocoderConfigError(
+                "min_delay_seconds, max_retries and max_redirects must be >= 0, timeout > 0"
+            )
+        if run_timeout is not None and run_timeout <= 0:
+            raise GeocoderConfigError("run_timeout must be > 0 (or None)")
+        # A retry waits at least as long as any request must.
         error_wait_seconds = max(min_delay_seconds, 2.0 if error_wait_seconds is None else error_wait_seconds)
 
         from geobrief import __version__
 
-        # The rate limiter must be the only one retrying: requests' own HTTP retries
-        # would resend at once (breaking the service's rate policy) and report a
-        # timeout as "unavailable".
-        service_kwargs.setdefault("adapter_factory", _single_try_adapter())
+        # Every HTTP request -- first try, retry or redirect -- waits its turn here.
+        self._pacer = Pacer(min_delay_seconds)
+        self._local = threading.local()  # the current query's deadline, per thread
+        self._run_end: float | None = None
+        self.run_timeout = run_timeout
+        service_kwargs.setdefault(
+            "adapter_factory",
+            functools.partial(
+                BoundedAdapter,
+                pacer=self._pacer,
+                deadline=self._deadline,
+                max_redirects=max_redirects,
+                max_bytes=MAX_BODY_BYTES if max_bytes is None else max_bytes,
+            ),
+        )
         try:
             self._geopy = service_class(
                 user_agent=user_agent or f"geobrief/{__version__}",
@@ -173,19 +213,15 @@ class OnlineGeocoder:
             )
         except (GeopyError, TypeError, ValueError) as error:
             raise GeocoderConfigError(f"{self.service}: {error}") from error
-        # swallow_exceptions=False: a failure must surface, never become None.
-        self._limited = RateLimiter(
-            functools.partial(_call_once_on_refusal, self._geopy.geocode),
-            min_delay_seconds=min_delay_seconds,
-            max_retries=max_retries,
-            error_wait_seconds=error_wait_seconds,
-            swallow_exceptions=False,
-        )
+        self.max_retries = max_retries
+        self.error_wait_seconds = error_wait_seconds
         self._accepts = set(inspect.signature(self._geopy.geocode).parameters)
         # Nominatim-like services tell the country and state only when asked.
         self.default_params: dict[str, Any] = {"addressdetails": True} if is_nominatim else {}
         # The cache is keyed by the endpoint too, so a private server's answers stay apart.
         self._endpoint = f"{self.service}|{service_kwargs.get('scheme', '')}|{domain}"
+        #: The self-hosted server's address, shown in messages ("" for the service's own).
+        self.endpoint = f"{service_kwargs.get('scheme') or 'https'}://{domain}" if domain else ""
         self.min_delay_seconds = float(min_delay_seconds)
         self.timeout = timeout
         self.fallback = fallback
@@ -198,7 +234,9 @@ class OnlineGeocoder:
         self._consecutive_failures = 0
         self._paused_until = 0.0
         self.failures: list[Failure] = []
+        self.failure_kinds: collections.Counter[str] = collections.Counter()
         self.requests = 0
+        self.lookups = 0  # queries not answered from the cache
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.service!r}, cache_path={str(self.cache_path)!r})"
@@ -278,6 +316,8 @@ class OnlineGeocoder:
         stored = self.cache.get(key)  # before anything else: a cached query costs no request
         if stored is not None:
             return _locations(stored, exactly_one)
+        with self._state:
+            self.lookups += 1
 
         try:
             answer = self._request(query, exactly_one, kwargs)
@@ -291,10 +331,17 @@ class OnlineGeocoder:
         self.cache.put(key, self._endpoint, text, {"exactly_one": exactly_one, **kwargs}, rows)
         return _locations(rows, exactly_one)
 
+    def _deadline(self) -> float:
+        """The latest monotonic time the current request may end (query and run deadlines)."""
+        end = getattr(self._local, "end", None)
+        end = time.monotonic() + self.timeout if end is None else end
+        return end if self._run_end is None else min(end, self._run_end)
+
     def _request(self, query: str | Mapping[str, Any], exactly_one: bool, kwargs: dict[str, Any]) -> Any:
         from geopy.exc import GeopyError
 
-        wait = self._paused_until - time.monotonic()
+        now = time.monotonic()
+        wait = self._paused_until - now
         if wait > 0:  # the service asked us (Retry-After) to stay away this long
             error = GeocoderRateLimited(f"{self.service}: rate limited by the service, retry in {wait:.1f} s")
             error.retry_after = wait  # type: ignore[attr-defined]
@@ -307,26 +354,64 @@ class OnlineGeocoder:
                 f"{self.service}: not called after {self._consecutive_failures} failed requests in a row"
             )
         with self._state:
-            self.requests += 1
+            if self._run_end is None and self.run_timeout is not None:
+                self._run_end = now + self.run_timeout
+            spent = self._run_end is not None and now >= self._run_end
+            if not spent:
+                self.requests += 1
+        if spent:  # the run's budget is gone: fail at once, sending nothing
+            raise GeocoderTimeout(
+                f"{self.service}: the run's {self.run_timeout:g} s for online lookups are spent"
+            )
+        self._local.end = end = min(now + self.timeout, self._run_end or float("inf"))
+        attempt = 0
         try:
-            answer = self._limited(query, exactly_one=exactly_one, **kwargs)
-        except (GeopyError, _Final) as caught:
-            with self._state:
-                self._consecutive_failures += 1
-            error = caught.error if isinstance(caught, _Final) else caught
-            translated = translate_geopy_error(error, self.service)
-            retry_after = getattr(translated, "retry_after", None)
-            if isinstance(translated, GeocoderRateLimited) and retry_after:
-                self._paused_until = time.monotonic() + float(retry_after)
-            raise translated from error
-        except _MALFORMED as error:
-            with self._state:
-                self._consecutive_failures += 1
-            raise GeocoderError(
-                f"{self.service}: unusable answer ({type(error).__name__}: {error})"
-            ) from error
-        self._consecutive_failures = 0
-        return answer
+            while True:
+                try:
+                    answer = self._geopy.geocode(query, exactly_one=exactly_one, **kwargs)
+                except GeopyError as error:
+                    translated = translate_geopy_error(error, self.service)
+                    retry_after = _retry_after(error, translated)
+                    if retry_after:
+                        # Honour Retry-After (429 and 503): nothing is sent to the service before it.
+                        self._paused_until = max(self._paused_until, time.monotonic() + retry_after)
+                        translated = _with_retry_after(translated, retry_after)
+                    pause = max(self.error_wait_seconds, retry_after or 0.0)
+                    if (
+                        attempt < self.max_retries
+                        and _retryable(error)
+                        and not isinstance(translated, GeocoderRateLimited)
+                        and time.monotonic() + pause < end
+                    ):
+                        attempt += 1
+                        time.sleep(pause)
+                        continue
+                    with self._state:
+                        self._consecutive_failures += 1
+                    raise translated from error
+                except _MALFORMED as error:
+                    with self._state:
+                        self._consecutive_failures += 1
+                    raise GeocoderError(
+                        f"{self.service}: unusable answer ({type(error).__name__}: {error})"
+                    ) from error
+                self._consecutive_failures = 0
+                return answer
+        finally:
+            self._local.end = None
+
+    def summary(self) -> str | None:
+        """One line on this service's failures in the run (None if there were none)."""
+        failed = sum(self.failure_kinds.values())
+        if not failed:
+            return None
+        kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(self.failure_kinds.items()))
+        where = f" at {self.endpoint}" if self.endpoint else ""
+        last = self.failures[-1].reason if self.failures else ""
+        return (
+            f"geocoder {self.service}{where}: {failed} of {self.lookups} lookups failed ({kinds}); "
+            f"those names stay unresolved; last error: {last}"
+        )
 
     def _fail(
         self,
@@ -343,43 +428,52 @@ class OnlineGeocoder:
             answer = self.fallback.geocode(query, exactly_one=exactly_one, country_codes=country_codes)
         used = answer is not None and answer != []
         reason = f"{error}; answered by the offline fall-back" if used else str(error)
-        self.failures.append(Failure(source=f"geocoder {self.service}: {text!r}", reason=reason))
-        logger.warning("geocoding %r failed: %s", text, reason)
+        with self._state:
+            self.failures.append(Failure(source=f"geocoder {self.service}: {text!r}", reason=reason))
+            kind = (
+                "timeout"
+                if isinstance(error, GeocoderTimeout)
+                else "rate limited"
+                if isinstance(error, GeocoderRateLimited)
+                else "error"
+            )
+            self.failure_kinds[kind] += 1
+        # Not a warning per name: the command line prints one summary line per service.
+        logger.info("geocoding %r failed: %s", text, reason)
         if used:
             return answer
         raise error  # already chained to the geopy error by _request
 
 
-class _Final(Exception):  # noqa: N818 - a carrier, not an error of its own
-    """Carries a geopy error the rate limiter must not retry (it retries GeocoderServiceError)."""
-
-    def __init__(self, error: Exception) -> None:
-        super().__init__(str(error))
-        self.error = error
-
-
-def _call_once_on_refusal(geocode: Any, *args: Any, **kwargs: Any) -> Any:
-    # A refusal (rate limit, quota, credentials, bad query) will not change on an
-    # immediate retry, and retrying a 429 ignores the service's Retry-After.
+def _retryable(error: Exception) -> bool:
+    """A server or transport failure may pass; a refusal (quota, credentials, bad query) will not."""
     from geopy import exc
 
-    try:
-        return geocode(*args, **kwargs)
-    except (
+    refusal = (
         exc.GeocoderQuotaExceeded,
         exc.GeocoderAuthenticationFailure,
         exc.GeocoderInsufficientPrivileges,
         exc.GeocoderQueryError,
-    ) as error:
-        raise _Final(error) from error
+    )
+    return isinstance(error, exc.GeocoderServiceError) and not isinstance(error, refusal)
 
 
-def _single_try_adapter() -> Any:
-    from geopy.adapters import RequestsAdapter, URLLibAdapter
+def _retry_after(error: BaseException, translated: GeobriefError) -> float | None:
+    """Seconds the service asked us to wait (Retry-After of a 429 or 503 answer), if any."""
+    from geopy.adapters import AdapterHTTPError, get_retry_after
 
-    if RequestsAdapter.is_available:
-        return functools.partial(RequestsAdapter, max_retries=0)
-    return URLLibAdapter  # urllib does not retry
+    seconds = getattr(translated, "retry_after", None)
+    cause = error.__cause__
+    if not seconds and isinstance(cause, AdapterHTTPError) and cause.status_code in (429, 503):
+        seconds = get_retry_after(cause.headers or {})
+    return float(seconds) if seconds else None
+
+
+def _with_retry_after(error: GeobriefError, seconds: float) -> GeobriefError:
+    if not isinstance(error, GeocoderRateLimited):
+        error = type(error)(f"{error}; asked to retry in {seconds:g} s")
+    error.retry_after = seconds  # type: ignore[attr-defined]
+    return error
 
 
 def _row(location: Location) -> list[Any]:

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from geobrief.errors import GeobriefError
 from geobrief.geocoders.base import Geocoder, candidate_from_location, translate_geopy_error
 from geobrief.model import Candidate, Failure, Resolution
 
-__all__ = ["ONLINE_CONFIDENCE", "resolve_unresolved"]
+__all__ = ["ONLINE_CONFIDENCE", "GeocoderFailure", "resolve_unresolved"]
 
 #: Confidence of a place found by a geocoder for a name the gazetteer lacks:
 #: the service's top hit for the bare name, without the article's context.
 ONLINE_CONFIDENCE = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class GeocoderFailure(Failure):
+    """A name an online geocoder could not look up: the name stays unresolved, no input was lost."""
 
 
 def resolve_unresolved(
@@ -69,7 +75,7 @@ def resolve_unresolved(
             except GeobriefError as error:
                 if failures is None:
                     raise
-                failures.append(Failure(source=f"geocoder: {query!r}", reason=str(error)))
+                failures.append(GeocoderFailure(source=f"geocoder: {query!r}", reason=str(error)))
                 answers[query] = None
         place = answers[query]
         if place is None:

@@ -19,6 +19,7 @@ import json
 import os
 import shutil
 from collections import Counter
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,9 +38,8 @@ __all__ = ["render", "briefing_layers", "save_briefing", "briefing_fragment", "s
 #: Above this many places, markers are clustered (unless ``cluster=`` says otherwise).
 CLUSTER_THRESHOLD = 150
 
-#: Chromium flags for headless use in containers and CI.
+#: Chromium flags for headless use in containers and CI (the sandbox: see :func:`launch_chromium`).
 CHROMIUM_ARGS = (
-    "--no-sandbox",
     "--disable-gpu",
     "--disable-background-networking",
     "--disable-component-update",
@@ -316,6 +316,54 @@ def chromium_executable() -> str | None:
     return None
 
 
+def launch_chromium(pw: Any, exe: str, args: Sequence[str] = CHROMIUM_ARGS) -> Any:
+    """Launch headless Chromium, sandboxed wherever the machine allows it.
+
+    Chromium's sandbox cannot run as root, nor where user namespaces are
+    disabled: then (and only then) it runs with ``--no-sandbox``, and a log
+    line (``geobrief.render`` logger, warning) says so and why.
+
+    Parameters
+    ----------
+    pw : playwright Playwright
+        A started ``sync_playwright()``.
+    exe : str
+        Path of the Chromium executable.
+    args : sequence of str
+        More Chromium flags.
+    """
+    import logging
+
+    log = logging.getLogger(__name__)
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        log.warning("geobrief: Chromium runs without its sandbox (running as root, where it cannot start)")
+        return pw.chromium.launch(executable_path=exe, args=list(args), chromium_sandbox=False)
+    try:
+        return pw.chromium.launch(executable_path=exe, args=list(args), chromium_sandbox=True)
+    except Exception as exc:  # noqa: BLE001 - any launch failure: retry once without the sandbox
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        log.warning("geobrief: Chromium runs without its sandbox (the sandbox did not start: %s)", first)
+        return pw.chromium.launch(executable_path=exe, args=list(args), chromium_sandbox=False)
+
+
+def _snapshot_route(page_url: str, blocked: list[str]) -> Any:
+    """Route handler of a snapshot: the briefing file itself and ``data:``/``blob:`` URLs, nothing else.
+
+    Any other ``file:`` URL (another file of the disk) and every network request is aborted and
+    recorded in *blocked*.
+    """
+
+    def route(r: Any) -> None:
+        url = r.request.url
+        if url.split("#", 1)[0] == page_url or url.startswith(("data:", "blob:")):
+            r.continue_()
+        else:
+            blocked.append(url)
+            r.abort()
+
+    return route
+
+
 def offline_route(route: Any) -> None:
     """Playwright route handler: allow ``file:``/``data:``/``about:`` requests, abort the rest."""
     if route.request.url.startswith(("file:", "data:", "about:")):
@@ -452,12 +500,18 @@ def snapshot(
     if not source.exists():
         raise RenderError(f"no such page: {source}")
 
+    page_url = source.as_uri()
+
     def shoot() -> None:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=exe, args=list(CHROMIUM_ARGS))
+            browser = launch_chromium(pw, exe)
             try:
-                page = browser.new_page(viewport={"width": int(width), "height": int(height)})
+                context = browser.new_context(viewport={"width": int(width), "height": int(height)})
+                page = context.new_page()
+                blocked: list[str] = []
                 blocked_code: list[str] = []
+                left: list[str] = []  # main-frame navigations (the briefing's own first)
+                isolate = _snapshot_route(page_url, blocked)
 
                 def route(r: Any) -> None:
                     # Tiles may fail (the outlines lie under them); the page's own code may not.
@@ -465,10 +519,13 @@ def snapshot(
                         ("file:", "data:", "about:")
                     ):
                         blocked_code.append(r.request.url)
-                    offline_route(r)
+                    if r.request.is_navigation_request() and r.request.frame == page.main_frame:
+                        left.append(r.request.url)
+                    isolate(r)
 
-                page.route("**/*", route)
-                page.goto(source.as_uri(), wait_until="load")
+                # On the context: pop-ups, workers and frames are isolated too.
+                context.route("**/*", route)
+                page.goto(page_url, wait_until="load")
                 if blocked_code:
                     raise RenderError(
                         f"{source} loads its scripts from the network ({blocked_code[0]}), which a "
@@ -480,6 +537,13 @@ def snapshot(
                         prepare_view(page, place=place, zoom=zoom, passage=passage)
                 page.wait_for_timeout(200)  # let Leaflet finish painting
                 data = page.screenshot()
+                away = [u for u in left if u.split("#", 1)[0] != page_url]
+                if away or page.url.split("#", 1)[0] != page_url:
+                    # Never a picture of anything but the briefing (its navigation was blocked).
+                    where = away[0] if away else page.url
+                    raise RenderError(
+                        f"{source} tried to leave itself for {where[:120]}; blocked, and no snapshot written"
+                    )
                 if palette:
                     from geobrief.render.png import palette_png
 
@@ -505,6 +569,7 @@ __all__ += [
     "page_html",
     "chromium_executable",
     "offline_route",
+    "launch_chromium",
     "prepare_view",
     "wait_until_settled",
     "CHROMIUM_ARGS",

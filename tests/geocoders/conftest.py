@@ -8,18 +8,21 @@ to anything but 127.0.0.1 refused, so no test can reach the internet.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from http_helpers import send_json, serve
 
 # Places the fake service knows, keyed by the lower-cased query, as Nominatim answers them.
 PLACES: dict[str, list[dict[str, Any]]] = {
@@ -153,35 +156,26 @@ def _handler(fake: FakeNominatim) -> type[BaseHTTPRequestHandler]:
             self._send(200, json.dumps(hits).encode())
 
         def _send(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
-            try:
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                for k, v in (headers or {}).items():
-                    self.send_header(k, v)
-                self.end_headers()
-                self.wfile.write(body)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the client gave up (timeout test)
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the client gave up
+                send_json(self, status, body, headers)
 
     return Handler
+
+
+@pytest.fixture
+def serve_http() -> Iterator[Callable[[type[BaseHTTPRequestHandler]], int]]:
+    """Start loopback servers for handler classes (stopped after the test); returns the port."""
+    with ExitStack() as stack:
+        yield lambda handler: stack.enter_context(serve(handler))
 
 
 @pytest.fixture
 def fake_nominatim() -> Iterator[FakeNominatim]:
     """A Nominatim-compatible service on 127.0.0.1, served from a thread."""
     fake = FakeNominatim()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(fake))
-    server.daemon_threads = True
-    fake.port = server.server_address[1]
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
+    with serve(_handler(fake)) as port:
+        fake.port = port
         yield fake
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 @pytest.fixture
