@@ -130,7 +130,9 @@ def evaluate_geoparsing(
     dict
         ``recognition`` (precision, recall, f1) or None,
         ``resolution_gold_spans`` and ``resolution_end_to_end`` (acc161,
-        mean_km, median_km, auc, n; end-to-end None with gold spans only),
+        mean_km, median_km, auc, n; end-to-end None with gold spans only);
+        ``resolution_gold_spans["by_class"]`` counts the gold-span toponyms
+        with no candidate, resolved to a wrong namesake (beyond 161 km), and right,
         ``articles``, ``articles_per_second`` and ``errors``.
         Unresolved toponyms count with the largest error (20039 km).
     """
@@ -155,6 +157,8 @@ def evaluate_geoparsing(
             seen_errors.append({"type": kind, "article": str(doc["id"]), **info})
 
     gold_errors: list[float] = []
+    # why each gold-span toponym with coordinates is right or wrong (issue 9's three classes)
+    by_class = {"no_candidate": 0, "wrong_namesake": 0, "right": 0}
     e2e_errors: list[float] = []
     tp = n_pred = n_gold = 0
     elapsed = 0.0
@@ -173,6 +177,7 @@ def evaluate_geoparsing(
                 continue
             err = _error_km(r.place, float(t["lat"]), float(t["lon"]))
             gold_errors.append(err)
+            by_class[_error_class(r.place, err)] += 1
             if err > ACC_KM:
                 note(
                     "far",
@@ -213,16 +218,25 @@ def evaluate_geoparsing(
             if span not in gold_spans:
                 note("spurious", doc, name=text[span[0] : span[1]], start=span[0], context=_ctx(text, *span))
 
+    gold_stats = _resolution_stats(gold_errors)
+    gold_stats["by_class"] = by_class
     result: dict[str, Any] = {
         "corpus": str(path),
         "articles": len(docs),
         "recognition": None if gold_spans_only else _prf(tp, n_pred, n_gold),
-        "resolution_gold_spans": _resolution_stats(gold_errors),
+        "resolution_gold_spans": gold_stats,
         "resolution_end_to_end": None if gold_spans_only else _resolution_stats(e2e_errors),
         "articles_per_second": None if gold_spans_only or elapsed <= 0 else len(docs) / elapsed,
         "errors": _worst(seen_errors, errors),
     }
     return result
+
+
+def _error_class(place: Any, err: float) -> str:
+    """``no_candidate`` (unresolved), ``wrong_namesake`` (resolved beyond 161 km) or ``right``."""
+    if place is None:
+        return "no_candidate"
+    return "right" if err <= ACC_KM else "wrong_namesake"
 
 
 def _worst(found: list[dict[str, Any]], n: int) -> list[dict[str, Any]]:
@@ -291,6 +305,9 @@ def format_report(result: dict[str, Any]) -> str:
             f"  {label:<16}{_fmt(r['acc161']):>9}{_fmt(r['mean_km'], 0):>10}{_fmt(r['median_km'], 1):>11}"
             f"{_fmt(r['auc']):>7}{r['n']:>7}"
         )
+        classes = r.get("by_class")
+        if classes:
+            lines.append("    " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in classes.items()))
     aps = result.get("articles_per_second")
     if aps is not None:
         lines += ["", f"speed: {aps:.0f} articles/s (recognition + resolution, index load excluded)"]
