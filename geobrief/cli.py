@@ -47,6 +47,7 @@ commands:
   eval         geoparsing scores on an annotated corpus
   eval-claims  status-claim scores on an annotated file
   train-claims retrain the claim scorer on annotated articles
+  train-ranker retrain the place-name candidate ranker on the gold geoparsing corpora
   geocode      look a name up in the offline gazetteer (or an online geocoder)
   gazetteer    build or inspect the offline gazetteer index
 
@@ -227,6 +228,26 @@ def _parser() -> argparse.ArgumentParser:
     tc.add_argument("-o", "--output", metavar="FILE", help="where to write the scorer")
     tc.add_argument("--folds", type=int, default=5, help="cross-validation folds (default 5)")
     tc.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    tr = sub.add_parser(
+        "train-ranker",
+        help="retrain the place-name candidate ranker on the gold corpora",
+        formatter_class=fmt,
+        description="Fit the candidate ranker (pairwise logistic regression over each candidate's features) "
+        "on gold geoparsing corpora and report acc@161 given the gold spans per corpus: trained on the "
+        "other corpora (leave one corpus out), trained on all (in sample), and the hand-weighted score. "
+        "Deterministic: the same corpora give the same weights.",
+        epilog="examples:\n  geobrief train-ranker\n  geobrief train-ranker -o geobrief/rules/ranker.json\n"
+        "  geobrief train-ranker ../shared/eval/lgl.jsonl ../shared/eval/tr_news.jsonl --json",
+    )
+    tr.add_argument(
+        "files",
+        nargs="*",
+        metavar="GOLD.jsonl",
+        help="gold corpora (default: ../shared/eval/{lgl,tr_news,geovirus}.jsonl)",
+    )
+    tr.add_argument("-o", "--output", metavar="FILE", help="where to write the ranker (default: report only)")
+    tr.add_argument("--json", action="store_true", help="print the report as JSON")
 
     g = sub.add_parser(
         "geocode",
@@ -517,6 +538,25 @@ def _cmd_train_claims(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_train_ranker(args: argparse.Namespace) -> int:
+    from geobrief.ranker import train
+
+    if args.output:
+        _check_writable(args.output, folder=False, option="--output")
+    report = train(args.files or None, out=args.output)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+        return EXIT_OK
+    print(f"acc@161 given gold spans ({report['names']} training names, {report['seconds']} s)")
+    print(f"  {'corpus':<12}{'leave-one-out':>14}{'in-sample':>11}{'hand':>8}")
+    for name, r in report["corpora"].items():
+        loco = f"{r['loco']:.3f}" if "loco" in r else "-"
+        print(f"  {name:<12}{loco:>14}{r['in_sample']:>11.3f}{r['hand']:>8.3f}")
+    if args.output:
+        print(f"wrote {args.output}")
+    return EXIT_OK
+
+
 def _cmd_geocode(args: argparse.Namespace) -> int:
     from geobrief.gazetteer import load_gazetteer
     from geobrief.text import name_key
@@ -573,6 +613,7 @@ _COMMANDS = {
     "eval": _cmd_eval,
     "eval-claims": _cmd_eval_claims,
     "train-claims": _cmd_train_claims,
+    "train-ranker": _cmd_train_ranker,
     "geocode": _cmd_geocode,
     "gazetteer": _cmd_gazetteer,
 }

@@ -74,6 +74,38 @@ def read_corpus(path: str | Path) -> Iterator[dict[str, Any]]:
             yield doc
 
 
+def gold_mentions(
+    doc: dict[str, Any], sentences: list[tuple[int, int]] | None = None
+) -> tuple[list[Mention], list[tuple[float, float] | None]]:
+    """The gold spans of an article as mentions (in text order), with their gold points.
+
+    Parameters
+    ----------
+    doc : dict
+        An article of :func:`read_corpus`.
+    sentences : list of (start, end), optional
+        Its sentence spans (computed when not given).
+
+    Returns
+    -------
+    mentions, points
+        One mention per distinct gold span, and its gold (lat, lon) or None without coordinates.
+    """
+    text = doc["text"]
+    aid = str(doc["id"])
+    if sentences is None:
+        sentences = sentence_spans(text)
+    spans = {(int(t["start"]), int(t["end"])): t for t in doc.get("toponyms", [])}
+    mentions: list[Mention] = []
+    points: list[tuple[float, float] | None] = []
+    for s, e in sorted(spans):
+        t = spans[(s, e)]
+        mentions.append(Mention(aid, s, e, text[s:e], *sentence_at(sentences, s)))
+        ok = t.get("lat") is not None and t.get("lon") is not None
+        points.append((float(t["lat"]), float(t["lon"])) if ok else None)
+    return mentions, points
+
+
 def _resolution_stats(errors_km: list[float]) -> dict[str, Any]:
     n = len(errors_km)
     if n == 0:
@@ -137,11 +169,11 @@ def evaluate_geoparsing(
         Unresolved toponyms count with the largest error (20039 km).
     """
     docs = list(read_corpus(path))
-    if recognizer is None or resolver is None:
+    if (recognizer is None and not gold_spans_only) or resolver is None:
         from geobrief.gazetteer import load_gazetteer
 
         gaz = load_gazetteer(progress=False)
-        if recognizer is None:
+        if recognizer is None and not gold_spans_only:
             from geobrief.recognize import Recognizer
 
             recognizer = Recognizer(gaz)
@@ -166,10 +198,9 @@ def evaluate_geoparsing(
         text = doc["text"]
         aid = str(doc["id"])
         sentences = sentence_spans(text)
-        gold = [t for t in doc.get("toponyms", [])]
-        gold_spans = {(int(t["start"]), int(t["end"])): t for t in gold}
+        gold_spans = {(int(t["start"]), int(t["end"])): t for t in doc.get("toponyms", [])}
         # resolution given the gold spans
-        gms = [Mention(aid, s, e, text[s:e], *sentence_at(sentences, s)) for (s, e) in sorted(gold_spans)]
+        gms, _ = gold_mentions(doc, sentences)
         gres = resolver.resolve(text, gms)
         for r in gres:
             t = gold_spans[(r.mention.start, r.mention.end)]
