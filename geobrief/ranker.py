@@ -56,6 +56,7 @@ FEATURES: tuple[str, ...] = (
     "country_share",  # share of the other names whose likeliest reading is in this country
     "namesakes_minor",  # ln(number of candidates) for a candidate that is not well known
     "gazetteer_rank",  # ln(1 + position in the gazetteer's own ordering)
+    "dateline_distance",  # ln(1 + km to the reading of the story's dateline) / ln(20040)
 )
 
 _DEFAULT = "ranker.json"

@@ -269,6 +269,40 @@ def importance(matches: Iterable[Match]) -> int:
     return best
 
 
+# A wire dateline opening a story (or after its title): "KABUL, May 3 -",
+# "WASHINGTON (AP) -", "LYON, France, June 2 -", "THE HAGUE, March 13 -".  The place is written
+# in capitals; a region or country, a date and an agency may follow before the dash.
+_DATELINE = re.compile(
+    r"(?:^|(?<=[.!?] ))[ \t]*(?P<name>[A-Z][A-Z'’.\-]+(?: [A-Z][A-Z'’.\-]+){0,3})"
+    r"(?:, [A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+){0,2})?"
+    r"(?:,? (?:Jan|Feb|March|April|May|June|July|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.? \d{1,2})?"
+    r"(?: ?\([A-Za-z .&-]{1,30}\))?"
+    r"[ \t]*(?:-{1,3}|—|–|\x97|:)[ \t]",
+    re.MULTILINE,
+)
+#: How far into the text a dateline may stand (after a title line and a byline at most).
+_DATELINE_REACH = 300
+
+
+def dateline_span(text: str) -> tuple[int, int] | None:
+    """Where the place name of a wire dateline opening the story stands, if there is one.
+
+    Parameters
+    ----------
+    text : str
+        The article text.
+
+    Returns
+    -------
+    (start, end) or None
+        The span of the capitalised place name ("KABUL" in "KABUL, May 3 - ...").
+    """
+    m = _DATELINE.search(text[:_DATELINE_REACH])
+    if m is None or len(m.group("name").replace(".", "")) < 3:
+        return None
+    return m.start("name"), m.end("name")
+
+
 class Recognizer:
     """Gazetteer-based toponym recogniser with context filters.
 
@@ -350,7 +384,41 @@ class Recognizer:
         for sp in kept:
             ss, se = sentence_at(sentences, sp.start)
             out.append(Mention(article_id, sp.start, sp.end, text[sp.start : sp.end], ss, se))
-        return out
+        return self._with_dateline(text, article_id, sentences, out)
+
+    def _with_dateline(
+        self, text: str, article_id: str, sentences: list[tuple[int, int]], out: list[Mention]
+    ) -> list[Mention]:
+        """Add the place of a wire dateline ("KIEL, March 9 -") that the rules above let pass.
+
+        Capitals hide the usual cues (short all-capital words are read as acronyms; "THE HAGUE"
+        loses its article), but a dateline's first words are a place whenever the gazetteer
+        knows them as a town, an area or a country.
+        """
+        span = dateline_span(text)
+        if span is None:
+            return out
+        s, e = span
+        if any(m.start == s and m.end == e for m in out):
+            return out
+        got = self._lookup(name_key(text[s:e]))
+        # a short one may be an acronym ("NATO -"): then only a well-known place's own name will do
+        short = len(text[s:e].replace(".", "")) <= 4
+        if not any(
+            m.candidate.kind in ("city", "admin1", "admin2", "country")
+            and m.match in ("name", "alias")
+            and (
+                not short
+                or (m.match == "name" and (m.candidate.kind != "city" or m.candidate.population >= 100_000))
+            )
+            for m in got
+        ):
+            return out
+        ss, se = sentence_at(sentences, s)
+        kept = [m for m in out if m.end <= s or m.start >= e]
+        kept.append(Mention(article_id, s, e, text[s:e], ss, se))
+        kept.sort(key=lambda m: m.start)
+        return kept
 
     # -- candidate spans -------------------------------------------------
     def _joined(self, text: str, toks: list[_Tok], i: int) -> bool:

@@ -59,6 +59,7 @@ from geobrief.gazetteer.index import Match
 from geobrief.geo import EARTH_RADIUS_KM, haversine_km
 from geobrief.model import Candidate, Mention, Resolution
 from geobrief.ranker import FEATURES
+from geobrief.recognize import dateline_span
 from geobrief.text import name_key
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -173,6 +174,8 @@ _MATCH_FEATURES = {
     "demonym": FEATURES.index("match_demonym"),
 }
 _LN_MAX_KM = math.log1p(20039.0)
+# How many names' worth a dateline's place weighs in the article's focus.
+_DATELINE_FOCUS = 3.0
 
 
 @dataclass(slots=True)
@@ -216,6 +219,17 @@ def _features(
     # (countries, continents and seas left out: they say little about where the story is)
     tops: list[tuple[float, float, float, str] | None] = []
     fx = fy = fz = 0.0
+    # a wire dateline ("KABUL, May 3 -") says where the story was filed: the default focus
+    dl = dateline_span(text)
+    dateline = next(
+        (
+            g
+            for g, ms in enumerate(gmembers)
+            if dl and any((mentions[i].start, mentions[i].end) == dl for i in ms)
+        ),
+        None,
+    )
+    dl_point: tuple[float, float] | None = None
     country_count: dict[str, int] = defaultdict(int)
     for g, cs in enumerate(gcands):
         if not cs:
@@ -228,8 +242,12 @@ def _features(
             tops.append((0.0, 0.0, 0.0, c.country_code))
             continue
         la, lo = math.radians(c.lat), math.radians(c.lon)
-        # a common word read as a lesser place ("August") is a doubtful guess: it barely moves the focus
+        # a common word read as a lesser place ("August") is a doubtful guess: it barely moves the focus;
+        # the dateline moves it most
         w = 0.1 if keys[gmembers[g][0]] in common and not _well_known(c) else 1.0
+        if g == dateline:
+            w = _DATELINE_FOCUS
+            dl_point = (c.lat, c.lon)
         v = (w * math.cos(la) * math.cos(lo), w * math.cos(la) * math.sin(lo), w * math.sin(la))
         tops.append((*v, c.country_code))
         fx, fy, fz = fx + v[0], fy + v[1], fz + v[2]
@@ -287,6 +305,11 @@ def _features(
             x[24] = same / others if others > 0 else 0.0
             x[25] = 0.0 if known else many
             x[26] = math.log1p(k)
+            x[27] = (
+                math.log1p(haversine_km(c.lat, c.lon, dl_point[0], dl_point[1])) / _LN_MAX_KM
+                if dl_point is not None and g != dateline
+                else 0.5
+            )
             rows.append(x)
         out.append(rows)
     return out
