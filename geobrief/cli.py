@@ -86,6 +86,11 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument(
             "--user-agent", metavar="UA", help="user agent for the online geocoder (required by Nominatim)"
         )
+        sp.add_argument(
+            "--no-approximate",
+            action="store_true",
+            help="leave streets, buildings and neighbourhoods unresolved instead of placing them at their town",
+        )
 
     b = sub.add_parser(
         "build",
@@ -177,6 +182,11 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--json", action="store_true", help="print one JSON object")
     ev.add_argument(
         "--errors", type=_count, default=0, metavar="N", help="list the N worst misses and false positives"
+    )
+    ev.add_argument(
+        "--no-approximate",
+        action="store_true",
+        help="leave streets, buildings and neighbourhoods unresolved (see geobrief build --help)",
     )
 
     ec = sub.add_parser(
@@ -345,7 +355,12 @@ def _briefing(args: argparse.Namespace, title: str | None = None) -> Any:
         from geobrief.geocoders import get_geocoder
 
         geocoder = get_geocoder(args.geocoder, user_agent=args.user_agent)
-    return brief(args.inputs, title=title, geocoder=geocoder)
+    pipeline = None
+    if args.no_approximate:
+        from geobrief.pipeline import Pipeline
+
+        pipeline = Pipeline(geocoder=geocoder, resolver="no-approximate")
+    return brief(args.inputs, title=title, geocoder=geocoder, pipeline=pipeline)
 
 
 def _report_failures(briefing: Any) -> None:
@@ -434,7 +449,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         from geobrief.geocoders import get_geocoder
 
         geocoder = get_geocoder(args.geocoder, user_agent=args.user_agent)
-    pipeline = Pipeline(geocoder=geocoder)
+    pipeline = Pipeline(geocoder=geocoder, resolver="no-approximate" if args.no_approximate else "context")
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
     partial = bool(failures)
     try:
@@ -499,7 +514,9 @@ def _cmd_snapshot(args: argparse.Namespace) -> int:
 def _cmd_eval(args: argparse.Namespace) -> int:
     from geobrief.evaluate import evaluate_geoparsing, format_report
 
-    result = evaluate_geoparsing(args.file, gold_spans_only=args.gold_spans, errors=args.errors)
+    result = evaluate_geoparsing(
+        args.file, gold_spans_only=args.gold_spans, errors=args.errors, approximate=not args.no_approximate
+    )
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
     else:

@@ -140,6 +140,7 @@ def evaluate_geoparsing(
     errors: int = 0,
     recognizer: Any = None,
     resolver: Any = None,
+    approximate: bool = True,
 ) -> dict[str, Any]:
     """Evaluate recognition and resolution on a gold corpus.
 
@@ -156,6 +157,9 @@ def evaluate_geoparsing(
     recognizer, resolver : optional
         Components to evaluate; default the gazetteer recogniser and the
         context resolver over :func:`geobrief.gazetteer.load_gazetteer`.
+    approximate : bool
+        Whether the default resolver places streets, buildings and neighbourhoods at their town
+        (they then count as resolved and are scored like any other).
 
     Returns
     -------
@@ -180,7 +184,7 @@ def evaluate_geoparsing(
         if resolver is None:
             from geobrief.resolve import Resolver
 
-            resolver = Resolver(gaz)
+            resolver = Resolver(gaz, approximate=approximate)
 
     seen_errors: list[dict[str, Any]] = []
 

@@ -58,7 +58,10 @@ PLACE_KINDS: tuple[str, ...] = (
     "sea",
     "river",
     "landmark",
+    "approximate",  # a street, building or neighbourhood located at its town (no gazetteer holds it)
 )
+#: The ``source`` of an approximate place starts with this, followed by its town's name.
+APPROXIMATE_SOURCE = "approximate within "
 
 
 def event_label(event: str, modality: str = "asserted") -> str:

@@ -161,6 +161,8 @@ def _tables() -> _Tables:
         compass=frozenset(by_class.get("compass", ())),
         function_words=frozenset(by_class.get("function", ())),
         place_nouns=frozenset(by_class.get("place_noun", ())),
+        buildings=frozenset(by_class.get("building", ())),
+        quarters=frozenset(by_class.get("quarter", ())),
         lower_suffix_heads=frozenset(
             phrase.split()[0] for cls in ("designator", "facility") for phrase in by_class.get(cls, ())
         )
@@ -202,6 +204,8 @@ class _Tables:
     natural_prefix: frozenset[str]  # "Lake Erie", "Mount Kenya", "Fort Hood"
     function_words: frozenset[str]  # "In", "On", "This": never start a name
     place_nouns: frozenset[str]  # "town", "village": "the village of X", "X, a town in ..."
+    buildings: frozenset[str]  # "X High School", "X Church": a building or venue ends the name
+    quarters: frozenset[str]  # "the X neighborhood": a part of a town follows the name
     lower_suffix_heads: frozenset[str]  # first words of "the X refugee camp", "the X district"
     suffix_heads: frozenset[str]  # place nouns and lower_suffix_heads (a fast pre-check)
     pattern_words: frozenset[str]  # first words of every pattern phrase (a fast pre-check)
@@ -301,6 +305,36 @@ def dateline_span(text: str) -> tuple[int, int] | None:
     if m is None or len(m.group("name").replace(".", "")) < 3:
         return None
     return m.start("name"), m.end("name")
+
+
+def local_feature_word(name: str, after: str = "") -> str | None:
+    """The word that makes a name a street, building, venue or neighbourhood, if one does.
+
+    Such places ("Royal Street", "Central High School", "St. Mary's Church", "the Garden District
+    neighborhood") are in no offline gazetteer; the resolver locates them approximately.
+
+    Parameters
+    ----------
+    name : str
+        The name as written.
+    after : str
+        The text right after it ("neighborhood" there makes "Garden District" a neighbourhood).
+
+    Returns
+    -------
+    str or None
+        The street, building or quarter word, lower case.
+    """
+    t = _tables()
+    words = name.casefold().replace("’", "'").split()
+    if len(words) >= 2 and name[:1].isupper():
+        for width in (3, 2, 1):
+            tail = " ".join(words[-width:])
+            # not facilities ("X Air Base", "X Dam"): they often lie outside the town named with them
+            if tail in t.streets or tail in t.buildings or tail in t.quarters:
+                return tail
+    nxt = after.lstrip(" ").split(" ", 1)[0].casefold().strip(".,;:)")
+    return nxt if nxt in t.quarters else None
 
 
 class Recognizer:

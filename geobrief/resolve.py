@@ -57,9 +57,9 @@ from typing import TYPE_CHECKING
 
 from geobrief.gazetteer.index import Match
 from geobrief.geo import EARTH_RADIUS_KM, haversine_km
-from geobrief.model import Candidate, Mention, Resolution
+from geobrief.model import APPROXIMATE_SOURCE, Candidate, Mention, Resolution
 from geobrief.ranker import FEATURES
-from geobrief.recognize import dateline_span
+from geobrief.recognize import dateline_span, local_feature_word
 from geobrief.text import name_key
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -184,7 +184,9 @@ class CandidateTable:
 
     ``gmembers[g]`` are the mentions (indexes) of name group ``g``, ``gcands[g]`` its candidates,
     ``hand[g][k]`` the hand-weighted score and ``features[g][k]`` the feature vector (in the order
-    of :data:`geobrief.ranker.FEATURES`) of candidate ``k``.
+    of :data:`geobrief.ranker.FEATURES`) of candidate ``k``; ``local`` the groups without a
+    candidate that name a street, building, venue or neighbourhood (see
+    :func:`geobrief.recognize.local_feature_word`).
     """
 
     keys: list[str]
@@ -196,6 +198,7 @@ class CandidateTable:
     pair_bonus: list[list[float]]
     hand: list[list[float]]
     features: list[list[list[float]]]
+    local: dict[int, str]  # group -> the word making it a street, building or neighbourhood
 
 
 def _dot(w: tuple[float, ...], x: list[float]) -> float:
@@ -328,6 +331,9 @@ class Resolver:
         Weights of the learned candidate ranker, one per :data:`geobrief.ranker.FEATURES`:
         ``"default"`` loads the shipped ``geobrief/rules/ranker.json``, a string another such
         file, a sequence the weights themselves; None ranks by the hand-weighted score.
+    approximate : bool
+        Locate streets, buildings, venues and neighbourhoods that no gazetteer holds at the town
+        named with them, else at the article's main town (kind ``"approximate"``, low confidence).
     """
 
     def __init__(
@@ -336,9 +342,11 @@ class Resolver:
         *,
         max_alternatives: int = 4,
         ranker: Sequence[float] | str | None = "default",
+        approximate: bool = True,
     ) -> None:
         self.gazetteer = gazetteer
         self.max_alternatives = max_alternatives
+        self.approximate = approximate
         if isinstance(ranker, str):
             from geobrief.ranker import load_weights
 
@@ -441,7 +449,7 @@ class Resolver:
         t = self.table(text, mentions)
         weights = self.weights
         scores = t.hand if weights is None else [[_dot(weights, x) for x in xs] for xs in t.features]
-        return self._choose(t, mentions, scores, weights)
+        return self._choose(text, t, mentions, scores, weights)
 
     def table(self, text: str, mentions: Sequence[Mention]) -> CandidateTable:
         """The candidates of each distinct name of an article, with their ranking features.
@@ -688,12 +696,21 @@ class Resolver:
                 parts.append(list(zip(sup, town, lst, near, sc, strict=True)))
         probs = [_softmax(sc) for sc in scores]
         features = _features(text, mentions, gmembers, keys, gcands, priors, pair_bonus, parts, probs)
+        # streets, buildings, venues, neighbourhoods: no gazetteer holds them; located approximately
+        local: dict[int, str] = {}
+        for g in range(ng):
+            if not gcands[g] and g not in linked:
+                i = gmembers[g][0]
+                word = local_feature_word(mentions[i].text, text[mentions[i].end : mentions[i].end + 20])
+                if word is not None:
+                    local[g] = word
         return CandidateTable(
-            keys, gmembers, group_of, gcands, linked, own_bonus, pair_bonus, scores, features
+            keys, gmembers, group_of, gcands, linked, own_bonus, pair_bonus, scores, features, local
         )
 
     def _choose(
         self,
+        text: str,
         t: CandidateTable,
         mentions: Sequence[Mention],
         scores: list[list[float]],
@@ -716,6 +733,8 @@ class Resolver:
             [gcands[linked.get(g, g)] for g in range(ng)],
             [keys[gmembers[linked.get(g, g)][0]] for g in range(ng)],
         )
+        if self.approximate and t.local:
+            _approximate(text, t, mentions, results)
         out: list[Resolution] = []
         for i, m in enumerate(mentions):
             g = group_of[i]
@@ -822,6 +841,61 @@ class Resolver:
             ):
                 return 5.0
         return best
+
+
+#: Confidence of an approximate location (a street or building placed at its town).
+APPROXIMATE_CONFIDENCE = 0.3
+# Words between a local place and the town holding it: "Royal Street in New Orleans", "Main St., Hull".
+_WITHIN = re.compile(r"\s*(?:,|in|at|of|, in)\s*", re.IGNORECASE)
+
+
+def _approximate(
+    text: str,
+    t: CandidateTable,
+    mentions: Sequence[Mention],
+    results: list[tuple[Candidate | None, float, tuple[Candidate, ...]]],
+) -> None:
+    """Locate each street, building, venue or neighbourhood without a candidate at its town.
+
+    The town is the one named right after it ("Royal Street in New Orleans", "St. Mary's Church,
+    Hull"), else the article's main town: the town read for the most mentions (the earliest on a
+    tie).  Without any town the name stays unresolved.
+    """
+    towns = [
+        (len(t.gmembers[g]), -min(mentions[i].start for i in t.gmembers[g]), g)
+        for g, r in enumerate(results)
+        if r[0] is not None and r[0].kind == "city"
+    ]
+    focus = results[max(towns)[2]][0] if towns else None
+    order = sorted(range(len(mentions)), key=lambda k: mentions[k].start)
+    for g in t.local:
+        if results[g][0] is not None:
+            continue
+        i = t.gmembers[g][0]
+        town = focus
+        pos = order.index(i)
+        if pos + 1 < len(order):
+            j = order[pos + 1]
+            nxt = results[t.group_of[j]][0]
+            same = mentions[j].sentence_start == mentions[i].sentence_start
+            gap = text[mentions[i].end : mentions[j].start]
+            if nxt is not None and nxt.kind in ("city", "admin2") and same and _WITHIN.fullmatch(gap):
+                town = nxt
+        if town is None:
+            continue
+        place = Candidate(
+            f"approximate:{t.keys[i].replace(' ', '-')}@{town.id}",
+            mentions[i].text,
+            town.lat,
+            town.lon,
+            "approximate",
+            "",
+            town.country_code,
+            town.admin1,
+            0,
+            APPROXIMATE_SOURCE + town.name,
+        )
+        results[g] = (place, APPROXIMATE_CONFIDENCE, (town,))
 
 
 _SPATIAL_WEIGHT = 1.0
