@@ -176,10 +176,16 @@ def fit(groups: Sequence[Group], c: float = C, hard: int = HARD_NEGATIVES) -> tu
         raise GeobriefError("training the ranker needs SciPy: pip install 'geobrief[train]'") from exc
     diffs: list[list[float]] = []
     weights: list[float] = []
+    from geobrief.resolve import FEATURE_WINDOW
+
     for xs, right, w in groups:
         order = sorted(range(len(xs)), key=lambda k: -xs[k][_MARGIN])
         pos = next(k for k in order if right[k])
-        neg = [k for k in order if not right[k]][:hard]
+        if xs[pos][_MARGIN] < -FEATURE_WINDOW:
+            continue  # the right reading is out of reach (it gets no features)
+        neg = [k for k in order if not right[k] and xs[k][_MARGIN] >= -FEATURE_WINDOW][:hard]
+        if not neg:
+            continue
         for k in neg:
             diffs.append([a - b for a, b in zip(xs[pos], xs[k], strict=True)])
             weights.append(w / len(neg))

@@ -47,6 +47,7 @@ gives the ``confidence``.
 from __future__ import annotations
 
 import math
+import operator
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -174,6 +175,10 @@ _MATCH_FEATURES = {
     "demonym": FEATURES.index("match_demonym"),
 }
 _LN_MAX_KM = math.log1p(20039.0)
+#: Candidates this far behind the best by the hand-weighted score get no features (and cannot win).
+FEATURE_WINDOW = 8.0
+_FAR = [0.0] * len(FEATURES)
+_FAR[FEATURES.index("hand_margin")] = -1000.0
 # How many names' worth a dateline's place weighs in the article's focus.
 _DATELINE_FOCUS = 3.0
 
@@ -202,7 +207,7 @@ class CandidateTable:
 
 
 def _dot(w: tuple[float, ...], x: list[float]) -> float:
-    return sum(a * b for a, b in zip(w, x, strict=True))
+    return sum(map(operator.mul, w, x))
 
 
 def _features(
@@ -279,6 +284,9 @@ def _features(
         for k, m in enumerate(cs):
             c = m.candidate
             sup, town, lst, near, score = parts[g][k]
+            if score - best < -FEATURE_WINDOW:
+                rows.append(_FAR)  # hopelessly behind: not worth its features
+                continue
             x = [0.0] * n_feat
             x[0] = priors[g][k]
             x[1] = pair_bonus[g][k]
