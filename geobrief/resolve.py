@@ -58,7 +58,7 @@ from typing import TYPE_CHECKING
 
 from geobrief.gazetteer.index import Match
 from geobrief.geo import EARTH_RADIUS_KM, haversine_km
-from geobrief.model import APPROXIMATE_SOURCE, Candidate, Mention, Resolution
+from geobrief.model import APPROXIMATE_KIND, APPROXIMATE_SOURCE, Candidate, Mention, Resolution
 from geobrief.ranker import FEATURES
 from geobrief.recognize import dateline_span, local_feature_word
 from geobrief.text import name_key
@@ -896,7 +896,7 @@ def _approximate(
             mentions[i].text,
             town.lat,
             town.lon,
-            "approximate",
+            APPROXIMATE_KIND,
             "",
             town.country_code,
             town.admin1,

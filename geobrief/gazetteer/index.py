@@ -50,7 +50,6 @@ _TIER = {
     "city": 2,
     "admin2": 1,
     "airport": 0,
-    "approximate": 0,  # made by the resolver for streets and buildings, never a gazetteer row
 }
 #: An admin1 area with fewer people than this (summed over its GeoNames places) is no major entry.
 MAJOR_ADMIN1_POPULATION = 50_000
