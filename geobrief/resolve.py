@@ -731,7 +731,9 @@ class Resolver:
         # what a containment bonus weighs, to pin a "City, State" mention's own reading: its own
         # feature and its share of the hand-weighted margin
         w_pair = 1.0 if weights is None else weights[_CONTAINMENT] + weights[_MARGIN]
-        scale = 1.5 if weights is None else 1.0
+        # confidence from the score margin, on the hand-weighted score's scale (the claim scorer and
+        # the map's lighter pins read it): the ranker's margin is mostly its hand-margin weight times it
+        scale = 1.5 if weights is None else 1.5 / max(weights[_MARGIN], 0.1)
         results = [self._result(gcands[g], scores[g], scale) for g in range(ng)]
         for g, h in linked.items():
             results[g] = results[h]
