@@ -232,7 +232,8 @@ def train(
     dict
         ``weights``, and per corpus ``loco`` (trained on the others) and ``in_sample`` (trained on
         all) acc@161 given the gold spans as ``geobrief eval --gold-spans`` measures it, with
-        ``hand`` (the hand-weighted score) beside them; ``pairs`` and ``seconds``.
+        ``hand`` (the hand-weighted score) beside them; ``names`` (the names with a right and a
+        wrong candidate) and ``seconds``.
     """
     from geobrief.evaluate import evaluate_geoparsing
     from geobrief.resolve import Resolver
