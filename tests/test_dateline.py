@@ -67,8 +67,9 @@ def test_capitals_inside_the_story_are_no_dateline() -> None:
     assert dateline_span("x" * 400 + ". KIEL - Thousands marched.") is None
 
 
-def test_the_dateline_is_the_default_focus(gaz: Gazetteer) -> None:
-    # nothing but the dateline says which Paris: the story was filed from Dallas
+def test_the_dateline_sets_the_focus_of_a_story_without_other_places(gaz: Gazetteer) -> None:
+    # nothing but the dateline says which Paris: the story was filed from Dallas (the dateline's
+    # extra weight in the focus does not, by itself, outvote other places of the story)
     text = "DALLAS (AP) - A storm damaged homes in Paris on Tuesday."
     mentions = Recognizer(gaz).recognize(text, "d")
     res = {r.mention.text: r for r in Resolver(gaz).resolve(text, mentions)}
