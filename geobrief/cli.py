@@ -58,6 +58,7 @@ commands:
   eval         geoparsing scores on an annotated corpus
   eval-claims  status-claim scores on an annotated file
   train-claims retrain the claim scorer on annotated articles
+  train-ranker retrain the place-name candidate ranker on the gold geoparsing corpora
   geocode      look a name up in the offline gazetteer (or an online geocoder)
   gazetteer    build or inspect the offline gazetteer index
 
@@ -114,6 +115,11 @@ def _parser() -> argparse.ArgumentParser:
             default=300.0,
             metavar="S",
             help="total seconds the run may spend on online lookups; later ones fail at once (default: 300)",
+        )
+        sp.add_argument(
+            "--no-approximate",
+            action="store_true",
+            help="leave streets, buildings and neighbourhoods unresolved instead of placing them at their town",
         )
 
     b = sub.add_parser(
@@ -207,6 +213,11 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument(
         "--errors", type=_count, default=0, metavar="N", help="list the N worst misses and false positives"
     )
+    ev.add_argument(
+        "--no-approximate",
+        action="store_true",
+        help="leave streets, buildings and neighbourhoods unresolved (see geobrief build --help)",
+    )
 
     ec = sub.add_parser(
         "eval-claims",
@@ -257,6 +268,26 @@ def _parser() -> argparse.ArgumentParser:
     tc.add_argument("-o", "--output", metavar="FILE", help="where to write the scorer")
     tc.add_argument("--folds", type=int, default=5, help="cross-validation folds (default 5)")
     tc.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    tr = sub.add_parser(
+        "train-ranker",
+        help="retrain the place-name candidate ranker on the gold corpora",
+        formatter_class=fmt,
+        description="Fit the candidate ranker (pairwise logistic regression over each candidate's features) "
+        "on gold geoparsing corpora and report acc@161 given the gold spans per corpus: trained on the "
+        "other corpora (leave one corpus out), trained on all (in sample), and the hand-weighted score. "
+        "Deterministic: the same corpora give the same weights.",
+        epilog="examples:\n  geobrief train-ranker\n  geobrief train-ranker -o geobrief/rules/ranker.json\n"
+        "  geobrief train-ranker ../shared/eval/lgl.jsonl ../shared/eval/tr_news.jsonl --json",
+    )
+    tr.add_argument(
+        "files",
+        nargs="*",
+        metavar="GOLD.jsonl",
+        help="gold corpora (default: ../shared/eval/{lgl,tr_news,geovirus}.jsonl)",
+    )
+    tr.add_argument("-o", "--output", metavar="FILE", help="where to write the ranker (default: report only)")
+    tr.add_argument("--json", action="store_true", help="print the report as JSON")
 
     g = sub.add_parser(
         "geocode",
@@ -372,7 +403,12 @@ def _briefing(args: argparse.Namespace, title: str | None = None) -> tuple[Any, 
     from geobrief.pipeline import brief
 
     geocoder = _geocoder(args)
-    return brief(args.inputs, title=title, geocoder=geocoder), geocoder
+    pipeline = None
+    if args.no_approximate:
+        from geobrief.pipeline import Pipeline
+
+        pipeline = Pipeline(geocoder=geocoder, resolver="no-approximate")
+    return brief(args.inputs, title=title, geocoder=geocoder, pipeline=pipeline), geocoder
 
 
 def _input_failures(failures: Sequence[Any], geocoder: Any) -> list[Any]:
@@ -479,7 +515,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         _err("geobrief: error: no article could be read; nothing written")
         return EXIT_ERROR
     geocoder = _geocoder(args)
-    pipeline = Pipeline(geocoder=geocoder)
+    pipeline = Pipeline(geocoder=geocoder, resolver="no-approximate" if args.no_approximate else "context")
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
     partial = bool(failures)
     try:
@@ -544,7 +580,9 @@ def _cmd_snapshot(args: argparse.Namespace) -> int:
 def _cmd_eval(args: argparse.Namespace) -> int:
     from geobrief.evaluate import evaluate_geoparsing, format_report
 
-    result = evaluate_geoparsing(args.file, gold_spans_only=args.gold_spans, errors=args.errors)
+    result = evaluate_geoparsing(
+        args.file, gold_spans_only=args.gold_spans, errors=args.errors, approximate=not args.no_approximate
+    )
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
     else:
@@ -580,6 +618,25 @@ def _cmd_train_claims(args: argparse.Namespace) -> int:
             f"({report['positives']} positive); threshold {report['threshold']}, "
             f"cross-validated pair F1 {report['cv_f1']:.3f}, modality {report['cv_modality_accuracy']:.3f}"
         )
+    return EXIT_OK
+
+
+def _cmd_train_ranker(args: argparse.Namespace) -> int:
+    from geobrief.ranker import train
+
+    if args.output:
+        _check_writable(args.output, folder=False, option="--output")
+    report = train(args.files or None, out=args.output)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+        return EXIT_OK
+    print(f"acc@161 given gold spans ({report['names']} training names, {report['seconds']} s)")
+    print(f"  {'corpus':<12}{'leave-one-out':>14}{'in-sample':>11}{'hand':>8}")
+    for name, r in report["corpora"].items():
+        loco = f"{r['loco']:.3f}" if "loco" in r else "-"
+        print(f"  {name:<12}{loco:>14}{r['in_sample']:>11.3f}{r['hand']:>8.3f}")
+    if args.output:
+        print(f"wrote {args.output}")
     return EXIT_OK
 
 
@@ -648,6 +705,7 @@ _COMMANDS = {
     "eval": _cmd_eval,
     "eval-claims": _cmd_eval_claims,
     "train-claims": _cmd_train_claims,
+    "train-ranker": _cmd_train_ranker,
     "geocode": _cmd_geocode,
     "gazetteer": _cmd_gazetteer,
 }

@@ -74,6 +74,38 @@ def read_corpus(path: str | Path) -> Iterator[dict[str, Any]]:
             yield doc
 
 
+def gold_mentions(
+    doc: dict[str, Any], sentences: list[tuple[int, int]] | None = None
+) -> tuple[list[Mention], list[tuple[float, float] | None]]:
+    """The gold spans of an article as mentions (in text order), with their gold points.
+
+    Parameters
+    ----------
+    doc : dict
+        An article of :func:`read_corpus`.
+    sentences : list of (start, end), optional
+        Its sentence spans (computed when not given).
+
+    Returns
+    -------
+    mentions, points
+        One mention per distinct gold span, and its gold (lat, lon) or None without coordinates.
+    """
+    text = doc["text"]
+    aid = str(doc["id"])
+    if sentences is None:
+        sentences = sentence_spans(text)
+    spans = {(int(t["start"]), int(t["end"])): t for t in doc.get("toponyms", [])}
+    mentions: list[Mention] = []
+    points: list[tuple[float, float] | None] = []
+    for s, e in sorted(spans):
+        t = spans[(s, e)]
+        mentions.append(Mention(aid, s, e, text[s:e], *sentence_at(sentences, s)))
+        ok = t.get("lat") is not None and t.get("lon") is not None
+        points.append((float(t["lat"]), float(t["lon"])) if ok else None)
+    return mentions, points
+
+
 def _resolution_stats(errors_km: list[float]) -> dict[str, Any]:
     n = len(errors_km)
     if n == 0:
@@ -108,6 +140,7 @@ def evaluate_geoparsing(
     errors: int = 0,
     recognizer: Any = None,
     resolver: Any = None,
+    approximate: bool = True,
 ) -> dict[str, Any]:
     """Evaluate recognition and resolution on a gold corpus.
 
@@ -124,29 +157,34 @@ def evaluate_geoparsing(
     recognizer, resolver : optional
         Components to evaluate; default the gazetteer recogniser and the
         context resolver over :func:`geobrief.gazetteer.load_gazetteer`.
+    approximate : bool
+        Whether the default resolver places streets, buildings and neighbourhoods at their town
+        (they then count as resolved and are scored like any other).
 
     Returns
     -------
     dict
         ``recognition`` (precision, recall, f1) or None,
         ``resolution_gold_spans`` and ``resolution_end_to_end`` (acc161,
-        mean_km, median_km, auc, n; end-to-end None with gold spans only),
+        mean_km, median_km, auc, n; end-to-end None with gold spans only);
+        ``resolution_gold_spans["by_class"]`` counts the gold-span toponyms
+        with no candidate, resolved to a wrong namesake (beyond 161 km), and right,
         ``articles``, ``articles_per_second`` and ``errors``.
         Unresolved toponyms count with the largest error (20039 km).
     """
     docs = list(read_corpus(path))
-    if recognizer is None or resolver is None:
+    if (recognizer is None and not gold_spans_only) or resolver is None:
         from geobrief.gazetteer import load_gazetteer
 
         gaz = load_gazetteer(progress=False)
-        if recognizer is None:
+        if recognizer is None and not gold_spans_only:
             from geobrief.recognize import Recognizer
 
             recognizer = Recognizer(gaz)
         if resolver is None:
             from geobrief.resolve import Resolver
 
-            resolver = Resolver(gaz)
+            resolver = Resolver(gaz, approximate=approximate)
 
     seen_errors: list[dict[str, Any]] = []
 
@@ -155,6 +193,8 @@ def evaluate_geoparsing(
             seen_errors.append({"type": kind, "article": str(doc["id"]), **info})
 
     gold_errors: list[float] = []
+    # why each gold-span toponym with coordinates is right or wrong (issue 9's three classes)
+    by_class = {"no_candidate": 0, "wrong_namesake": 0, "right": 0}
     e2e_errors: list[float] = []
     tp = n_pred = n_gold = 0
     elapsed = 0.0
@@ -162,10 +202,9 @@ def evaluate_geoparsing(
         text = doc["text"]
         aid = str(doc["id"])
         sentences = sentence_spans(text)
-        gold = [t for t in doc.get("toponyms", [])]
-        gold_spans = {(int(t["start"]), int(t["end"])): t for t in gold}
+        gold_spans = {(int(t["start"]), int(t["end"])): t for t in doc.get("toponyms", [])}
         # resolution given the gold spans
-        gms = [Mention(aid, s, e, text[s:e], *sentence_at(sentences, s)) for (s, e) in sorted(gold_spans)]
+        gms, _ = gold_mentions(doc, sentences)
         gres = resolver.resolve(text, gms)
         for r in gres:
             t = gold_spans[(r.mention.start, r.mention.end)]
@@ -173,6 +212,7 @@ def evaluate_geoparsing(
                 continue
             err = _error_km(r.place, float(t["lat"]), float(t["lon"]))
             gold_errors.append(err)
+            by_class[_error_class(r.place, err)] += 1
             if err > ACC_KM:
                 note(
                     "far",
@@ -213,16 +253,25 @@ def evaluate_geoparsing(
             if span not in gold_spans:
                 note("spurious", doc, name=text[span[0] : span[1]], start=span[0], context=_ctx(text, *span))
 
+    gold_stats = _resolution_stats(gold_errors)
+    gold_stats["by_class"] = by_class
     result: dict[str, Any] = {
         "corpus": str(path),
         "articles": len(docs),
         "recognition": None if gold_spans_only else _prf(tp, n_pred, n_gold),
-        "resolution_gold_spans": _resolution_stats(gold_errors),
+        "resolution_gold_spans": gold_stats,
         "resolution_end_to_end": None if gold_spans_only else _resolution_stats(e2e_errors),
         "articles_per_second": None if gold_spans_only or elapsed <= 0 else len(docs) / elapsed,
         "errors": _worst(seen_errors, errors),
     }
     return result
+
+
+def _error_class(place: Any, err: float) -> str:
+    """``no_candidate`` (unresolved), ``wrong_namesake`` (resolved beyond 161 km) or ``right``."""
+    if place is None:
+        return "no_candidate"
+    return "right" if err <= ACC_KM else "wrong_namesake"
 
 
 def _worst(found: list[dict[str, Any]], n: int) -> list[dict[str, Any]]:
@@ -291,6 +340,9 @@ def format_report(result: dict[str, Any]) -> str:
             f"  {label:<16}{_fmt(r['acc161']):>9}{_fmt(r['mean_km'], 0):>10}{_fmt(r['median_km'], 1):>11}"
             f"{_fmt(r['auc']):>7}{r['n']:>7}"
         )
+        classes = r.get("by_class")
+        if classes:
+            lines.append("    " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in classes.items()))
     aps = result.get("articles_per_second")
     if aps is not None:
         lines += ["", f"speed: {aps:.0f} articles/s (recognition + resolution, index load excluded)"]

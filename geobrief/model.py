@@ -59,6 +59,11 @@ PLACE_KINDS: tuple[str, ...] = (
     "river",
     "landmark",
 )
+#: The kind of a resolved place no gazetteer holds (a street, building or neighbourhood) that the
+#: resolver located at its town; not a gazetteer kind.
+APPROXIMATE_KIND = "approximate"
+#: The ``source`` of an approximate place starts with this, followed by its town's name.
+APPROXIMATE_SOURCE = "approximate within "
 
 
 def event_label(event: str, modality: str = "asserted") -> str:
@@ -104,7 +109,7 @@ class Candidate:
     name: str
     lat: float
     lon: float
-    kind: str  # one of PLACE_KINDS
+    kind: str  # one of PLACE_KINDS, or APPROXIMATE_KIND for a place the resolver located approximately
     feature_code: str = ""  # GeoNames feature code where known (PPLC, ADM1, AIRB…)
     country_code: str = ""  # ISO 3166-1 alpha-2
     admin1: str = ""  # name of the first-level area it lies in

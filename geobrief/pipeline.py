@@ -59,6 +59,14 @@ def _context_resolver(gazetteer: Any) -> Any:
     return Resolver(gazetteer)
 
 
+@register("resolver", "no-approximate")
+def _exact_resolver(gazetteer: Any) -> Any:
+    """The context resolver without approximate places (streets, buildings left unresolved)."""
+    from geobrief.resolve import Resolver
+
+    return Resolver(gazetteer, approximate=False)
+
+
 class _Claims:
     """Claim extraction in one of the modes of :func:`geobrief.claims.extract_claims`."""
 

@@ -161,6 +161,8 @@ def _tables() -> _Tables:
         compass=frozenset(by_class.get("compass", ())),
         function_words=frozenset(by_class.get("function", ())),
         place_nouns=frozenset(by_class.get("place_noun", ())),
+        buildings=frozenset(by_class.get("building", ())),
+        quarters=frozenset(by_class.get("quarter", ())),
         lower_suffix_heads=frozenset(
             phrase.split()[0] for cls in ("designator", "facility") for phrase in by_class.get(cls, ())
         )
@@ -202,6 +204,8 @@ class _Tables:
     natural_prefix: frozenset[str]  # "Lake Erie", "Mount Kenya", "Fort Hood"
     function_words: frozenset[str]  # "In", "On", "This": never start a name
     place_nouns: frozenset[str]  # "town", "village": "the village of X", "X, a town in ..."
+    buildings: frozenset[str]  # "X High School", "X Church": a building or venue ends the name
+    quarters: frozenset[str]  # "the X neighborhood": a part of a town follows the name
     lower_suffix_heads: frozenset[str]  # first words of "the X refugee camp", "the X district"
     suffix_heads: frozenset[str]  # place nouns and lower_suffix_heads (a fast pre-check)
     pattern_words: frozenset[str]  # first words of every pattern phrase (a fast pre-check)
@@ -267,6 +271,70 @@ def importance(matches: Iterable[Match]) -> int:
         elif c.population >= 100_000 or c.feature_code == "PPLA" or c.kind in ("sea", "region", "river"):
             best = max(best, 1)
     return best
+
+
+# A wire dateline opening a story (or after its title): "KABUL, May 3 -",
+# "WASHINGTON (AP) -", "LYON, France, June 2 -", "THE HAGUE, March 13 -".  The place is written
+# in capitals; a region or country, a date and an agency may follow before the dash.
+_DATELINE = re.compile(
+    r"(?:^|(?<=[.!?] ))[ \t]*(?P<name>[A-Z][A-Z'’.\-]+(?: [A-Z][A-Z'’.\-]+){0,3})"
+    r"(?:, [A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+){0,2})?"
+    r"(?:,? (?:Jan|Feb|March|April|May|June|July|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.? \d{1,2})?"
+    r"(?: ?\([A-Za-z .&-]{1,30}\))?"
+    r"[ \t]*(?:-{1,3}|—|–|\x97|:)[ \t]",
+    re.MULTILINE,
+)
+#: How far into the text a dateline may stand (after a title line and a byline at most).
+_DATELINE_REACH = 300
+
+
+def dateline_span(text: str) -> tuple[int, int] | None:
+    """Where the place name of a wire dateline opening the story stands, if there is one.
+
+    Parameters
+    ----------
+    text : str
+        The article text.
+
+    Returns
+    -------
+    (start, end) or None
+        The span of the capitalised place name ("KABUL" in "KABUL, May 3 - ...").
+    """
+    m = _DATELINE.search(text[:_DATELINE_REACH])
+    if m is None or len(m.group("name").replace(".", "")) < 3:
+        return None
+    return m.start("name"), m.end("name")
+
+
+def local_feature_word(name: str, after: str = "") -> str | None:
+    """The word that makes a name a street, building, venue or neighbourhood, if one does.
+
+    Such places ("Royal Street", "Central High School", "St. Mary's Church", "the Garden District
+    neighborhood") are in no offline gazetteer; the resolver locates them approximately.
+
+    Parameters
+    ----------
+    name : str
+        The name as written.
+    after : str
+        The text right after it ("neighborhood" there makes "Garden District" a neighbourhood).
+
+    Returns
+    -------
+    str or None
+        The street, building or quarter word, lower case.
+    """
+    t = _tables()
+    words = name.casefold().replace("’", "'").split()
+    if len(words) >= 2 and name[:1].isupper():
+        for width in (3, 2, 1):
+            tail = " ".join(words[-width:])
+            # not facilities ("X Air Base", "X Dam"): they often lie outside the town named with them
+            if tail in t.streets or tail in t.buildings or tail in t.quarters:
+                return tail
+    nxt = after.lstrip(" ").split(" ", 1)[0].casefold().strip(".,;:)")
+    return nxt if nxt in t.quarters else None
 
 
 class Recognizer:
@@ -350,7 +418,41 @@ class Recognizer:
         for sp in kept:
             ss, se = sentence_at(sentences, sp.start)
             out.append(Mention(article_id, sp.start, sp.end, text[sp.start : sp.end], ss, se))
-        return out
+        return self._with_dateline(text, article_id, sentences, out)
+
+    def _with_dateline(
+        self, text: str, article_id: str, sentences: list[tuple[int, int]], out: list[Mention]
+    ) -> list[Mention]:
+        """Add the place of a wire dateline ("KIEL, March 9 -") that the rules above let pass.
+
+        Capitals hide the usual cues (short all-capital words are read as acronyms; "THE HAGUE"
+        loses its article), but a dateline's first words are a place whenever the gazetteer
+        knows them as a town, an area or a country.
+        """
+        span = dateline_span(text)
+        if span is None:
+            return out
+        s, e = span
+        if any(m.start == s and m.end == e for m in out):
+            return out
+        got = self._lookup(name_key(text[s:e]))
+        # a short one may be an acronym ("NATO -"): then only a well-known place's own name will do
+        short = len(text[s:e].replace(".", "")) <= 4
+        if not any(
+            m.candidate.kind in ("city", "admin1", "admin2", "country")
+            and m.match in ("name", "alias")
+            and (
+                not short
+                or (m.match == "name" and (m.candidate.kind != "city" or m.candidate.population >= 100_000))
+            )
+            for m in got
+        ):
+            return out
+        ss, se = sentence_at(sentences, s)
+        kept = [m for m in out if m.end <= s or m.start >= e]
+        kept.append(Mention(article_id, s, e, text[s:e], ss, se))
+        kept.sort(key=lambda m: m.start)
+        return kept
 
     # -- candidate spans -------------------------------------------------
     def _joined(self, text: str, toks: list[_Tok], i: int) -> bool:

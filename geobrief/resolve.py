@@ -1,6 +1,10 @@
 """Toponym resolution: choose the gazetteer entry each mention refers to.
 
-Each candidate of a name gets a score from
+The final choice is the learned candidate ranker's (:mod:`geobrief.ranker`): each candidate's
+feature vector, built by :meth:`Resolver.table` from the terms below and from population,
+kind, match kind, common words, the article's focus and its countries, is scored with the
+weights of ``geobrief/rules/ranker.json`` (``Resolver(ranker=None)`` keeps the hand-weighted
+sum of the terms).  Each candidate of a name gets its terms from
 
 * its importance (the prior): kind (continent, country, first-level area,
   city…), population, capital or seat status, how the name matched (name,
@@ -43,16 +47,20 @@ gives the ``confidence``.
 from __future__ import annotations
 
 import math
+import operator
 import re
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
 from geobrief.gazetteer.index import Match
 from geobrief.geo import EARTH_RADIUS_KM, haversine_km
-from geobrief.model import Candidate, Mention, Resolution
+from geobrief.model import APPROXIMATE_KIND, APPROXIMATE_SOURCE, Candidate, Mention, Resolution
+from geobrief.ranker import FEATURES
+from geobrief.recognize import dateline_span, local_feature_word
 from geobrief.text import name_key
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -149,6 +157,175 @@ _PART_WORDS = frozenset(
 _KM_PER_RAD = EARTH_RADIUS_KM
 
 
+_CONTAINMENT = FEATURES.index("containment")
+_MARGIN = FEATURES.index("hand_margin")
+_KIND_FEATURES = {
+    "country": FEATURES.index("kind_country"),
+    "admin1": FEATURES.index("kind_admin1"),
+    "admin2": FEATURES.index("kind_admin2"),
+    "city": FEATURES.index("kind_city"),
+    "sea": FEATURES.index("kind_water"),
+    "river": FEATURES.index("kind_water"),
+    "region": FEATURES.index("kind_region"),
+    "continent": FEATURES.index("kind_continent"),
+}
+_MATCH_FEATURES = {
+    "alias": FEATURES.index("match_alias"),
+    "abbrev": FEATURES.index("match_abbrev"),
+    "demonym": FEATURES.index("match_demonym"),
+}
+_LN_MAX_KM = math.log1p(20039.0)
+#: Candidates this far behind the best by the hand-weighted score get no features (and cannot win).
+FEATURE_WINDOW = 8.0
+_FAR = [0.0] * len(FEATURES)
+_FAR[FEATURES.index("hand_margin")] = -1000.0
+# How many names' worth a dateline's place weighs in the article's focus.
+_DATELINE_FOCUS = 3.0
+
+
+@dataclass(slots=True)
+class CandidateTable:
+    """The candidates of an article's names and their features (see :meth:`Resolver.table`).
+
+    ``gmembers[g]`` are the mentions (indexes) of name group ``g``, ``gcands[g]`` its candidates,
+    ``hand[g][k]`` the hand-weighted score and ``features[g][k]`` the feature vector (in the order
+    of :data:`geobrief.ranker.FEATURES`) of candidate ``k``; ``local`` the groups without a
+    candidate that name a street, building, venue or neighbourhood (see
+    :func:`geobrief.recognize.local_feature_word`).
+    """
+
+    keys: list[str]
+    gmembers: list[list[int]]
+    group_of: list[int]
+    gcands: list[tuple[Match, ...]]
+    linked: dict[int, int]
+    own_bonus: dict[int, list[float]]
+    pair_bonus: list[list[float]]
+    hand: list[list[float]]
+    features: list[list[list[float]]]
+    local: dict[int, str]  # group -> the word making it a street, building or neighbourhood
+
+
+def _dot(w: tuple[float, ...], x: list[float]) -> float:
+    return sum(map(operator.mul, w, x))
+
+
+def _features(
+    text: str,
+    mentions: Sequence[Mention],
+    gmembers: list[list[int]],
+    keys: list[str],
+    gcands: list[tuple[Match, ...]],
+    priors: list[list[float]],
+    pair_bonus: list[list[float]],
+    parts: list[list[tuple[float, float, float, float, float]]],
+    probs: list[list[float]],
+) -> list[list[list[float]]]:
+    """Feature vectors of every candidate (see :data:`geobrief.ranker.FEATURES`)."""
+    common = _common_words()
+    # the article's focus: the mean direction of each name's likeliest local reading
+    # (countries, continents and seas left out: they say little about where the story is)
+    tops: list[tuple[float, float, float, str] | None] = []
+    fx = fy = fz = 0.0
+    # a wire dateline ("KABUL, May 3 -") says where the story was filed: the default focus
+    dl = dateline_span(text)
+    dateline = next(
+        (
+            g
+            for g, ms in enumerate(gmembers)
+            if dl and any((mentions[i].start, mentions[i].end) == dl for i in ms)
+        ),
+        None,
+    )
+    dl_point: tuple[float, float] | None = None
+    country_count: dict[str, int] = defaultdict(int)
+    for g, cs in enumerate(gcands):
+        if not cs:
+            tops.append(None)
+            continue
+        k = max(range(len(cs)), key=probs[g].__getitem__)
+        c = cs[k].candidate
+        country_count[c.country_code] += 1
+        if c.kind in ("continent", "country", "sea", "region"):
+            tops.append((0.0, 0.0, 0.0, c.country_code))
+            continue
+        la, lo = math.radians(c.lat), math.radians(c.lon)
+        # a common word read as a lesser place ("August") is a doubtful guess: it barely moves the focus;
+        # the dateline moves it most
+        w = 0.1 if keys[gmembers[g][0]] in common and not _well_known(c) else 1.0
+        if g == dateline:
+            w = _DATELINE_FOCUS
+            dl_point = (c.lat, c.lon)
+        v = (w * math.cos(la) * math.cos(lo), w * math.cos(la) * math.sin(lo), w * math.sin(la))
+        tops.append((*v, c.country_code))
+        fx, fy, fz = fx + v[0], fy + v[1], fz + v[2]
+    named = sum(1 for t in tops if t is not None)
+    out: list[list[list[float]]] = []
+    n_feat = len(FEATURES)
+    for g, cs in enumerate(gcands):
+        rows: list[list[float]] = []
+        if not cs:
+            out.append(rows)
+            continue
+        own = tops[g]
+        gx, gy, gz = fx, fy, fz
+        others = named - 1
+        if own is not None:
+            gx, gy, gz = gx - own[0], gy - own[1], gz - own[2]
+        norm = math.sqrt(gx * gx + gy * gy + gz * gz)
+        focus = (
+            (math.degrees(math.asin(max(-1.0, min(1.0, gz / norm)))), math.degrees(math.atan2(gy, gx)))
+            if norm > 1e-6
+            else None
+        )
+        is_common = keys[gmembers[g][0]] in common
+        many = math.log(len(cs))
+        best = max(s for *_, s in parts[g])
+        for k, m in enumerate(cs):
+            c = m.candidate
+            sup, town, lst, near, score = parts[g][k]
+            if score - best < -FEATURE_WINDOW:
+                rows.append(_FAR)  # hopelessly behind: not worth its features
+                continue
+            x = [0.0] * n_feat
+            x[0] = priors[g][k]
+            x[1] = pair_bonus[g][k]
+            x[2], x[3], x[4], x[5] = sup, town, lst, near
+            x[6] = score - best
+            x[7] = probs[g][k]
+            x[8] = math.log10(c.population + 1) if c.population > 0 else 0.0
+            kf = _KIND_FEATURES.get(c.kind)
+            if kf is not None:
+                x[kf] = 1.0
+            x[16] = 1.0 if c.feature_code == "PPLC" else 0.0
+            x[17] = 1.0 if c.feature_code in ("PPLA", "PPLA2") else 0.0
+            mf = _MATCH_FEATURES.get(m.match)
+            if mf is not None:
+                x[mf] = 1.0
+            known = _well_known(c)
+            x[21] = 1.0 if is_common and not known else 0.0
+            x[22] = 1.0 if known else 0.0
+            x[23] = (
+                math.log1p(haversine_km(c.lat, c.lon, focus[0], focus[1])) / _LN_MAX_KM
+                if focus is not None
+                else 0.5
+            )
+            same = country_count.get(c.country_code, 0) - (
+                1 if own is not None and own[3] == c.country_code else 0
+            )
+            x[24] = same / others if others > 0 else 0.0
+            x[25] = 0.0 if known else many
+            x[26] = math.log1p(k)
+            x[27] = (
+                math.log1p(haversine_km(c.lat, c.lon, dl_point[0], dl_point[1])) / _LN_MAX_KM
+                if dl_point is not None and g != dateline
+                else 0.5
+            )
+            rows.append(x)
+        out.append(rows)
+    return out
+
+
 class Resolver:
     """Context-aware toponym resolver over a :class:`~geobrief.gazetteer.Gazetteer`.
 
@@ -158,11 +335,32 @@ class Resolver:
         The place index.
     max_alternatives : int
         How many runner-up candidates to keep on each resolution.
+    ranker : sequence of float, str or None
+        Weights of the learned candidate ranker, one per :data:`geobrief.ranker.FEATURES`:
+        ``"default"`` loads the shipped ``geobrief/rules/ranker.json``, a string another such
+        file, a sequence the weights themselves; None ranks by the hand-weighted score.
+    approximate : bool
+        Locate streets, buildings, venues and neighbourhoods that no gazetteer holds at the town
+        named with them, else at the article's main town (kind ``"approximate"``, low confidence).
     """
 
-    def __init__(self, gazetteer: Gazetteer, *, max_alternatives: int = 4) -> None:
+    def __init__(
+        self,
+        gazetteer: Gazetteer,
+        *,
+        max_alternatives: int = 4,
+        ranker: Sequence[float] | str | None = "default",
+        approximate: bool = True,
+    ) -> None:
         self.gazetteer = gazetteer
         self.max_alternatives = max_alternatives
+        self.approximate = approximate
+        if isinstance(ranker, str):
+            from geobrief.ranker import load_weights
+
+            self.weights = load_weights() if ranker == "default" else load_weights(ranker)
+        else:
+            self.weights = None if ranker is None else tuple(float(w) for w in ranker)
 
     # -- candidates --------------------------------------------------------
     def matches(self, surface: str) -> tuple[Match, ...]:
@@ -254,9 +452,30 @@ class Resolver:
             One per mention, in the same order; ``place`` is None where the
             gazetteer has no candidate.
         """
-        n = len(mentions)
-        if n == 0:
+        if not mentions:
             return []
+        t = self.table(text, mentions)
+        weights = self.weights
+        scores = t.hand if weights is None else [[_dot(weights, x) for x in xs] for xs in t.features]
+        return self._choose(text, t, mentions, scores, weights)
+
+    def table(self, text: str, mentions: Sequence[Mention]) -> CandidateTable:
+        """The candidates of each distinct name of an article, with their ranking features.
+
+        Parameters
+        ----------
+        text : str
+            The article text.
+        mentions : sequence of Mention
+            The article's mentions (at least one), any order.
+
+        Returns
+        -------
+        CandidateTable
+            Groups of mentions sharing a name, their candidates, and per candidate the feature
+            vector of :data:`geobrief.ranker.FEATURES` and the hand-weighted score.
+        """
+        n = len(mentions)
         # one group per distinct name key: one reading per name in an article
         keys = [name_key(m.text) for m in mentions]
         gindex: dict[str, int] = {}
@@ -449,17 +668,21 @@ class Resolver:
             near = [k for k in range(len(cs)) if priors[g][k] > top - _TOWN_WINDOW]
             comparable.append(near if all(cs[k].candidate.kind == "city" for k in near) else [])
         scores = [list(p) for p in priors]
+        # the hand-weighted terms of each candidate, kept apart in the last pass as ranking features
+        parts: list[list[tuple[float, float, float, float, float]]] = []
         for _ in range(3):
             probs = [_softmax(sc) for sc in scores]
             ctx = _Context.build(gcands, feats, probs)
             scores = []
+            parts = []
             for g in range(ng):
-                sc = [
-                    priors[g][k] + pair_bonus[g][k] + ctx.support(g, feats[g][k], gcands[g][k])
-                    for k in range(len(gcands[g]))
-                ]
+                sup = [ctx.support(g, feats[g][k], gcands[g][k]) for k in range(len(gcands[g]))]
+                sc = [priors[g][k] + pair_bonus[g][k] + sup[k] for k in range(len(gcands[g]))]
+                town = [0.0] * len(sc)
                 for k in comparable[g]:
-                    sc[k] += _TOWN_COUNTRY_WEIGHT * ctx.named(g, feats[g][k][0])
+                    town[k] = _TOWN_COUNTRY_WEIGHT * ctx.named(g, feats[g][k][0])
+                    sc[k] += town[k]
+                lst = [0.0] * len(sc)
                 if neighbours[g]:
                     level: dict[str, float] = defaultdict(float)
                     for h in neighbours[g]:
@@ -467,16 +690,51 @@ class Resolver:
                             level[_level(m.candidate.kind)] += p
                     for k, m in enumerate(gcands[g]):
                         same = level.get(_level(m.candidate.kind), 0.0)
-                        sc[k] += _LIST_WEIGHT * min(same, _LIST_CAP)
+                        lst[k] = _LIST_WEIGHT * min(same, _LIST_CAP)
+                        sc[k] += lst[k]
                 # spatial coherence only for the leading candidates (it adds at most _MAX_SPATIAL)
+                near = [0.0] * len(sc)
                 if len(sc) > 1 and ctx.points:
                     top = max(sc)
                     for k in range(len(sc)):
                         if sc[k] > top - _MAX_SPATIAL:
-                            sc[k] += ctx.nearness(g, feats[g][k], gcands[g][k].candidate)
+                            near[k] = ctx.nearness(g, feats[g][k], gcands[g][k].candidate)
+                            sc[k] += near[k]
                 scores.append(sc)
+                parts.append(list(zip(sup, town, lst, near, sc, strict=True)))
+        probs = [_softmax(sc) for sc in scores]
+        features = _features(text, mentions, gmembers, keys, gcands, priors, pair_bonus, parts, probs)
+        # streets, buildings, venues, neighbourhoods: no gazetteer holds them; located approximately
+        local: dict[int, str] = {}
+        for g in range(ng):
+            if not gcands[g] and g not in linked:
+                i = gmembers[g][0]
+                word = local_feature_word(mentions[i].text, text[mentions[i].end : mentions[i].end + 20])
+                if word is not None:
+                    local[g] = word
+        return CandidateTable(
+            keys, gmembers, group_of, gcands, linked, own_bonus, pair_bonus, scores, features, local
+        )
 
-        results = [self._result(gcands[g], scores[g]) for g in range(ng)]
+    def _choose(
+        self,
+        text: str,
+        t: CandidateTable,
+        mentions: Sequence[Mention],
+        scores: list[list[float]],
+        weights: tuple[float, ...] | None,
+    ) -> list[Resolution]:
+        """Each mention's reading from its group's candidate scores (see :meth:`resolve`)."""
+        keys, gmembers, group_of, gcands, linked = t.keys, t.gmembers, t.group_of, t.gcands, t.linked
+        own_bonus, pair_bonus = t.own_bonus, t.pair_bonus
+        ng = len(gmembers)
+        # what a containment bonus weighs, to pin a "City, State" mention's own reading: its own
+        # feature and its share of the hand-weighted margin
+        w_pair = 1.0 if weights is None else weights[_CONTAINMENT] + weights[_MARGIN]
+        # confidence from the score margin, on the hand-weighted score's scale (the claim scorer and
+        # the map's lighter pins read it): the ranker's margin is mostly its hand-margin weight times it
+        scale = 1.5 if weights is None else 1.5 / max(weights[_MARGIN], 0.1)
+        results = [self._result(gcands[g], scores[g], scale) for g in range(ng)]
         for g, h in linked.items():
             results[g] = results[h]
         self._shortened(keys, gmembers, gcands, results)
@@ -485,28 +743,33 @@ class Resolver:
             [gcands[linked.get(g, g)] for g in range(ng)],
             [keys[gmembers[linked.get(g, g)][0]] for g in range(ng)],
         )
+        if self.approximate and t.local:
+            _approximate(text, t, mentions, results)
         out: list[Resolution] = []
         for i, m in enumerate(mentions):
             g = group_of[i]
             if i in own_bonus and len(gmembers[g]) > 1:
                 # "Paris, Texas ... Paris, Ky.": a pattern pins this mention's own reading
-                sc = [s - b + o for s, b, o in zip(scores[g], pair_bonus[g], own_bonus[i], strict=True)]
-                place, conf, alts = self._result(gcands[g], sc)
+                sc = [
+                    s + w_pair * (o - b)
+                    for s, b, o in zip(scores[g], pair_bonus[g], own_bonus[i], strict=True)
+                ]
+                place, conf, alts = self._result(gcands[g], sc, scale)
             else:
                 place, conf, alts = results[g]
             out.append(Resolution(m, place, conf, alts))
         return out
 
     def _result(
-        self, cs: tuple[Match, ...], sc: list[float]
+        self, cs: tuple[Match, ...], sc: list[float], scale: float = 1.5
     ) -> tuple[Candidate | None, float, tuple[Candidate, ...]]:
         """Best candidate, confidence from the score margin, and alternatives."""
         if not cs:
             return (None, 0.0, ())
         ranked = sorted(range(len(cs)), key=lambda k: -sc[k])
         best = ranked[0]
-        margin = sc[best] - sc[ranked[1]] if len(ranked) > 1 else 4.0
-        conf = 1.0 / (1.0 + math.exp(-1.5 * margin))
+        margin = sc[best] - sc[ranked[1]] if len(ranked) > 1 else 4.0 * 1.5 / scale
+        conf = 1.0 / (1.0 + math.exp(-scale * margin))
         seen = {cs[best].candidate.id}
         alts: list[Candidate] = []
         for k in ranked[1:]:
@@ -588,6 +851,61 @@ class Resolver:
             ):
                 return 5.0
         return best
+
+
+#: Confidence of an approximate location (a street or building placed at its town).
+APPROXIMATE_CONFIDENCE = 0.3
+# Words between a local place and the town holding it: "Royal Street in New Orleans", "Main St., Hull".
+_WITHIN = re.compile(r"\s*(?:,|in|at|of|, in)\s*", re.IGNORECASE)
+
+
+def _approximate(
+    text: str,
+    t: CandidateTable,
+    mentions: Sequence[Mention],
+    results: list[tuple[Candidate | None, float, tuple[Candidate, ...]]],
+) -> None:
+    """Locate each street, building, venue or neighbourhood without a candidate at its town.
+
+    The town is the one named right after it ("Royal Street in New Orleans", "St. Mary's Church,
+    Hull"), else the article's main town: the town read for the most mentions (the earliest on a
+    tie).  Without any town the name stays unresolved.
+    """
+    towns = [
+        (len(t.gmembers[g]), -min(mentions[i].start for i in t.gmembers[g]), g)
+        for g, r in enumerate(results)
+        if r[0] is not None and r[0].kind == "city"
+    ]
+    focus = results[max(towns)[2]][0] if towns else None
+    order = sorted(range(len(mentions)), key=lambda k: mentions[k].start)
+    for g in t.local:
+        if results[g][0] is not None:
+            continue
+        i = t.gmembers[g][0]
+        town = focus
+        pos = order.index(i)
+        if pos + 1 < len(order):
+            j = order[pos + 1]
+            nxt = results[t.group_of[j]][0]
+            same = mentions[j].sentence_start == mentions[i].sentence_start
+            gap = text[mentions[i].end : mentions[j].start]
+            if nxt is not None and nxt.kind in ("city", "admin2") and same and _WITHIN.fullmatch(gap):
+                town = nxt
+        if town is None:
+            continue
+        place = Candidate(
+            f"approximate:{t.keys[i].replace(' ', '-')}@{town.id}",
+            mentions[i].text,
+            town.lat,
+            town.lon,
+            APPROXIMATE_KIND,
+            "",
+            town.country_code,
+            town.admin1,
+            0,
+            APPROXIMATE_SOURCE + town.name,
+        )
+        results[g] = (place, APPROXIMATE_CONFIDENCE, (town,))
 
 
 _SPATIAL_WEIGHT = 1.0

@@ -78,6 +78,9 @@ def test_scores_recognition_and_resolution(tmp_path: Path, gaz: Gazetteer) -> No
     assert math.isclose(gold["median_km"], errs[1])
     assert math.isclose(gold["mean_km"], sum(errs) / 3)
     assert math.isclose(gold["auc"], sum(math.log1p(e) for e in errs) / (3 * math.log1p(MAX_ERROR_KM)))
+    # Paris right, Lyon a wrong reading beyond 161 km, Marseille without any candidate
+    assert gold["by_class"] == {"no_candidate": 1, "wrong_namesake": 1, "right": 1}
+    assert "no candidate 1, wrong namesake 1, right 1" in format_report(res)
 
     e2e = res["resolution_end_to_end"]
     assert e2e["n"] == 2 and math.isclose(e2e["acc161"], 0.5)

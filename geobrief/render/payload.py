@@ -18,7 +18,14 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from geobrief.frames import valid_coordinates
-from geobrief.model import EVENTS, NEGATIVE_MODALITIES, event_label, main_claim
+from geobrief.model import (
+    APPROXIMATE_KIND,
+    APPROXIMATE_SOURCE,
+    EVENTS,
+    NEGATIVE_MODALITIES,
+    event_label,
+    main_claim,
+)
 from geobrief.text import sentence_spans
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -472,6 +479,8 @@ def build_payload(briefing: Briefing, *, cluster: bool = False, panel_open: bool
             entry["src"] = sources.setdefault(place.source, len(sources))
         if place.confidence:
             entry["conf"] = round(float(place.confidence), 2)
+        if place.kind == APPROXIMATE_KIND and place.source.startswith(APPROXIMATE_SOURCE):
+            entry["ap"] = place.source[len(APPROXIMATE_SOURCE) :]  # the town it is placed at
         places_out.append(entry)
 
     unresolved = []

@@ -160,7 +160,7 @@
     var variant = p.area ? "area" : (lk.neg ? "neg" : "pin");
     return L.divIcon({
       className: "gb-icon gb-ev-" + lk.s + (lk.hist ? " gb-hist" : "") + (lk.low ? " gb-lowconf" : "") +
-        (p.area ? " gb-area" : ""),
+        (p.area ? " gb-area" : "") + (p.ap ? " gb-approx" : ""),
       html: svgIcon(style, variant, lk.low),
       iconSize: p.area ? [22, 22] : [26, 36],
       iconAnchor: p.area ? [11, 11] : [13, 35],
@@ -731,6 +731,8 @@
     var nsrc = p.ar.length;
     box.appendChild(el("p", "gb-pmeta", sub + " \u00b7 " + plural(nsrc, "source", "sources") + " \u00b7 " +
       plural(p.m, "mention", "mentions")));
+    // A street or building no gazetteer holds, drawn at its town (issue 9).
+    if (p.ap) { box.appendChild(el("p", "gb-approx-note", "located approximately: within " + p.ap)); }
     // Only the claims at or above the legend's confidence threshold.
     var kept = p.c.filter(function (c) { return self.keeps(c); });
     var hidden = p.c.length - kept.length;
