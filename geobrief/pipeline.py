@@ -16,8 +16,8 @@ extractor ``extract(article, resolutions, sentences) -> list[Claim]``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +100,7 @@ class ArticleAnalysis:
     resolutions: tuple[Resolution, ...]
     claims: tuple[Claim, ...]
     failures: tuple[Failure, ...] = ()  # e.g. an online geocoder that failed for some names
+    signature: Any = None  # geobrief.dedup.Signature when computed with the analysis (worker processes)
 
     @property
     def mentions(self) -> tuple[Mention, ...]:
@@ -195,9 +196,28 @@ def assemble(
     failures: Sequence[Failure] = (),
     *,
     title: str | None = None,
+    duplicates: Mapping[str, str] | None = None,
 ) -> Briefing:
-    """Group resolved mentions into places and merge their claims across articles."""
+    """Group resolved mentions into places and merge their claims across articles.
+
+    Parameters
+    ----------
+    analyses : sequence of ArticleAnalysis
+        In input order (the first article of a duplicated story stands for it).
+    failures : sequence of Failure
+        Inputs that could not be read.
+    title : str, optional
+        The briefing's title (:func:`default_title` when omitted).
+    duplicates : mapping of str to str, optional
+        Copy id -> story id; found with :func:`geobrief.dedup.find_duplicates` when
+        omitted (pass ``{}`` to count every article as its own story).
+    """
     from geobrief.claims import merge_claims
+
+    if duplicates is None:
+        from geobrief.dedup import find_duplicates
+
+        duplicates = find_duplicates((a.article.id, a.signature or a.article.text) for a in analyses)
 
     by_place: dict[str, list[Resolution]] = {}
     unresolved: list[Resolution] = []
@@ -209,6 +229,10 @@ def assemble(
             else:
                 by_place.setdefault(res.place.id, []).append(res)
         for claim in analysis.claims:
+            if duplicates and any(e.article_id in duplicates for e in claim.evidence):
+                # a copy's evidence names its story, so sources count stories (Claim.sources)
+                evidence = tuple(replace(e, story=duplicates.get(e.article_id)) for e in claim.evidence)
+                claim = replace(claim, evidence=evidence)
             claims_by_place.setdefault(claim.place_id, []).append(claim)
 
     places: list[Place] = []
@@ -244,6 +268,7 @@ def assemble(
         unresolved=tuple(unresolved),
         failures=tuple(failures) + tuple(f for a in analyses for f in a.failures),
         title=title or default_title(articles),
+        duplicates=dict(duplicates),
     )
 
 
