@@ -86,6 +86,15 @@ def _parser() -> argparse.ArgumentParser:
             "--user-agent", metavar="UA", help="user agent for the online geocoder (required by Nominatim)"
         )
 
+    def jobs(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument(
+            "--jobs",
+            "-j",
+            type=_positive,
+            metavar="N",
+            help="worker processes (default: the usable CPU cores); the output is the same for any N",
+        )
+
     b = sub.add_parser(
         "build",
         help="read articles and write the briefing",
@@ -107,6 +116,7 @@ def _parser() -> argparse.ArgumentParser:
         help="leave out the online OpenStreetMap tiles: the page then makes no request at all",
     )
     b.add_argument("--quiet", "-q", action="store_true", help="print only errors")
+    jobs(b)
 
     e = sub.add_parser(
         "extract",
@@ -119,6 +129,7 @@ def _parser() -> argparse.ArgumentParser:
     inputs(e)
     e.add_argument("--jsonl", action="store_true", help="JSON Lines output (the default and only format)")
     e.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
+    jobs(e)
 
     x = sub.add_parser(
         "export",
@@ -324,7 +335,7 @@ def _briefing(args: argparse.Namespace, title: str | None = None) -> Any:
         from geobrief.geocoders import get_geocoder
 
         geocoder = get_geocoder(args.geocoder, user_agent=args.user_agent)
-    return brief(args.inputs, title=title, geocoder=geocoder)
+    return brief(args.inputs, title=title, geocoder=geocoder, jobs=getattr(args, "jobs", 1))
 
 
 def _report_failures(briefing: Any) -> None:
@@ -396,6 +407,12 @@ def article_record(analysis: Any) -> dict[str, Any]:
     return {"id": analysis.article.id, "places": list(places.values()), "unresolved": unresolved}
 
 
+def _record_line(analysis: Any) -> tuple[str, list[str]]:
+    """One ``extract`` output line and the messages of its failures (made in a worker process)."""
+    problems = [f"geobrief: {f.source}: {f.reason}" for f in analysis.failures]
+    return json.dumps(article_record(analysis), ensure_ascii=False) + "\n", problems
+
+
 def _cmd_extract(args: argparse.Namespace) -> int:
     from geobrief.io import read_inputs
     from geobrief.pipeline import Pipeline
@@ -413,16 +430,25 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         from geobrief.geocoders import get_geocoder
 
         geocoder = get_geocoder(args.geocoder, user_agent=args.user_agent)
+    from geobrief.parallel import analyse_articles
+
     pipeline = Pipeline(geocoder=geocoder)
+    # an online geocoder's rate limit holds per process: then one process
+    jobs = 1 if geocoder is not None else args.jobs
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
     partial = bool(failures)
     try:
-        for article in articles:
-            analysis = pipeline.analyse(article)
-            for f in analysis.failures:  # e.g. an online geocoder that failed for some names
-                _err(f"geobrief: {f.source}: {f.reason}")
-            record = article_record(analysis)
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        lines = analyse_articles(
+            articles,
+            jobs=jobs,
+            pipeline=pipeline,
+            pipeline_options=pipeline.worker_options,
+            transform=_record_line,
+        )
+        for line, problems in lines:
+            for problem in problems:  # e.g. an online geocoder that failed for some names
+                _err(problem)
+            out.write(line)
     finally:
         if out is not sys.stdout:
             out.close()

@@ -130,6 +130,11 @@ class Pipeline:
         claims: str | Any = "scored",
         geocoder: Any = None,
     ) -> None:
+        # What a worker process needs to build the same pipeline (None: not rebuildable there)
+        specs = {"recognizer": recognizer, "resolver": resolver, "claims": claims}
+        self.worker_options: dict[str, str] | None = (
+            specs if gazetteer is None and all(isinstance(v, str) for v in specs.values()) else None
+        )
         if gazetteer is None:
             from geobrief.gazetteer import load_gazetteer
 
@@ -182,13 +187,37 @@ class Pipeline:
 
     def brief(
         self,
-        articles: Sequence[Article],
+        articles: Iterable[Article],
         failures: Sequence[Failure] = (),
         *,
         title: str | None = None,
+        jobs: int | None = 1,
     ) -> Briefing:
-        """Analyse the articles and assemble the briefing."""
-        return assemble([self.analyse(a) for a in articles], failures, title=title)
+        """Analyse the articles and assemble the briefing.
+
+        Parameters
+        ----------
+        articles : iterable of Article
+            The articles, in input order.
+        failures : sequence of Failure
+            Inputs that could not be read (reported in the briefing).
+        title : str, optional
+            The briefing's title.
+        jobs : int, optional
+            Worker processes (:mod:`geobrief.parallel`; None: every usable core). The
+            briefing is the same whatever the number. A pipeline with an online
+            geocoder or with component objects instead of names runs in this process.
+        """
+        if self.geocoder is not None or self.worker_options is None:
+            jobs = 1  # an online service's rate limit holds per process; objects do not travel
+        from geobrief.parallel import analyse_articles
+
+        analyses = list(
+            analyse_articles(
+                articles, jobs=jobs, pipeline=self, pipeline_options=self.worker_options, signatures=True
+            )
+        )
+        return assemble(analyses, failures, title=title)
 
 
 def assemble(
@@ -285,6 +314,7 @@ def brief(
     title: str | None = None,
     geocoder: Any = None,
     pipeline: Pipeline | None = None,
+    jobs: int | None = 1,
 ) -> Briefing:
     """Read articles and build a briefing.
 
@@ -300,6 +330,9 @@ def brief(
         (off by default: geobrief works offline).
     pipeline : Pipeline, optional
         A configured pipeline; a default one otherwise.
+    jobs : int, optional
+        Worker processes (None: every usable core); the briefing is the same whatever
+        the number (:mod:`geobrief.parallel`).
 
     Returns
     -------
@@ -331,7 +364,7 @@ def brief(
         pipeline = Pipeline(geocoder=geocoder)
     elif geocoder is not None:
         pipeline.geocoder = geocoder
-    return pipeline.brief(articles, failures, title=title)
+    return pipeline.brief(articles, failures, title=title, jobs=jobs)
 
 
 _DEFAULT: Pipeline | None = None

@@ -1,0 +1,81 @@
+"""Benchmark of ``--jobs``: paired runs of ``geobrief extract`` with 1 and N worker processes.
+
+Usage::
+
+    python bench/bench_parallel.py [--articles 2000] [--jobs 2] [--pairs 1] [--command extract|build]
+
+Writes a temporary JSONL of the evaluation corpora's articles (read at run
+time from ``../shared/eval/``, repeated to the wanted count, each with its own
+id), then runs the command with ``--jobs 1`` and ``--jobs N`` one after the
+other (a pair), checks that both outputs are byte-identical and prints the wall
+times, articles per second and the ratio.  Run it on an otherwise idle machine:
+on a shared one the ratio says more about the neighbours than about geobrief.
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "eval"
+CORPORA = ["lgl.jsonl", "tr_news.jsonl", "geovirus.jsonl"]
+
+
+def _feed(path: Path, n: int) -> None:
+    texts = []
+    for name in CORPORA:
+        if (SHARED / name).exists():
+            with open(SHARED / name, encoding="utf-8") as f:
+                texts += [json.loads(line)["text"] for line in f if line.strip()]
+    if not texts:
+        sys.exit(f"no corpus under {SHARED}")
+    with open(path, "w", encoding="utf-8") as f:
+        for i in range(n):
+            f.write(json.dumps({"id": f"a{i}", "text": texts[i % len(texts)]}) + "\n")
+
+
+def _run(command: str, feed: Path, jobs: int, out: Path) -> float:
+    args = [sys.executable, "-m", "geobrief", command, str(feed), "--jobs", str(jobs)]
+    args += ["-o", str(out)] + (["-q"] if command == "build" else [])
+    t0 = time.perf_counter()
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - t0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--articles", type=int, default=2000)
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--pairs", type=int, default=1)
+    ap.add_argument("--command", choices=["extract", "build"], default="extract")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        feed = Path(tmp) / "feed.jsonl"
+        _feed(feed, args.articles)
+        suffix = "" if args.command == "build" else ".jsonl"
+        for pair in range(args.pairs):
+            one, many = Path(tmp) / f"one{suffix}", Path(tmp) / f"many{suffix}"
+            t1 = _run(args.command, feed, 1, one)
+            tn = _run(args.command, feed, args.jobs, many)
+            if args.command == "build":
+                same = all(
+                    filecmp.cmp(one / f, many / f, shallow=False) for f in ("briefing.html", "places.geojson")
+                )
+            else:
+                same = filecmp.cmp(one, many, shallow=False)
+            print(
+                f"pair {pair + 1}: {args.command} {args.articles} articles: --jobs 1 {t1:.1f} s "
+                f"({args.articles / t1:.0f}/s), --jobs {args.jobs} {tn:.1f} s ({args.articles / tn:.0f}/s), "
+                f"ratio {t1 / tn:.2f}x, outputs identical: {same}"
+            )
+
+
+if __name__ == "__main__":
+    main()
