@@ -70,10 +70,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"geobrief {_version()}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
-    def inputs(sp: argparse.ArgumentParser) -> None:
+    def inputs(sp: argparse.ArgumentParser, nargs: str = "+") -> None:
         sp.add_argument(
             "inputs",
-            nargs="+",
+            nargs=nargs,
             metavar="INPUT",
             help="article files (.txt .md .html .json .jsonl) or folders",
         )
@@ -101,9 +101,10 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=fmt,
         description="Read articles, find and resolve their places and claims, write briefing.html and places.geojson.",
         epilog="examples:\n  geobrief build seeds/\n  geobrief build a.txt b.html feed.jsonl --out brief/ --title 'Syria, week 7'\n"
-        "  geobrief build seeds/ --cdn        # smaller HTML that loads Leaflet from a CDN",
+        "  geobrief build seeds/ --cdn        # smaller HTML that loads Leaflet from a CDN\n"
+        "  geobrief build --store store/ --since 2025-01-01 --bbox 35,32,43,38 --event attack",
     )
-    inputs(b)
+    inputs(b, "*")
     b.add_argument("--out", "-o", default="output", metavar="DIR", help="output folder (default: output/)")
     b.add_argument("--title", help="briefing title")
     b.add_argument(
@@ -117,6 +118,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     b.add_argument("--quiet", "-q", action="store_true", help="print only errors")
     jobs(b)
+    st = b.add_argument_group("from a store (filled by 'geobrief extract INPUT... --store DIR')")
+    st.add_argument("--store", metavar="DIR", help="build from this store instead of INPUT files")
+    st.add_argument("--since", metavar="DATE", help="only articles published on or after DATE (YYYY-MM-DD)")
+    st.add_argument("--bbox", metavar="W,S,E,N", help="only places inside this box (degrees)")
+    st.add_argument("--event", metavar="EVENT", help="only claims of this event type (e.g. attack)")
+    st.add_argument("--query", metavar="TEXT", help="only articles whose title or text holds TEXT")
 
     e = sub.add_parser(
         "extract",
@@ -124,12 +131,30 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=fmt,
         description="One JSON object per article: {id, places: [{name, lat, lon, kind, claims: [...]}], unresolved}. "
         "No merging across articles.",
-        epilog="examples:\n  geobrief extract seeds/ --jsonl\n  geobrief extract feed.jsonl --jsonl -o places.jsonl",
+        epilog="examples:\n  geobrief extract seeds/ --jsonl\n  geobrief extract feed.jsonl --jsonl -o places.jsonl\n"
+        "  geobrief extract archive/ --store store/                  # Dask on this machine\n"
+        "  geobrief extract day.jsonl --store store/ --scheduler tcp://10.0.0.5:8786",
     )
     inputs(e)
     e.add_argument("--jsonl", action="store_true", help="JSON Lines output (the default and only format)")
     e.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
     jobs(e)
+    se = e.add_argument_group("Dask store (needs the 'scale' extra)")
+    se.add_argument(
+        "--store", metavar="DIR", help="add the articles to this partitioned GeoParquet store (a new batch)"
+    )
+    se.add_argument(
+        "--scheduler",
+        metavar="ADDR",
+        help="dask.distributed scheduler (tcp://host:8786); default: this machine",
+    )
+    se.add_argument(
+        "--partition-size",
+        type=_positive,
+        default=1000,
+        metavar="N",
+        help="articles per partition (one task, one file per table; default 1000)",
+    )
 
     x = sub.add_parser(
         "export",
@@ -344,8 +369,25 @@ def _report_failures(briefing: Any) -> None:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
+    store_filters = [o for o in ("since", "bbox", "event", "query") if getattr(args, o)]
+    if args.store and args.inputs:
+        raise _UsageError("give INPUT files or --store, not both")
+    if not args.store and not args.inputs:
+        raise _UsageError("give INPUT files or folders (or --store DIR)")
+    if store_filters and not args.store:
+        raise _UsageError(f"--{store_filters[0]} filters a store: add --store DIR")
     _check_writable(args.out, folder=True, option="--out")
-    briefing = _briefing(args, args.title)
+    if args.store:
+        from geobrief.store import brief_store
+
+        briefing = brief_store(
+            args.store, since=args.since, bbox=args.bbox, event=args.event, query=args.query, title=args.title
+        )
+        if not briefing.articles:
+            _err("geobrief: error: no article of the store matches; nothing written")
+            return EXIT_ERROR
+    else:
+        briefing = _briefing(args, args.title)
     _report_failures(briefing)
     if not briefing.articles:
         _err("geobrief: error: no article could be read; nothing written")
@@ -419,12 +461,20 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 
     if args.output:
         _check_writable(args.output, folder=False, option="--output")
+    if args.store:
+        if args.output or args.geocoder:
+            raise _UsageError("--store writes the store: it takes neither --output nor --geocoder")
+        _check_writable(args.store, folder=True, option="--store")
+    elif args.scheduler:
+        raise _UsageError("--scheduler runs the Dask store: add --store DIR")
     articles, failures = read_inputs(args.inputs)
     for f in failures:
         _err(f"geobrief: cannot read {f.source}: {f.reason}")
     if not articles:
         _err("geobrief: error: no article could be read; nothing written")
         return EXIT_ERROR
+    if args.store:
+        return _ingest(args, articles, failures)
     geocoder = None
     if args.geocoder:
         from geobrief.geocoders import get_geocoder
@@ -453,6 +503,26 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         if out is not sys.stdout:
             out.close()
     return EXIT_PARTIAL if partial else EXIT_OK
+
+
+def _ingest(args: argparse.Namespace, articles: list[Any], failures: list[Any]) -> int:
+    """``extract --store``: the articles through Dask into the store, as one new batch."""
+    from geobrief.store import ingest
+
+    report = ingest(
+        articles,
+        args.store,
+        scheduler=args.scheduler,
+        jobs=args.jobs,
+        partition_size=args.partition_size,
+        failures=failures,
+    )
+    print(
+        f"store {args.store}: batch {report.batch}: {report.articles} articles in {report.partitions} "
+        f"partition(s), {report.mentions} mentions, {report.claims} claims"
+        + (f"; {report.replaced} article id(s) replaced" if report.replaced else "")
+    )
+    return EXIT_PARTIAL if failures else EXIT_OK
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
