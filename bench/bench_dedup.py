@@ -17,6 +17,7 @@ and listed separately).
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 import time
@@ -63,9 +64,9 @@ def main() -> None:
     for a in articles[:200]:
         items += [(f"{a.id}#copy{k}", _syndicate(a.text, rng)) for k in range(args.copies)]
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     sigs = [(i, signature(t)) for i, t in items]
-    t_sig = time.perf_counter() - t0
+    t_sig, c_sig = time.perf_counter() - t0, time.process_time() - c0
     t0 = time.perf_counter()
     dup = find_duplicates(sigs)
     t_index = time.perf_counter() - t0
@@ -75,7 +76,10 @@ def main() -> None:
     merged_originals = {c: s for c, s in dup.items() if "#copy" not in c}
     chars = sum(len(t) for _, t in items)
     print(f"articles: {len(articles)} originals + {len(copies)} syndicated copies ({chars / 1e6:.1f} MB)")
-    print(f"signatures: {len(items) / t_sig:,.0f} articles/s ({t_sig / len(items) * 1e3:.2f} ms/article)")
+    print(
+        f"signatures: {len(items) / t_sig:,.0f} articles/s ({t_sig / len(items) * 1e3:.2f} ms/article wall, "
+        f"{c_sig / len(items) * 1e3:.2f} ms CPU; load average {os.getloadavg()[0]:.1f})"
+    )
     print(f"index (LSH + verification): {t_index:.2f} s")
     print(f"copies found: {found} / {len(copies)}")
     print(f"originals merged with another original: {len(merged_originals)}")
