@@ -378,7 +378,12 @@ def _cmd_build(args: argparse.Namespace) -> int:
         raise _UsageError(f"--{store_filters[0]} filters a store: add --store DIR")
     _check_writable(args.out, folder=True, option="--out")
     if args.store:
-        from geobrief.store import brief_store
+        from geobrief.store import StoreError, brief_store, check_filters
+
+        try:
+            check_filters(since=args.since, bbox=args.bbox, event=args.event)
+        except StoreError as exc:
+            raise _UsageError(str(exc)) from None
 
         briefing = brief_store(
             args.store, since=args.since, bbox=args.bbox, event=args.event, query=args.query, title=args.title

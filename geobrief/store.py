@@ -380,6 +380,11 @@ def ingest(
     manifest = _manifest(root)
     batch = f"b{len(manifest['batches']) + 1:06d}"
     items = list(articles)
+    ids: set[str] = set()
+    for a in items:
+        if a.id in ids:
+            raise StoreError(f"article id {a.id!r} comes twice in one batch; ids must be unique")
+        ids.add(a.id)
     parts = [items[i : i + partition_size] for i in range(0, len(items), partition_size)]
     tmp = root / f".tmp-{batch}"
     shutil.rmtree(tmp, ignore_errors=True)  # left by an ingest that failed
@@ -422,7 +427,7 @@ def ingest(
         }
     )
     _save_manifest(root, manifest)
-    replaced = len(earlier & {a.id for a in items})
+    replaced = len(earlier & ids)
     return IngestReport(
         batch, len(parts), totals["articles"], totals["mentions"], totals["claims"], replaced, tuple(failures)
     )
@@ -469,6 +474,30 @@ def _parse_bbox(bbox: str | Sequence[float]) -> tuple[float, float, float, float
     return values[0], values[1], values[2], values[3]
 
 
+def check_filters(
+    *, since: str | None = None, bbox: str | Sequence[float] | None = None, event: str | None = None
+) -> tuple[float, float, float, float] | None:
+    """Check the filters of :func:`read_store` before any work; return the box as numbers.
+
+    Raises
+    ------
+    StoreError
+        A date that is not ``YYYY-MM-DD``, a malformed box or an unknown event.
+    """
+    from datetime import date
+
+    from geobrief.model import EVENTS
+
+    if since is not None:
+        try:
+            date.fromisoformat(since)
+        except ValueError:
+            raise StoreError(f"--since must be a date YYYY-MM-DD, not {since!r}") from None
+    if event is not None and event not in EVENTS:
+        raise StoreError(f"unknown event {event!r}; events are {', '.join(EVENTS)}")
+    return _parse_bbox(bbox) if bbox is not None else None
+
+
 def read_store(
     root: str | Path,
     *,
@@ -502,17 +531,14 @@ def read_store(
     import pyarrow.dataset as ds
 
     from geobrief.dedup import Signature
-    from geobrief.model import EVENTS
     from geobrief.pipeline import ArticleAnalysis
 
     root = Path(root)
+    box = check_filters(since=since, bbox=bbox, event=event)
     if not (root / MANIFEST).exists():
         raise StoreError(
             f"{root} is not a geobrief store (no {MANIFEST}); fill it with 'geobrief extract ... --store'"
         )
-    if event is not None and event not in EVENTS:
-        raise StoreError(f"unknown event {event!r}; events are {', '.join(EVENTS)}")
-    box = _parse_bbox(bbox) if bbox is not None else None
     batches = [b["batch"] for b in _manifest(root)["batches"]]
     latest = latest_batches(root)
 

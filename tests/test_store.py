@@ -173,6 +173,12 @@ def test_filters_select_articles_places_and_claims(tmp_path):
         brief_store(tmp_path, event="picnic")
 
 
+def test_an_id_twice_in_one_batch_is_refused(tmp_path):
+    a = _articles(2)
+    with pytest.raises(StoreError, match="s000"):
+        ingest([a[0], a[1], a[0]], tmp_path, scheduler="synchronous")
+
+
 def test_cli_extract_store_then_build_store(tmp_path):
     feed = tmp_path / "feed.jsonl"
     arts = _articles(8)
@@ -200,6 +206,9 @@ def test_cli_extract_store_then_build_store(tmp_path):
         ["build"],
         ["extract", "seeds/", "--scheduler", "tcp://127.0.0.1:1"],
         ["extract", "seeds/", "--store", "x", "-o", "y.jsonl"],
+        ["build", "--store", "x", "--bbox", "40,30,35,38"],
+        ["build", "--store", "x", "--since", "March"],
+        ["build", "--store", "x", "--event", "picnic"],
     ],
 )
 def test_cli_store_usage_errors(argv, tmp_path, monkeypatch, capsys):
