@@ -31,7 +31,8 @@ SHARED = ROOT.parent / "shared" / "eval"
 CORPORA = ["lgl.jsonl", "tr_news.jsonl", "geovirus.jsonl"]
 
 
-def _feed(path: Path, n: int) -> None:
+def corpus_texts() -> list[str]:
+    """The texts of the evaluation corpora (read at run time; exits when they are absent)."""
     texts = []
     for name in CORPORA:
         if (SHARED / name).exists():
@@ -39,6 +40,11 @@ def _feed(path: Path, n: int) -> None:
                 texts += [json.loads(line)["text"] for line in f if line.strip()]
     if not texts:
         sys.exit(f"no corpus under {SHARED}")
+    return texts
+
+
+def _feed(path: Path, n: int) -> None:
+    texts = corpus_texts()
     with open(path, "w", encoding="utf-8") as f:
         for i in range(n):
             f.write(json.dumps({"id": f"a{i}", "text": texts[i % len(texts)]}) + "\n")

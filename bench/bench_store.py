@@ -16,7 +16,6 @@ store's claims and mentions tables equal the serial run's.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import tempfile
@@ -26,20 +25,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-SHARED = ROOT.parent / "shared" / "eval"
-CORPORA = ["lgl.jsonl", "tr_news.jsonl", "geovirus.jsonl"]
-
 
 def _articles(n: int) -> list:
+    from bench_parallel import corpus_texts  # the same corpora as the --jobs benchmark
+
     from geobrief.model import Article
 
-    texts = []
-    for name in CORPORA:
-        if (SHARED / name).exists():
-            with open(SHARED / name, encoding="utf-8") as f:
-                texts += [json.loads(line)["text"] for line in f if line.strip()]
-    if not texts:
-        sys.exit(f"no corpus under {SHARED}")
+    texts = corpus_texts()
     return [Article(f"a{i}", texts[i % len(texts)]) for i in range(n)]
 
 

@@ -4,33 +4,18 @@ from __future__ import annotations
 
 import json
 import os
-import random
 
 import pytest
+from news_factory import made_up_articles
 
 from geobrief import parallel
 from geobrief.cli import _record_line, main
 from geobrief.model import Article
 from geobrief.parallel import analyse_articles, usable_cores
 
-PLACES = ["Aleppo", "Kharkiv", "Mosul", "Tartus", "Latakia", "Odesa", "Idlib", "Kherson", "Basra", "Homs"]
-SENTENCES = [
-    "Troops withdrew from {p} on Monday, officials said.",
-    "Protesters gathered in the centre of {p} after the vote.",
-    "Shelling hit a market in {p}, killing three people, according to local reports.",
-    "The minister visited {p} and met the governor.",
-    "Floods swept through villages near {p}.",
-    "Government forces retook {p} from the rebels, the army claimed.",
-]
 
-
-def _articles(n: int, seed: int = 3) -> list[Article]:
-    rng = random.Random(seed)
-    out = []
-    for i in range(n):
-        text = " ".join(rng.choice(SENTENCES).format(p=rng.choice(PLACES)) for _ in range(rng.randint(2, 5)))
-        out.append(Article(f"art-{i:03d}", text, title=f"Story {i}"))
-    return out
+def _articles(n: int) -> list[Article]:
+    return made_up_articles(n, seed=3, prefix="art-", copy=False)
 
 
 def test_usable_cores_is_the_affinity_mask():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import random
 
 import pytest
 
@@ -13,35 +12,12 @@ pytest.importorskip(
 )
 pytest.importorskip("pyarrow", reason="the Dask store needs the 'scale' extra: pip install 'geobrief[scale]'")
 
+from news_factory import made_up_articles as _articles  # noqa: E402
+
 from geobrief.cli import main  # noqa: E402
 from geobrief.model import Article  # noqa: E402
 from geobrief.pipeline import brief  # noqa: E402
 from geobrief.store import MANIFEST, StoreError, brief_store, ingest, latest_batches  # noqa: E402
-
-# Syria and Ukraine, so that a bounding box splits them
-PLACES = ["Aleppo", "Homs", "Latakia", "Tartus", "Kharkiv", "Odesa", "Kherson", "Lviv"]
-SENTENCES = [
-    "Troops withdrew from {p} on Monday, officials said.",
-    "Protesters gathered in the centre of {p} after the vote.",
-    "Shelling hit a market in {p}, killing three people, according to local reports.",
-    "The minister visited {p} and met the governor.",
-    "Floods swept through villages near {p}.",
-]
-
-
-def _articles(n: int, seed: int = 5, prefix: str = "s") -> list[Article]:
-    rng = random.Random(seed)
-    out = []
-    for i in range(n):
-        text = " ".join(rng.choice(SENTENCES).format(p=rng.choice(PLACES)) for _ in range(rng.randint(2, 4)))
-        out.append(
-            Article(
-                f"{prefix}{i:03d}", text, title=f"Story {i}", published=f"2025-03-{1 + i % 28:02d}T08:00:00Z"
-            )
-        )
-    # a syndicated copy: one source, two copies
-    out.append(Article(f"{prefix}-copy", "From our wire: " + out[0].text, published="2025-03-02"))
-    return out
 
 
 @pytest.fixture(scope="module")
