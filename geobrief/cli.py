@@ -82,10 +82,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"geobrief {_version()}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
-    def inputs(sp: argparse.ArgumentParser) -> None:
+    def inputs(sp: argparse.ArgumentParser, nargs: str = "+") -> None:
         sp.add_argument(
             "inputs",
-            nargs="+",
+            nargs=nargs,
             metavar="INPUT",
             help="article files (.txt .md .html .json .jsonl) or folders",
         )
@@ -122,15 +122,25 @@ def _parser() -> argparse.ArgumentParser:
             help="leave streets, buildings and neighbourhoods unresolved instead of placing them at their town",
         )
 
+    def jobs(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument(
+            "--jobs",
+            "-j",
+            type=_positive,
+            metavar="N",
+            help="worker processes (default: the usable CPU cores); the output is the same for any N",
+        )
+
     b = sub.add_parser(
         "build",
         help="read articles and write the briefing",
         formatter_class=fmt,
         description="Read articles, find and resolve their places and claims, write briefing.html and places.geojson.",
         epilog="examples:\n  geobrief build seeds/\n  geobrief build a.txt b.html feed.jsonl --out brief/ --title 'Syria, week 7'\n"
-        "  geobrief build seeds/ --cdn        # smaller HTML that loads Leaflet from a CDN",
+        "  geobrief build seeds/ --cdn        # smaller HTML that loads Leaflet from a CDN\n"
+        "  geobrief build --store store/ --since 2025-01-01 --bbox 35,32,43,38 --event attack",
     )
-    inputs(b)
+    inputs(b, "*")
     b.add_argument("--out", "-o", default="output", metavar="DIR", help="output folder (default: output/)")
     b.add_argument("--title", help="briefing title")
     b.add_argument(
@@ -143,6 +153,13 @@ def _parser() -> argparse.ArgumentParser:
         help="leave out the online OpenStreetMap tiles: the page then makes no request at all",
     )
     b.add_argument("--quiet", "-q", action="store_true", help="print only errors")
+    jobs(b)
+    st = b.add_argument_group("from a store (filled by 'geobrief extract INPUT... --store DIR')")
+    st.add_argument("--store", metavar="DIR", help="build from this store instead of INPUT files")
+    st.add_argument("--since", metavar="DATE", help="only articles published on or after DATE (YYYY-MM-DD)")
+    st.add_argument("--bbox", metavar="W,S,E,N", help="only places inside this box (degrees)")
+    st.add_argument("--event", metavar="EVENT", help="only claims of this event type (e.g. attack)")
+    st.add_argument("--query", metavar="TEXT", help="only articles whose title or text holds TEXT")
 
     e = sub.add_parser(
         "extract",
@@ -150,11 +167,30 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=fmt,
         description="One JSON object per article: {id, places: [{name, lat, lon, kind, claims: [...]}], unresolved}. "
         "No merging across articles.",
-        epilog="examples:\n  geobrief extract seeds/ --jsonl\n  geobrief extract feed.jsonl --jsonl -o places.jsonl",
+        epilog="examples:\n  geobrief extract seeds/ --jsonl\n  geobrief extract feed.jsonl --jsonl -o places.jsonl\n"
+        "  geobrief extract archive/ --store store/                  # Dask on this machine\n"
+        "  geobrief extract day.jsonl --store store/ --scheduler tcp://10.0.0.5:8786",
     )
     inputs(e)
     e.add_argument("--jsonl", action="store_true", help="JSON Lines output (the default and only format)")
     e.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
+    jobs(e)
+    se = e.add_argument_group("Dask store (needs the 'scale' extra)")
+    se.add_argument(
+        "--store", metavar="DIR", help="add the articles to this partitioned GeoParquet store (a new batch)"
+    )
+    se.add_argument(
+        "--scheduler",
+        metavar="ADDR",
+        help="dask.distributed scheduler (tcp://host:8786); default: this machine",
+    )
+    se.add_argument(
+        "--partition-size",
+        type=_positive,
+        default=1000,
+        metavar="N",
+        help="articles per partition (one task, one file per table; default 1000)",
+    )
 
     x = sub.add_parser(
         "export",
@@ -408,7 +444,9 @@ def _briefing(args: argparse.Namespace, title: str | None = None) -> tuple[Any, 
         from geobrief.pipeline import Pipeline
 
         pipeline = Pipeline(geocoder=geocoder, resolver="no-approximate")
-    return brief(args.inputs, title=title, geocoder=geocoder, pipeline=pipeline), geocoder
+    return brief(
+        args.inputs, title=title, geocoder=geocoder, pipeline=pipeline, jobs=getattr(args, "jobs", 1)
+    ), geocoder
 
 
 def _input_failures(failures: Sequence[Any], geocoder: Any) -> list[Any]:
@@ -434,8 +472,31 @@ def _report_geocoder(geocoder: Any) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
+    store_filters = [o for o in ("since", "bbox", "event", "query") if getattr(args, o)]
+    if args.store and args.inputs:
+        raise _UsageError("give INPUT files or --store, not both")
+    if not args.store and not args.inputs:
+        raise _UsageError("give INPUT files or folders (or --store DIR)")
+    if store_filters and not args.store:
+        raise _UsageError(f"--{store_filters[0]} filters a store: add --store DIR")
     _check_writable(args.out, folder=True, option="--out")
-    briefing, geocoder = _briefing(args, args.title)
+    geocoder = None
+    if args.store:
+        from geobrief.store import StoreError, brief_store, check_filters
+
+        try:
+            check_filters(since=args.since, bbox=args.bbox, event=args.event)
+        except StoreError as exc:
+            raise _UsageError(str(exc)) from None
+
+        briefing = brief_store(
+            args.store, since=args.since, bbox=args.bbox, event=args.event, query=args.query, title=args.title
+        )
+        if not briefing.articles:
+            _err("geobrief: error: no article of the store matches; nothing written")
+            return EXIT_ERROR
+    else:
+        briefing, geocoder = _briefing(args, args.title)
     _report_failures(briefing, geocoder)
     geocoder_failed = _report_geocoder(geocoder)
     failed = _input_failures(briefing.failures, geocoder)
@@ -502,32 +563,76 @@ def article_record(analysis: Any) -> dict[str, Any]:
     return {"id": analysis.article.id, "places": list(places.values()), "unresolved": unresolved}
 
 
+def _record_line(analysis: Any) -> tuple[str, list[str]]:
+    """One ``extract`` output line and the messages of its failures (made in a worker process)."""
+    problems = [f"geobrief: {f.source}: {f.reason}" for f in analysis.failures]
+    return json.dumps(article_record(analysis), ensure_ascii=False) + "\n", problems
+
+
 def _cmd_extract(args: argparse.Namespace) -> int:
     from geobrief.io import read_inputs
     from geobrief.pipeline import Pipeline
 
     if args.output:
         _check_writable(args.output, folder=False, option="--output")
+    if args.store:
+        if args.output or args.geocoder or args.geocoder_url:
+            raise _UsageError("--store writes the store: it takes neither --output nor --geocoder")
+        _check_writable(args.store, folder=True, option="--store")
+    elif args.scheduler:
+        raise _UsageError("--scheduler runs the Dask store: add --store DIR")
     articles, failures = read_inputs(args.inputs)
     for f in failures:
         _err(f"geobrief: cannot read {f.source}: {f.reason}")
     if not articles:
         _err("geobrief: error: no article could be read; nothing written")
         return EXIT_ERROR
+    if args.store:
+        return _ingest(args, articles, failures)
+    from geobrief.parallel import analyse_articles
+
     geocoder = _geocoder(args)
     pipeline = Pipeline(geocoder=geocoder, resolver="no-approximate" if args.no_approximate else "context")
+    # an online geocoder's rate limit holds per process: then one process
+    jobs = 1 if geocoder is not None else args.jobs
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
     partial = bool(failures)
     try:
-        for article in articles:
-            # A name the geocoder failed on stays unresolved; the summary line below counts them.
-            record = article_record(pipeline.analyse(article))
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        lines = analyse_articles(
+            articles,
+            jobs=jobs,
+            pipeline=pipeline,
+            pipeline_options=pipeline.worker_options,
+            transform=_record_line,
+        )
+        # a name the geocoder failed on stays unresolved; one summary line per service follows
+        for line, _problems in lines:
+            out.write(line)
     finally:
         if out is not sys.stdout:
             out.close()
     _report_geocoder(geocoder)
     return EXIT_PARTIAL if partial else EXIT_OK
+
+
+def _ingest(args: argparse.Namespace, articles: list[Any], failures: list[Any]) -> int:
+    """``extract --store``: the articles through Dask into the store, as one new batch."""
+    from geobrief.store import ingest
+
+    report = ingest(
+        articles,
+        args.store,
+        scheduler=args.scheduler,
+        jobs=args.jobs,
+        partition_size=args.partition_size,
+        failures=failures,
+    )
+    print(
+        f"store {args.store}: batch {report.batch}: {report.articles} articles in {report.partitions} "
+        f"partition(s), {report.mentions} mentions, {report.claims} claims"
+        + (f"; {report.replaced} article id(s) replaced" if report.replaced else "")
+    )
+    return EXIT_PARTIAL if failures else EXIT_OK
 
 
 def _cmd_export(args: argparse.Namespace) -> int:

@@ -161,9 +161,10 @@ class Evidence:
     time_end: str | None = None
     historical: bool = False
     confidence: float = 1.0  # probability that the text makes this claim here (the claim scorer's)
+    story: str | None = None  # on a copy of an earlier article (geobrief.dedup): that article's id
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d = {
             "article": self.article_id,
             "start": self.start,
             "end": self.end,
@@ -179,6 +180,41 @@ class Evidence:
             "historical": self.historical,
             "confidence": self.confidence,
         }
+        if self.story is not None:
+            d["story"] = self.story
+        return d
+
+
+def story_modalities(evidence: Iterable[Evidence]) -> list[str]:
+    """One modality per distinct story and passage: the votes of a merged claim.
+
+    Evidence of copies of one story (``Evidence.story``) counts once: the same
+    passage with the same modality in ten copies is one vote, so a story pasted
+    many times cannot outvote another one.
+
+    Parameters
+    ----------
+    evidence : iterable of Evidence
+
+    Returns
+    -------
+    list of str
+        Modalities in first-seen order, one per (story, passage, modality).
+    """
+    seen: set[tuple[str, str, int, int, str]] = set()
+    votes = []
+    for e in evidence:
+        key = (
+            e.story or e.article_id,
+            e.text,
+            e.mention_start - e.start,
+            e.mention_end - e.start,
+            e.modality,
+        )
+        if key not in seen:
+            seen.add(key)
+            votes.append(e.modality)
+    return votes
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +222,8 @@ class Claim:
     """One event at one place, with its modality and evidence.
 
     A claim extracted from one article has one article's evidence; merged
-    claims gather evidence across articles (``sources`` counts them).
+    claims gather evidence across articles: ``sources`` counts the distinct
+    stories behind it, ``copies`` the articles (copies of a story included).
     """
 
     place_id: str
@@ -205,7 +242,25 @@ class Claim:
 
     @property
     def sources(self) -> int:
+        """Distinct stories behind the claim (copies of one story count once)."""
+        return len({e.story or e.article_id for e in self.evidence})
+
+    @property
+    def copies(self) -> int:
+        """Articles behind the claim, every copy of a story counted."""
         return len({e.article_id for e in self.evidence})
+
+    @property
+    def modalities(self) -> dict[str, int]:
+        """The modality split of the evidence, per story and passage: ``{"reported": 2, "asserted": 1}``.
+
+        Most votes first, ties in the order of :data:`MODALITIES` (most cautious first).
+        """
+        counts: dict[str, int] = {}
+        for m in story_modalities(self.evidence):
+            counts[m] = counts.get(m, 0) + 1
+        rank = {m: i for i, m in enumerate(MODALITIES)}
+        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], rank.get(kv[0], len(rank)))))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -214,6 +269,8 @@ class Claim:
             "label": self.label,
             "attribution": self.attribution,
             "sources": self.sources,
+            "copies": self.copies,
+            "modalities": self.modalities,
             "conflicting": self.conflicting,
             "historical": self.historical,
             "time": self.time,
@@ -323,6 +380,8 @@ class Briefing:
     failures: tuple[Failure, ...] = ()
     title: str = "Briefing"
     options: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    #: Articles that copy an earlier one (exactly or nearly, :mod:`geobrief.dedup`): copy id -> story id.
+    duplicates: Mapping[str, str] = field(default_factory=dict)
 
     # -- lookups -------------------------------------------------------------
     def article(self, article_id: str) -> Article:

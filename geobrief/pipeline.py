@@ -16,8 +16,8 @@ extractor ``extract(article, resolutions, sentences) -> list[Claim]``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -108,6 +108,7 @@ class ArticleAnalysis:
     resolutions: tuple[Resolution, ...]
     claims: tuple[Claim, ...]
     failures: tuple[Failure, ...] = ()  # e.g. an online geocoder that failed for some names
+    signature: Any = None  # geobrief.dedup.Signature when computed with the analysis (worker processes)
 
     @property
     def mentions(self) -> tuple[Mention, ...]:
@@ -137,6 +138,11 @@ class Pipeline:
         claims: str | Any = "scored",
         geocoder: Any = None,
     ) -> None:
+        # What a worker process needs to build the same pipeline (None: not rebuildable there)
+        specs = {"recognizer": recognizer, "resolver": resolver, "claims": claims}
+        self.worker_options: dict[str, str] | None = (
+            specs if gazetteer is None and all(isinstance(v, str) for v in specs.values()) else None
+        )
         if gazetteer is None:
             from geobrief.gazetteer import load_gazetteer
 
@@ -189,13 +195,37 @@ class Pipeline:
 
     def brief(
         self,
-        articles: Sequence[Article],
+        articles: Iterable[Article],
         failures: Sequence[Failure] = (),
         *,
         title: str | None = None,
+        jobs: int | None = 1,
     ) -> Briefing:
-        """Analyse the articles and assemble the briefing."""
-        return assemble([self.analyse(a) for a in articles], failures, title=title)
+        """Analyse the articles and assemble the briefing.
+
+        Parameters
+        ----------
+        articles : iterable of Article
+            The articles, in input order.
+        failures : sequence of Failure
+            Inputs that could not be read (reported in the briefing).
+        title : str, optional
+            The briefing's title.
+        jobs : int, optional
+            Worker processes (:mod:`geobrief.parallel`; None: every usable core). The
+            briefing is the same whatever the number. A pipeline with an online
+            geocoder or with component objects instead of names runs in this process.
+        """
+        if self.geocoder is not None or self.worker_options is None:
+            jobs = 1  # an online service's rate limit holds per process; objects do not travel
+        from geobrief.parallel import analyse_articles
+
+        analyses = list(
+            analyse_articles(
+                articles, jobs=jobs, pipeline=self, pipeline_options=self.worker_options, signatures=True
+            )
+        )
+        return assemble(analyses, failures, title=title)
 
 
 def assemble(
@@ -203,9 +233,28 @@ def assemble(
     failures: Sequence[Failure] = (),
     *,
     title: str | None = None,
+    duplicates: Mapping[str, str] | None = None,
 ) -> Briefing:
-    """Group resolved mentions into places and merge their claims across articles."""
+    """Group resolved mentions into places and merge their claims across articles.
+
+    Parameters
+    ----------
+    analyses : sequence of ArticleAnalysis
+        In input order (the first article of a duplicated story stands for it).
+    failures : sequence of Failure
+        Inputs that could not be read.
+    title : str, optional
+        The briefing's title (:func:`default_title` when omitted).
+    duplicates : mapping of str to str, optional
+        Copy id -> story id; found with :func:`geobrief.dedup.find_duplicates` when
+        omitted (pass ``{}`` to count every article as its own story).
+    """
     from geobrief.claims import merge_claims
+
+    if duplicates is None:
+        from geobrief.dedup import find_duplicates
+
+        duplicates = find_duplicates((a.article.id, a.signature or a.article.text) for a in analyses)
 
     by_place: dict[str, list[Resolution]] = {}
     unresolved: list[Resolution] = []
@@ -217,6 +266,10 @@ def assemble(
             else:
                 by_place.setdefault(res.place.id, []).append(res)
         for claim in analysis.claims:
+            if duplicates and any(e.article_id in duplicates for e in claim.evidence):
+                # a copy's evidence names its story, so sources count stories (Claim.sources)
+                evidence = tuple(replace(e, story=duplicates.get(e.article_id)) for e in claim.evidence)
+                claim = replace(claim, evidence=evidence)
             claims_by_place.setdefault(claim.place_id, []).append(claim)
 
     places: list[Place] = []
@@ -252,6 +305,7 @@ def assemble(
         unresolved=tuple(unresolved),
         failures=tuple(failures) + tuple(f for a in analyses for f in a.failures),
         title=title or default_title(articles),
+        duplicates=dict(duplicates),
     )
 
 
@@ -268,6 +322,7 @@ def brief(
     title: str | None = None,
     geocoder: Any = None,
     pipeline: Pipeline | None = None,
+    jobs: int | None = 1,
 ) -> Briefing:
     """Read articles and build a briefing.
 
@@ -283,6 +338,9 @@ def brief(
         (off by default: geobrief works offline).
     pipeline : Pipeline, optional
         A configured pipeline; a default one otherwise.
+    jobs : int, optional
+        Worker processes (None: every usable core); the briefing is the same whatever
+        the number (:mod:`geobrief.parallel`).
 
     Returns
     -------
@@ -314,7 +372,7 @@ def brief(
         pipeline = Pipeline(geocoder=geocoder)
     elif geocoder is not None:
         pipeline.geocoder = geocoder
-    return pipeline.brief(articles, failures, title=title)
+    return pipeline.brief(articles, failures, title=title, jobs=jobs)
 
 
 _DEFAULT: Pipeline | None = None

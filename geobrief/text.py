@@ -16,6 +16,18 @@ _NON_WORD = re.compile(r"[^\w' ]+")
 _SPACES = re.compile(r"\s+")
 
 
+class _StripCombining(dict[int, int | None]):
+    """``str.translate`` table deleting combining marks, filled as characters are met."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_STRIP_COMBINING = _StripCombining()
+
+
 @lru_cache(maxsize=200_000)
 def name_key(name: str) -> str:
     """Normalised lookup key of a place name.
@@ -35,7 +47,7 @@ def name_key(name: str) -> str:
         The key; empty if the name has no letters or digits.
     """
     s = unicodedata.normalize("NFKD", name.translate(_APOSTROPHES))
-    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    s = s.translate(_STRIP_COMBINING)  # a table lookup per character, not a Python loop
     s = _DASHES.sub(" ", s.casefold())
     s = _NON_WORD.sub(" ", s).replace("'", "'")
     s = _SPACES.sub(" ", s).strip(" '")

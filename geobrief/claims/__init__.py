@@ -13,7 +13,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from geobrief.model import MODALITIES, NEGATIVE_MODALITIES, POSITIVE_MODALITIES, Article, Claim, Resolution
+from geobrief.model import (
+    MODALITIES,
+    NEGATIVE_MODALITIES,
+    POSITIVE_MODALITIES,
+    Article,
+    Claim,
+    Resolution,
+    story_modalities,
+)
 
 __all__ = ["extract_claims", "merge_claims"]
 
@@ -77,8 +85,11 @@ def merge_claims(claims: Iterable[Claim]) -> list[Claim]:
     """Merge claims about the same place and event, across articles.
 
     Each merged claim keeps every evidence span (with its own modality and
-    attribution); ``sources`` is the number of distinct articles behind it.
-    Its modality is the one most of its evidence has, ties going to the more
+    attribution); ``sources`` is the number of distinct stories behind it
+    (``copies`` the articles, :mod:`geobrief.dedup`).
+    Its modality is the one most of its evidence has, each story's passage
+    voting once however many copies repeat it
+    (:func:`geobrief.model.story_modalities`), ties going to the more
     cautious one; it is ``conflicting`` when the evidence holds the event both
     as true (asserted, confirmed, reported, or claimed by a party) and as false
     (denied, negated);
@@ -107,7 +118,7 @@ def merge_claims(claims: Iterable[Claim]) -> list[Claim]:
                 if key not in seen:
                     seen.add(key)
                     evidence.append(e)
-        mods = [e.modality for e in evidence] or [c.modality for c in group]
+        mods = story_modalities(evidence) or [c.modality for c in group]
         modality = _majority_modality(mods)
         kinds = set(mods)
         conflicting = bool(kinds & _HOLDS_TRUE) and bool(kinds & NEGATIVE_MODALITIES)
