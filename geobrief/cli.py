@@ -339,7 +339,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
     if not briefing.articles:
         _err("geobrief: error: no article could be read; nothing written")
         return EXIT_ERROR
-    written = briefing.save(Path(args.out), cdn=args.cdn, tiles=args.tiles)
+    from geobrief.render import save_briefing
+
+    written = save_briefing(briefing, Path(args.out), cdn=args.cdn, tiles=args.tiles)
     if not args.quiet:
         n_mentions = sum(len(p.mentions) for p in briefing.places)
         print(

@@ -286,7 +286,7 @@ def brief(
     --------
     >>> b = brief(["seeds/"])                     # doctest: +SKIP
     >>> b.places_frame[["name", "labels"]]        # doctest: +SKIP
-    >>> b.save("output/")                         # doctest: +SKIP
+    >>> geobrief.render.save_briefing(b, "output/")  # doctest: +SKIP
     """
     items = list(inputs)
     if items and all(isinstance(i, Article) for i in items):

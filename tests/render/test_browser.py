@@ -796,3 +796,39 @@ def test_hostile_text_stays_text_when_every_claim_is_hidden(browser_page, hostil
             assert len(links) == 1 and (art.title is None or links[0] == art.title)
     _no_injection(page)
     _clean(browser_page)
+
+
+def test_fragment_shows_non_ascii_right_in_a_host_page_of_another_charset(browser_page, briefing, tmp_path):
+    from dataclasses import replace
+
+    place = replace(briefing.places[1], name="\u0162ar\u0163\u016bs")  # Ţarţūs
+    accented = replace(
+        briefing, places=(briefing.places[0], place, *briefing.places[2:]), title="Br\u00fbl\u00e9"
+    )
+    host = tmp_path / "host.html"
+    # A legacy host page (or one without <meta charset> that the browser reads as windows-1252).
+    frag = briefing_fragment(accented, tiles=False).encode("utf-8")
+    host.write_bytes(b'<html><head><meta charset="windows-1252"></head><body>' + frag + b"</body></html>")
+    page = browser_page.open(host, ready=False)
+    frame = next(f for f in page.frames if f != page.main_frame)
+    frame.wait_for_selector(".gb-map[data-gb-ready]")
+    assert frame.locator(".gb-title").inner_text() == "Br\u00fbl\u00e9"
+    frame.evaluate("geobrief.controllers()[0].openPlace(1)")
+    assert "\u0162ar\u0163\u016bs" in frame.locator(".leaflet-popup").inner_text()
+
+
+def test_offline_inlines_leaflet_into_a_users_own_map(browser_page, briefing, tmp_path):
+    import folium
+
+    from geobrief.render import offline, to_map
+
+    m = folium.Map(location=[35, 36], zoom_start=5, tiles=None)
+    folium.Marker([35, 36], tooltip="mine").add_to(m)
+    assert offline(to_map(briefing, m)) is m
+    path = tmp_path / "host.html"
+    m.save(str(path))
+    assert "cdn.jsdelivr.net" not in path.read_text(encoding="utf-8")
+    page = browser_page.open(path)
+    assert _markers(page).count() == len(briefing.places)
+    assert browser_page.blocked == []  # not even tried: nothing on the page points outside it
+    assert browser_page.errors == []
