@@ -16,6 +16,14 @@
   var pending = {};
   // Claim-confidence words and the low mark, if a payload lacks them (see payload.CONFIDENCE_BANDS).
   var CONFIDENCE = { bands: [[0.8, "high"], [0.5, "medium"], [0, "low"]], low: 0.5, step: 0.05 };
+  // Below this map width the panel is a bottom sheet (closed at first) and the attribution one line;
+  // below NARROW or SHORT the legend starts folded.
+  var NARROW = 600, SHORT = 700, WIDE_LEGEND = 900;
+  // A popup shows this many excerpts of a claim; "show all N" lists the rest in the panel, a page at a time.
+  var POPUP_EXCERPTS = 3, PAGE = 20;
+  // Pins whose symbols overlap (26 x 36 CSS px) are spread into a column, each with a leader line
+  // to its true spot; a column holds SPREAD_COL pins, the next one stands to its right.
+  var PIN_W = 26, PIN_H = 36, SPREAD_COL = 6, SPREAD_GAP = 130;
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -98,6 +106,9 @@
     // Shared by every popup's options and updated with the panel's width, so
     // auto-pan keeps popups clear of the panel.
     this.panPad = L.point(20, 20);
+    this.panPadTL = L.point(60, 20);
+    this.laidOut = false;  // the first layout chooses open/folded panel and legend for the screen
+    this.leaders = L.layerGroup();  // leader lines of spread pins
     var self = this;
     var useCluster = data.opts.cluster && typeof L.markerClusterGroup === "function";
     this.layer = useCluster ? L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false,
@@ -186,10 +197,9 @@
     var marker = L.marker([p.la, p.lo], { icon: this.icon(p, lk), title: label, alt: label, riseOnHover: true,
       zIndexOffset: zIndex(p, lk) });
     var self = this;
-    marker.bindPopup(function () { return self.popup(i); }, this.popupOptions());
+    marker.bindPopup(function () { self.sizePopup(marker.getPopup()); return self.popup(i); }, this.popupOptions());
     if (!this.clustered) {
-      // Name labels (a DOM node: text, never HTML); CSS shows them from zoom 5
-      // for places with claims, from zoom 7 for the others.
+      // Name labels (a DOM node: text, never HTML), shown by placeLabels().
       marker.bindTooltip(el("span", null, shownName(p)), { permanent: true, direction: "right",
         offset: p.area ? [8, 0] : [10, -20], opacity: 1, className: labelClass(p, lk) });
     }
@@ -225,6 +235,7 @@
     if (changed) {
       for (var i = 0; i < this.markers.length; i++) { this.restyle(i); }
       this.schedule();  // the status facets follow the claims still shown
+      if (this.map) { this.arrange(); }
       if (this.shown && this.shown.popup.isOpen()) { this.shown.popup.update(); }
     }
     this.syncConfidence();
@@ -286,8 +297,19 @@
   };
 
   Controller.prototype.popupOptions = function () {
-    return { maxWidth: 420, minWidth: 240, maxHeight: 360, className: "gb-popup-wrap",
-      autoPanPaddingTopLeft: L.point(60, 20), autoPanPaddingBottomRight: this.panPad };
+    return { maxWidth: 420, minWidth: 240, maxHeight: 360, className: "gb-popup-wrap", autoPan: true,
+      autoPanPaddingTopLeft: this.panPadTL, autoPanPaddingBottomRight: this.panPad };
+  };
+
+  // A popup fits the visible map, less the controls auto-pan keeps it clear of.
+  Controller.prototype.sizePopup = function (popup) {
+    if (!popup || !this.map) { return; }
+    var size = this.map.getSize(), o = popup.options;
+    var w = size.x - this.panPadTL.x - this.panPad.x - 44;  // 44: the popup's own margins and border
+    o.maxWidth = Math.max(160, Math.min(420, w));
+    o.minWidth = Math.min(240, o.maxWidth);
+    // 70: the tip, the close button and the margins around the scrolled content
+    o.maxHeight = Math.max(120, Math.min(360, size.y - this.panPadTL.y - this.panPad.y - 70));
   };
 
   Controller.prototype.facet = function (dim, key, group) {
@@ -344,6 +366,7 @@
     }
     var root = this.map && this.map.getContainer();
     if (root) { root.setAttribute("data-gb-visible", String(this.visible.filter(Boolean).length)); }
+    if (this.map && (add.length || remove.length)) { this.arrange(); }
     if (!chunked) { this.loaded(true); }
   };
 
@@ -369,12 +392,30 @@
     var Legend = L.Control.extend({ options: { position: "bottomleft" }, onAdd: function () { return self.buildLegend(); } });
     this.controls = [new Panel(), new Legend()];
     this.controls.forEach(function (c) { c.addTo(map); });
+    this.leaders.addTo(map);
+    this.compactAttribution();
     this.syncConfidence();
     this.fitPanel();
     map.on("resize", this.fitPanel, this);
+    map.on("zoomend", this.arrange, this);
+    map.on("moveend", this.placeLabels, this);  // names hidden at the edge may fit now
     if (this.fitOnAttach) { this.fit(); }
     this.schedule();
     map.getContainer().setAttribute("data-gb-ready", "1");
+  };
+
+  // On a narrow map the attribution is one line; a tap unfolds it (the first tap does not follow a link).
+  Controller.prototype.compactAttribution = function () {
+    var ctl = this.map.attributionControl, box = ctl && ctl.getContainer(), self = this;
+    if (!box || box.getAttribute("data-gb-compact")) { return; }
+    box.setAttribute("data-gb-compact", "1");
+    box.addEventListener("click", function (ev) {
+      var root = self.map && self.map.getContainer();
+      if (root && root.classList.contains("gb-narrow") && !box.classList.contains("gb-attr-open")) {
+        ev.preventDefault();
+        box.classList.add("gb-attr-open");
+      }
+    });
   };
 
   Controller.prototype.fit = function () {
@@ -387,9 +428,12 @@
     });
     if (claimed.length) { pts = claimed; } else if (!pts.length) { pts = all; }
     if (!pts.length || !this.map) { return; }
-    var right = (this.panel && !this.panel.classList.contains("gb-collapsed")) ? this.panel.offsetWidth : 0;
-    this.map.fitBounds(L.latLngBounds(pts), { paddingTopLeft: [60, 40], paddingBottomRight: [right + 40, 40],
-      maxZoom: 7, animate: false });
+    // Keep the places clear of the controls: zoom and layers (left), panel (right, or the bottom
+    // sheet), the legend (bottom left) and the attribution.
+    var legend = this.legend ? this.legend.offsetHeight + 10 : 0;
+    this.map.fitBounds(L.latLngBounds(pts), { paddingTopLeft: [this.panPadTL.x + 10, 40],
+      paddingBottomRight: [this.panPad.x + 20, Math.max(this.panPad.y, legend) + 30], maxZoom: 7, animate: false });
+    this.arrange();
   };
 
   Controller.prototype.detach = function () {
@@ -397,6 +441,9 @@
     this.controls.forEach(function (c) { c.remove(); });
     this.map.off("resize", this.fitPanel, this);
     this.map.off("zoomend", this.zoomClass, this);
+    this.map.off("zoomend", this.arrange, this);
+    this.map.off("moveend", this.placeLabels, this);
+    this.leaders.remove();
     this.controls = [];
     this.map = null;
   };
@@ -408,22 +455,141 @@
     list.toggle("gb-z7", z >= 7);
   };
 
+  // Lay the chrome out for the map's size (on load and on every resize): on a narrow map the panel
+  // is a bottom sheet; on the first layout, a narrow map starts with the panel closed and a small
+  // one with the legend folded.  Auto-pan keeps popups clear of whatever is open.
   Controller.prototype.fitPanel = function () {
+    if (!this.map) { return; }
+    var size = this.map.getSize(), root = this.map.getContainer(), narrow = size.x < NARROW;
+    root.classList.toggle("gb-narrow", narrow);
+    if (!this.laidOut) {
+      this.laidOut = true;
+      if (narrow && this.panel) { this.openPanel(false, true); }
+      if (this.legend && (size.x < WIDE_LEGEND || size.y < SHORT)) { this.openLegend(false); }
+    }
     var open = this.panel && !this.panel.classList.contains("gb-collapsed");
-    this.panPad.x = (open ? this.panel.offsetWidth : 0) + 20;
-    if (this.panel && this.map) {
-      this.panelBody.style.maxHeight = Math.max(120, this.map.getSize().y - 70) + "px";
+    if (this.panel) {
+      this.panelBody.style.maxHeight = (narrow ? Math.max(120, Math.round(size.y * 0.5))
+        : Math.max(120, size.y - 70)) + "px";
+    }
+    this.panPadTL.x = narrow ? 54 : 60;
+    if (narrow) {
+      this.panPad.x = 10;
+      this.panPad.y = (this.panel ? this.panel.offsetHeight : 0) + 24;  // the sheet (or its bar) and the attribution
+    } else {
+      this.panPad.x = (open ? this.panel.offsetWidth : 0) + 20;
+      this.panPad.y = 30;
     }
   };
 
+  Controller.prototype.openLegend = function (open) {
+    if (!this.legend) { return; }
+    this.legend.classList.toggle("gb-collapsed", !open);
+    this.legendToggle.setAttribute("aria-expanded", open ? "true" : "false");
+    this.legendToggle.textContent = open ? "Legend \u25be" : "Legend \u25b8";
+  };
+
+  /* ------------------------------------- names and overlapping pins */
+  // After each zoom: spread pins that overlap, then show names without collisions.
+  Controller.prototype.arrange = function () {
+    if (!this.map || this.clustered) { return; }
+    this.spread();
+    this.placeLabels();
+  };
+
+  // Pins whose symbols overlap at this zoom are set out in a column beside their centre (names
+  // to the right of each stay readable), each with a leader line to its true spot
+  // (markercluster spiderfies clustered maps).
+  Controller.prototype.spread = function () {
+    var map = this.map, self = this, pts = [], idx = [];
+    this.leaders.clearLayers();
+    this.markers.forEach(function (m, i) {
+      var p = self.d.places[i];
+      m.setLatLng([p.la, p.lo]);
+      if (self.visible[i] && !p.area) { idx.push(i); pts.push(map.latLngToLayerPoint([p.la, p.lo])); }
+    });
+    var group = idx.map(function (_, k) { return k; });
+    function root(k) { while (group[k] !== k) { k = group[k] = group[group[k]]; } return k; }
+    for (var a = 0; a < pts.length; a++) {
+      for (var b = a + 1; b < pts.length; b++) {
+        if (Math.abs(pts[a].x - pts[b].x) < PIN_W && Math.abs(pts[a].y - pts[b].y) < PIN_H) {
+          group[root(a)] = root(b);
+        }
+      }
+    }
+    var groups = {};
+    for (var k = 0; k < pts.length; k++) { (groups[root(k)] || (groups[root(k)] = [])).push(k); }
+    Object.keys(groups).forEach(function (g) {
+      var members = groups[g];
+      if (members.length < 2) { return; }
+      var cx = 0, cy = 0;
+      members.forEach(function (k) { cx += pts[k].x; cy += pts[k].y; });
+      cx /= members.length; cy /= members.length;
+      // West to east, then north to south: the column keeps the places' rough order.
+      members.sort(function (u, v) { return pts[u].x - pts[v].x || pts[u].y - pts[v].y; });
+      var rows = Math.min(members.length, SPREAD_COL), cols = Math.ceil(members.length / SPREAD_COL);
+      members.forEach(function (k, n) {
+        var col = Math.floor(n / SPREAD_COL), row = n % SPREAD_COL;
+        var x = cx + (col - (cols - 1) / 2) * SPREAD_GAP, y = cy + (row - (rows - 1) / 2) * (PIN_H + 4) + PIN_H / 2;
+        var i = idx[k], p = self.d.places[i];
+        var to = map.layerPointToLatLng(L.point(x, y));
+        self.markers[i].setLatLng(to);
+        self.leaders.addLayer(L.polyline([[p.la, p.lo], to], { interactive: false, weight: 1.5,
+          color: "#555", opacity: 0.8, dashArray: "3 3", className: "gb-leader" }));
+        self.leaders.addLayer(L.circleMarker([p.la, p.lo], { interactive: false, radius: 2.5, weight: 1,
+          color: "#333", fillOpacity: 1, className: "gb-leader-dot" }));
+      });
+    });
+  };
+
+  // Names: of places with claims at every zoom, of the others from zoom 7; in order of
+  // importance (claims, then mentions), a name that would overlap one already shown is left out.
+  Controller.prototype.placeLabels = function () {
+    if (!this.map || this.clustered) { return; }
+    var z = this.map.getZoom(), self = this, order = [];
+    this.markers.forEach(function (m, i) {
+      var tip = m.getTooltip && m.getTooltip(), e = tip && tip.getElement();
+      if (!e) { return; }
+      e.classList.remove("gb-label-on");
+      var p = self.d.places[i], claimed = !!self.mainClaim(p);
+      if (self.visible[i] && (claimed || z >= 7)) {
+        order.push([claimed ? 1 : 0, p.area ? 0 : 1, p.c.length, p.m, -i, e]);
+      }
+    });
+    order.sort(function (x, y) {
+      for (var k = 0; k < 5; k++) { if (x[k] !== y[k]) { return y[k] - x[k]; } }
+      return 0;
+    });
+    var view = this.map.getContainer().getBoundingClientRect(), kept = [];
+    order.forEach(function (o) {
+      var e = o[5];
+      e.classList.add("gb-label-on");
+      var r = e.getBoundingClientRect();
+      var clash = r.left < view.left || r.right > view.right || r.top < view.top || r.bottom > view.bottom ||
+        kept.some(function (k) { return r.left < k.right && k.left < r.right && r.top < k.bottom && k.top < r.bottom; });
+      if (clash) { e.classList.remove("gb-label-on"); } else { kept.push(r); }
+    });
+  };
+
   Controller.prototype.buildLegend = function () {
-    var d = this.d, box = el("div", "gb-legend leaflet-bar");
-    L.DomEvent.disableClickPropagation(box);
+    var d = this.d, outer = el("div", "gb-legend leaflet-bar"), self = this;
+    L.DomEvent.disableClickPropagation(outer);
+    L.DomEvent.disableScrollPropagation(outer);
+    // Folds to one button (small maps start folded: it would hide markers).
+    var toggle = el("button", "gb-legend-toggle", "Legend \u25be");
+    toggle.type = "button";
+    toggle.setAttribute("aria-expanded", "true");
+    toggle.addEventListener("click", function () {
+      self.openLegend(outer.classList.contains("gb-collapsed"));
+    });
+    outer.appendChild(toggle);
+    var box = el("div", "gb-legend-body");
+    outer.appendChild(box);
+    this.legend = outer; this.legendToggle = toggle;
     var hasClaims = d.places.some(function (p) { return p.c.length > 0; });
     // The confidence threshold first, where the legend's scrolling cannot hide it.
     this.confUi = null;
     if (hasClaims) { box.appendChild(this.buildThreshold()); }
-    box.appendChild(el("div", "gb-legend-title", "Legend"));
     d.legend.forEach(function (key) {
       var s = d.styles[key], row = el("div", "gb-legend-row"), sym = el("span", "gb-legend-sym");
       sym.innerHTML = svgIcon(s, "pin");  // constant markup from the style table
@@ -449,7 +615,7 @@
       low.appendChild(el("span", null, "pale, dashed: low confidence (below " + this.conf.low.toFixed(2) + ")"));
       box.appendChild(low);
     }
-    return box;
+    return outer;
   };
 
   Controller.prototype.buildPanel = function () {
@@ -532,11 +698,12 @@
     return panel;
   };
 
-  Controller.prototype.openPanel = function (open) {
+  Controller.prototype.openPanel = function (open, quiet) {
     if (!this.panel) { return; }
     this.panel.classList.toggle("gb-collapsed", !open);
     this.toggle.textContent = open ? "Hide briefing" : "Show briefing";
-    this.fitPanel();
+    this.toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    if (!quiet) { this.fitPanel(); }
   };
 
   Controller.prototype.anchorId = function (ai, start, kind) {
@@ -664,7 +831,7 @@
       // Filtered out by the layer toggles: still show what the briefing says.
       map.setView([p.la, p.lo], zoom || Math.max(map.getZoom(), 4), { animate: false });
       var pop = L.popup(this.popupOptions())
-        .setLatLng([p.la, p.lo]).setContent(function () { return self.popup(i); });
+        .setLatLng([p.la, p.lo]).setContent(function () { self.sizePopup(pop); return self.popup(i); });
       pop.on("add", function () { self.shown = { popup: pop, i: i }; });
       pop.on("remove", function () { if (self.shown && self.shown.popup === pop) { self.shown = null; } });
       pop.openOn(map);
