@@ -48,6 +48,9 @@ __all__ = [
 #: Above this many places, markers are clustered (unless ``cluster=`` says otherwise).
 CLUSTER_THRESHOLD = 150
 
+#: Up to this many articles, each has a layer of its own in the layer control.
+ARTICLE_LAYERS = 50
+
 #: Chromium flags for headless use in containers and CI.
 CHROMIUM_ARGS = (
     "--no-sandbox",
@@ -93,7 +96,7 @@ def briefing_layers(
         First the data layer (all markers, panel and legend; not in the
         layer control), then one toggleable layer per event type, the
         context layers (mentioned-only places, countries and regions) and
-        one layer per article.  Add them all to the map (the first one is
+        one layer per article (up to :data:`ARTICLE_LAYERS` articles).  Add them all to the map (the first one is
         required), then a ``folium.LayerControl``.
     """
     from geobrief.render.elements import BriefingLayer
@@ -124,7 +127,9 @@ def briefing_layers(
     n = count("scope", "areas")
     if n:
         layers.append(BriefingLayer(f"Countries &amp; regions ({n})", ctl=ctl, dim="scope", key="areas"))
-    for ai, article in enumerate(payload["articles"]):
+    # One layer per article while the layer control can list them; a big feed is read in the panel.
+    per_article = payload["articles"] if len(payload["articles"]) <= ARTICLE_LAYERS else []
+    for ai, article in enumerate(per_article):
         key = f"a{ai}"
         # Untitled articles are named by their opening words, not a file name.
         label = _short(article["title"]) if article["title"] else article_lead(article["text"], 44)

@@ -838,3 +838,41 @@ def test_offline_inlines_leaflet_into_a_users_own_map(browser_page, briefing, tm
     assert _markers(page).count() == len(briefing.places)
     assert browser_page.blocked == []  # not even tried: nothing on the page points outside it
     assert browser_page.errors == []
+
+
+def test_popup_shows_three_excerpts_and_pages_the_rest_in_the_panel(browser_page, tmp_path):
+    from render_factory import many_sources_briefing
+
+    b = many_sources_briefing(60, n_places=4)
+    place = max(b.places, key=lambda p: max(len(c.evidence) for c in p.claims))
+    ci, claim = max(enumerate(place.claims), key=lambda x: len(x[1].evidence))
+    n = len(claim.evidence)
+    assert n > 2 * 20  # the claim needs three pages
+    page = _open(browser_page, b, tmp_path)
+    # The page holds every excerpt: the list is capped on screen only.
+    held = page.evaluate(
+        f"geobrief.controllers()[0].d.places.find(p => p.id === '{place.id}').c[{ci}].ev.length"
+    )
+    assert held == n
+    page.evaluate(
+        f"geobrief.controllers()[0].openPlace(geobrief.find(geobrief.controllers()[0], '{place.id}'))"
+    )
+    card = page.locator(f'.leaflet-popup .gb-claim[data-gb-event="{claim.event}"]')
+    assert card.locator(".gb-ev").count() == 3
+    shown = [float(x.split("confidence ")[1][:4]) for x in card.locator(".gb-ev-src").all_inner_texts()]
+    assert shown == sorted((e.confidence for e in claim.evidence), reverse=True)[:3]  # the best three
+    counts = {m: sum(e.modality == m for e in claim.evidence) for m in {e.modality for e in claim.evidence}}
+    split = ", ".join(f"{counts[m]} {m}" for m in sorted(counts, key=lambda m: -counts[m]))
+    assert split in card.locator(".gb-claim-info").inner_text()
+    card.locator(".gb-show-all").click()
+    box = page.locator(".gb-panel .gb-evidence")
+    assert box.locator(".gb-ev").count() == 20
+    assert box.locator(".gb-page").inner_text() == f"1\u201320 of {n}"
+    box.locator(".gb-next").click()
+    box.locator(".gb-next").click()
+    assert box.locator(".gb-page").inner_text() == f"41\u2013{n} of {n}"
+    assert box.locator(".gb-ev").count() == n - 40
+    assert box.locator(".gb-next").is_disabled()
+    box.locator(".gb-goto").first.click()  # an excerpt of the list still leads to its passage
+    assert page.locator(".gb-passage.gb-hl").count() == 1
+    _clean(browser_page)

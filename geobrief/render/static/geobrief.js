@@ -21,6 +21,8 @@
   var NARROW = 600, SHORT = 700, WIDE_LEGEND = 900;
   // A popup shows this many excerpts of a claim; "show all N" lists the rest in the panel, a page at a time.
   var POPUP_EXCERPTS = 3, PAGE = 20;
+  // Up to this many articles the panel is built at once; beyond, each article as it comes into view.
+  var EAGER_ARTICLES = 40;
   // Pins whose symbols overlap (26 x 36 CSS px) are spread into a column, each with a leader line
   // to its true spot; a column holds SPREAD_COL pins, the next one stands to its right.
   var PIN_W = 26, PIN_H = 36, SPREAD_COL = 6, SPREAD_GAP = 130;
@@ -647,7 +649,26 @@
 
     var arts = el("section", "gb-articles");
     arts.appendChild(el("h3", null, "Articles"));
-    d.articles.forEach(function (a, ai) { arts.appendChild(self.buildArticle(a, ai)); });
+    // A big feed's articles are added EAGER_ARTICLES at a time as the reader scrolls to the end
+    // of the list; a link to a later one adds empty boxes up to it, each filled when it comes
+    // into view.  Thousands of articles keep the page interactive.
+    this.articleBoxes = [];
+    this.articleList = arts;
+    this.moreArticles = el("button", "gb-more-articles");
+    this.moreArticles.type = "button";
+    this.moreArticles.addEventListener("click", function () { self.showArticles(self.articleBoxes.length + EAGER_ARTICLES); });
+    arts.appendChild(this.moreArticles);
+    if (typeof IntersectionObserver === "function") {
+      this.articleSeen = new IntersectionObserver(function (entries) {
+        entries.forEach(function (en) {
+          if (!en.isIntersecting) { return; }
+          if (en.target === self.moreArticles) { self.showArticles(self.articleBoxes.length + EAGER_ARTICLES); }
+          else { self.ensureArticle(Number(en.target.getAttribute("data-gb-article"))); }
+        });
+      }, { root: body, rootMargin: "600px 0px" });
+      this.articleSeen.observe(this.moreArticles);
+    }
+    this.showArticles(EAGER_ARTICLES);
     body.appendChild(arts);
 
     var un = el("section", "gb-unresolved");
@@ -710,9 +731,41 @@
     return this.id + "-a" + ai + "-" + (kind || "p") + start;
   };
 
-  Controller.prototype.buildArticle = function (a, ai) {
-    var self = this, box = el("article", "gb-article");
-    box.id = this.id + "-a" + ai;
+  // Add the boxes of articles up to n (exclusive), empty, before the "more" button; fill them
+  // when fill is set.
+  Controller.prototype.addBoxes = function (n, fill) {
+    var total = this.d.articles.length;
+    n = Math.min(n, total);
+    for (var ai = this.articleBoxes.length; ai < n; ai++) {
+      var box = el("article", "gb-article gb-pending");
+      box.id = this.id + "-a" + ai;
+      box.setAttribute("data-gb-article", String(ai));
+      this.articleList.insertBefore(box, this.moreArticles);
+      this.articleBoxes.push(box);
+      if (fill) { this.ensureArticle(ai); } else if (this.articleSeen) { this.articleSeen.observe(box); }
+    }
+    var left = total - this.articleBoxes.length;
+    this.moreArticles.hidden = left <= 0;
+    this.moreArticles.textContent = "more articles (" + left + " not shown yet)";
+  };
+
+  Controller.prototype.showArticles = function (n) { this.addBoxes(n, true); };
+
+  // Article ai's box, filled (added first if the list has not reached it yet).
+  Controller.prototype.ensureArticle = function (ai) {
+    if (!(ai >= 0 && ai < this.d.articles.length) || !this.articleList) { return null; }
+    if (ai >= this.articleBoxes.length) { this.addBoxes(ai + 1, false); }
+    var box = this.articleBoxes[ai];
+    if (box.classList.contains("gb-pending")) {
+      box.classList.remove("gb-pending");
+      if (this.articleSeen) { this.articleSeen.unobserve(box); }
+      this.buildArticle(this.d.articles[ai], ai, box);
+    }
+    return box;
+  };
+
+  Controller.prototype.buildArticle = function (a, ai, box) {
+    var self = this;
     // An untitled article is headed by its opening words, in quotes; its id (file name) goes below.
     box.appendChild(el("h4", "gb-article-title" + (a.title ? "" : " gb-lead"),
       a.title || (a.lead ? "\u201c" + a.lead + "\u201d" : a.id)));
@@ -753,6 +806,7 @@
           node.setAttribute("data-gb-place", self.d.places[m[2]].id);
           if (self.d.places[m[2]].c.length) {  // dimmed while all its claims are hidden
             (self.mentionEls[m[2]] || (self.mentionEls[m[2]] = [])).push(node);
+            if (self.threshold && !self.mainClaim(self.d.places[m[2]])) { node.classList.add("gb-dim"); }
           }
           (function (pi) {
             node.addEventListener("click", function (ev) { ev.preventDefault(); self.openPlace(pi); });
@@ -795,6 +849,7 @@
 
   Controller.prototype.goPassage = function (ai, start, kind) {
     this.openPanel(true);
+    this.ensureArticle(ai);
     var target = null;
     if (kind === "p") {
       var rec = this.passages[ai + ":p" + start];
@@ -918,6 +973,8 @@
             "confidence " + c.conf.toFixed(2) + " (" + band + ")"));
         }
         var info = [plural(c.sources, "source", "sources")];
+        var split = modalitySplit(c);
+        if (split) { info.push(split); }
         if (c.attribution) { info.push("according to " + c.attribution); }
         if (c.time) { info.push(c.time); }
         if (c.historical) { info.push("historical"); }
@@ -931,8 +988,8 @@
             var col = el("div", "gb-side gb-side-" + side[0]);
             col.appendChild(el("div", "gb-side-title", side[0] === "for" ? "says so" : "denies / negates"));
             var ul = el("ul", "gb-evs");
-            c.ev.forEach(function (ev) {
-              if (side[1](ev.mod || c.modality)) { ul.appendChild(self.evidenceItem(ev, c.ev.length > 1)); }
+            best(c.ev.filter(function (ev) { return side[1](ev.mod || c.modality); })).forEach(function (ev) {
+              ul.appendChild(self.evidenceItem(ev, c.ev.length > 1));
             });
             col.appendChild(ul);
             sides.appendChild(col);
@@ -940,8 +997,14 @@
           card.appendChild(sides);
         } else {
           var ul = el("ul", "gb-evs");
-          c.ev.forEach(function (ev) { ul.appendChild(self.evidenceItem(ev, c.ev.length > 1)); });
+          best(c.ev).forEach(function (ev) { ul.appendChild(self.evidenceItem(ev, c.ev.length > 1)); });
           card.appendChild(ul);
+        }
+        if (c.ev.length > POPUP_EXCERPTS) {
+          var all = el("button", "gb-show-all", "show all " + c.ev.length + " excerpts");
+          all.type = "button";
+          all.addEventListener("click", function () { self.showEvidence(i, p.c.indexOf(c)); });
+          card.appendChild(all);
         }
         claims.appendChild(card);
       });
@@ -988,6 +1051,66 @@
     return box;
   };
 
+  // The excerpts a popup shows: the most confident first (the page keeps the full list).
+  function best(evs) {
+    return evs.map(function (ev, k) { return [ev, k]; }).sort(function (x, y) {
+      var a = hasConf(x[0].cf) ? x[0].cf : 0, b = hasConf(y[0].cf) ? y[0].cf : 0;
+      return b - a || x[1] - y[1];
+    }).slice(0, POPUP_EXCERPTS).map(function (x) { return x[0]; });
+  }
+
+  // "2 reported, 1 asserted": how the sources word a merged claim (null when they agree).
+  function modalitySplit(c) {
+    var counts = {}, order = [];
+    c.ev.forEach(function (ev) {
+      var m = ev.mod || c.modality;
+      if (!counts[m]) { counts[m] = 0; order.push(m); }
+      counts[m]++;
+    });
+    if (order.length < 2) { return null; }
+    order.sort(function (a, b) { return counts[b] - counts[a]; });
+    return order.map(function (m) { return counts[m] + " " + m; }).join(", ");
+  }
+
+  // Every excerpt of one claim, in the panel, PAGE at a time.
+  Controller.prototype.showEvidence = function (i, ci, page) {
+    var p = this.d.places[i], c = p && p.c[ci], self = this;
+    if (!c || !this.panel) { return null; }
+    this.openPanel(true);
+    page = Math.max(0, Math.min(page || 0, Math.ceil(c.ev.length / PAGE) - 1));
+    var box = this.evidenceBox;
+    if (!box) {
+      box = this.evidenceBox = el("section", "gb-evidence");
+      this.panelBody.insertBefore(box, this.panelBody.firstChild);
+    }
+    box.textContent = "";
+    var head = el("h3", null, shownName(p) + ": " + c.label + " \u2014 " + plural(c.ev.length, "excerpt", "excerpts"));
+    var close = el("button", "gb-ev-close", "\u00d7");
+    close.type = "button";
+    close.title = "close the list";
+    close.addEventListener("click", function () { box.remove(); self.evidenceBox = null; });
+    head.appendChild(close);
+    box.appendChild(head);
+    var from = page * PAGE, to = Math.min(c.ev.length, from + PAGE);
+    var ul = el("ol", "gb-evs gb-ev-all");
+    ul.start = from + 1;
+    c.ev.slice(from, to).forEach(function (ev) { ul.appendChild(self.evidenceItem(ev, true)); });
+    box.appendChild(ul);
+    var nav = el("div", "gb-pager");
+    var prev = el("button", "gb-prev", "\u2039 previous"), next = el("button", "gb-next", "next \u203a");
+    prev.type = next.type = "button";
+    prev.disabled = page === 0;
+    next.disabled = to >= c.ev.length;
+    prev.addEventListener("click", function () { self.showEvidence(i, ci, page - 1); });
+    next.addEventListener("click", function () { self.showEvidence(i, ci, page + 1); });
+    nav.appendChild(prev);
+    nav.appendChild(el("span", "gb-page", (from + 1) + "\u2013" + to + " of " + c.ev.length));
+    nav.appendChild(next);
+    box.appendChild(nav);
+    this.panelBody.scrollTop = 0;
+    return box;
+  };
+
   // Links to the first mention of place i in each article that names it (in the panel).
   Controller.prototype.mentionLinks = function (i) {
     var d = this.d, self = this, out = [];
@@ -996,7 +1119,7 @@
       if (!a || !self.panel) { return; }
       for (var k = 0; k < a.marks.length; k++) {
         var m = a.marks[k];
-        if (m[2] === i && self.panel.querySelector("#" + CSS.escape(self.anchorId(ai, m[0], "m")))) {
+        if (m[2] === i && self.ensureArticle(ai) && self.panel.querySelector("#" + CSS.escape(self.anchorId(ai, m[0], "m")))) {
           out.push(self.passageLink(ai, m[0], articleName(a), "m"));
           return;
         }
