@@ -47,7 +47,7 @@ commands:
   eval         geoparsing scores on an annotated corpus
   eval-claims  status-claim scores on an annotated file
   train-claims retrain the claim scorer on annotated articles
-  geocode      look a name up in the offline gazetteer (or an online geocoder)
+  geocode      look a name up in the offline gazetteer
   gazetteer    build or inspect the offline gazetteer index
 
 examples:
@@ -319,12 +319,31 @@ def _check_writable(raw: str | Path, *, folder: bool, option: str) -> None:
 def _briefing(args: argparse.Namespace, title: str | None = None) -> Any:
     from geobrief.pipeline import brief
 
-    geocoder = None
-    if args.geocoder:
-        from geobrief.geocoders import get_geocoder
+    return brief(args.inputs, title=title, geocoder=_geocoder(args))
 
-        geocoder = get_geocoder(args.geocoder, user_agent=args.user_agent)
-    return brief(args.inputs, title=title, geocoder=geocoder)
+
+def _geocoder(args: argparse.Namespace) -> Any:
+    """The online geocoder of --geocoder, or None; option mistakes are usage errors said in CLI terms."""
+    if not args.geocoder:
+        return None
+    import os
+
+    from geopy.geocoders import SERVICE_TO_GEOCODER
+
+    from geobrief.geocoders import get_geocoder
+    from geobrief.geocoders.online import USER_AGENT_ENV
+
+    name = args.geocoder.strip().lower()
+    if name not in SERVICE_TO_GEOCODER:
+        raise _UsageError(
+            f"unknown geocoder {args.geocoder!r}; choose one of: {', '.join(sorted(SERVICE_TO_GEOCODER))}"
+        )
+    if name == "nominatim" and not args.user_agent and not os.environ.get(USER_AGENT_ENV):
+        raise _UsageError(
+            "the public Nominatim service requires a user agent that identifies your application: "
+            f"add --user-agent 'my-app/1.0 (you@example.org)' (or set ${USER_AGENT_ENV})"
+        )
+    return get_geocoder(name, user_agent=args.user_agent)
 
 
 def _report_failures(briefing: Any) -> None:
@@ -410,12 +429,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     if not articles:
         _err("geobrief: error: no article could be read; nothing written")
         return EXIT_ERROR
-    geocoder = None
-    if args.geocoder:
-        from geobrief.geocoders import get_geocoder
-
-        geocoder = get_geocoder(args.geocoder, user_agent=args.user_agent)
-    pipeline = Pipeline(geocoder=geocoder)
+    pipeline = Pipeline(geocoder=_geocoder(args))
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
     partial = bool(failures)
     try:

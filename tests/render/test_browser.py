@@ -34,6 +34,13 @@ def _settle(page):
     page.wait_for_timeout(50)
 
 
+def _human_date(text):
+    """How the panel shows a plain ISO date ("2024-05-03" -> "3 May 2024"); other text as written."""
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
+    months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    return f"{int(m[3])} {months[int(m[2]) - 1]} {m[1]}" if m else text
+
+
 def _clean(session):
     """Nothing went wrong, and nothing left the page: no request outside it was even tried."""
     assert session.errors == []
@@ -53,7 +60,7 @@ def test_page_loads_offline_with_one_marker_per_place(browser_page, briefing, tm
     assert (
         page.locator(".gb-stats")
         .inner_text()
-        .startswith("2 articles \u00b7 5 places \u00b7 2024-03-01 \u2013 2024-03-04")
+        .startswith("2 articles \u00b7 5 places \u00b7 1 Mar 2024 \u2013 4 Mar 2024")
     )
     assert page.title() == briefing.title
     _clean(browser_page)
@@ -259,7 +266,7 @@ def test_hostile_text_is_shown_literally_and_never_runs(browser_page, hostile, t
         else:
             assert heading == art.id
         assert art.source in meta
-        assert art.published is None or art.published in meta
+        assert art.published is None or _human_date(art.published) in meta
     panel_text = page.locator(".gb-panel").text_content()
     for r in hostile.unresolved:
         assert r.mention.text in panel_text
@@ -465,7 +472,17 @@ def test_header_says_when_articles_have_no_dates(browser_page, briefing, tmp_pat
     assert page.locator(".gb-stats").inner_text() == "2 articles \u00b7 5 places \u00b7 dates not given"
     one_day = replace(briefing, articles=tuple(replace(a, published="2024-03-01") for a in briefing.articles))
     page = _open(browser_page, one_day, tmp_path / "one")
-    assert page.locator(".gb-stats").inner_text().endswith("\u00b7 2024-03-01")
+    assert page.locator(".gb-stats").inner_text().endswith("\u00b7 1 Mar 2024")
+    timed = replace(
+        briefing,
+        articles=(
+            replace(briefing.articles[0], published="2024-03-01T14:05:00Z"),
+            replace(briefing.articles[1], published="spring 2024"),
+        ),
+    )
+    page = _open(browser_page, timed, tmp_path / "timed")
+    metas = page.locator(".gb-article-meta").all_inner_texts()
+    assert "1 Mar 2024, 14:05 UTC" in metas[0] and "spring 2024" in metas[1]  # else as written
     _clean(browser_page)
 
 

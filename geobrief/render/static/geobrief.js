@@ -39,6 +39,20 @@
     return (typeof u === "string" && /^https?:\/\/[^\s]+$/i.test(u)) ? u : null;
   }
 
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+  // "2024-03-01T14:05:00Z" -> "1 Mar 2024, 14:05 UTC" (the same on every machine: no locale);
+  // anything else is shown as written.
+  function humanDate(s) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.exec(String(s || ""));
+    if (!m || +m[2] < 1 || +m[2] > 12) { return s; }
+    var out = (+m[3]) + " " + MONTHS[+m[2] - 1] + " " + m[1];
+    if (m[4] && !(m[4] === "00" && m[5] === "00" && !m[6])) {
+      out += ", " + m[4] + ":" + m[5] + (m[6] ? " " + (m[6] === "Z" ? "UTC" : m[6]) : "");
+    }
+    return out;
+  }
+
   function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
 
   // A claim's (or evidence span's) confidence, a number in 0-1 or null when unknown.
@@ -406,14 +420,14 @@
     map.getContainer().setAttribute("data-gb-ready", "1");
   };
 
-  // On a narrow map the attribution is one line; a tap unfolds it (the first tap does not follow a link).
+  // On a small map the attribution is one line; a tap unfolds it (the first tap does not follow a link).
   Controller.prototype.compactAttribution = function () {
     var ctl = this.map.attributionControl, box = ctl && ctl.getContainer(), self = this;
     if (!box || box.getAttribute("data-gb-compact")) { return; }
     box.setAttribute("data-gb-compact", "1");
     box.addEventListener("click", function (ev) {
       var root = self.map && self.map.getContainer();
-      if (root && root.classList.contains("gb-narrow") && !box.classList.contains("gb-attr-open")) {
+      if (root && root.classList.contains("gb-compact") && !box.classList.contains("gb-attr-open")) {
         ev.preventDefault();
         box.classList.add("gb-attr-open");
       }
@@ -464,6 +478,9 @@
     if (!this.map) { return; }
     var size = this.map.getSize(), root = this.map.getContainer(), narrow = size.x < NARROW;
     root.classList.toggle("gb-narrow", narrow);
+    root.classList.toggle("gb-compact", size.x < WIDE_LEGEND);  // one-line attribution
+    var attribution = this.map.attributionControl && this.map.attributionControl.getContainer();
+    if (attribution) { attribution.style.maxWidth = size.x < WIDE_LEGEND ? Math.max(120, size.x - 130) + "px" : ""; }
     if (!this.laidOut) {
       this.laidOut = true;
       if (narrow && this.panel) { this.openPanel(false, true); }
@@ -638,7 +655,9 @@
     var head = el("header", "gb-header");
     head.appendChild(el("h2", "gb-title", d.title));
     var st = d.stats, line = plural(st.articles, "article", "articles") + " \u00b7 " + plural(st.places, "place", "places");
-    if (st.from) { line += " \u00b7 " + (st.from === st.to ? st.from : st.from + " \u2013 " + st.to); }
+    if (st.from) {
+      line += " \u00b7 " + (st.from === st.to ? humanDate(st.from) : humanDate(st.from) + " \u2013 " + humanDate(st.to));
+    }
     else if (st.articles) { line += " \u00b7 dates not given"; }
     head.appendChild(el("p", "gb-stats", line));
     // Shown while the legend's slider hides claims below a confidence.
@@ -770,7 +789,7 @@
     box.appendChild(el("h4", "gb-article-title" + (a.title ? "" : " gb-lead"),
       a.title || (a.lead ? "\u201c" + a.lead + "\u201d" : a.id)));
     var meta = el("p", "gb-article-meta");
-    var bits = [a.source, a.published, a.title || !a.lead ? null : a.id].filter(Boolean);
+    var bits = [a.source, a.published ? humanDate(a.published) : null, a.title || !a.lead ? null : a.id].filter(Boolean);
     if (bits.length) { meta.appendChild(document.createTextNode(bits.join(" \u00b7 ") + " ")); }
     var url = safeUrl(a.url);
     if (url) {
