@@ -41,7 +41,7 @@
 
   var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
-  // "2024-03-01T14:05:00Z" -> "1 Mar 2024, 14:05 UTC" (the same on every machine: no locale);
+  // An ISO date (and time) -> "1 Mar 2024, 14:05 UTC" (the same on every machine: no locale);
   // anything else is shown as written.
   function humanDate(s) {
     var m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.exec(String(s || ""));
