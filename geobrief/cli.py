@@ -318,8 +318,13 @@ def _check_writable(raw: str | Path, *, folder: bool, option: str) -> None:
 
 def _briefing(args: argparse.Namespace, title: str | None = None) -> Any:
     from geobrief.pipeline import brief
+    from geobrief.progress import Progress
 
-    return brief(args.inputs, title=title, geocoder=_geocoder(args))
+    meter = Progress(quiet=getattr(args, "quiet", False))  # on a terminal, once the run passes 2 s
+    try:
+        return brief(args.inputs, title=title, geocoder=_geocoder(args), progress=meter)
+    finally:
+        meter.close()
 
 
 def _geocoder(args: argparse.Namespace) -> Any:
@@ -432,14 +437,20 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     pipeline = Pipeline(geocoder=_geocoder(args))
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
     partial = bool(failures)
+    from geobrief.progress import Progress
+
+    # Not over the records themselves when they go to the same terminal.
+    meter = Progress(len(articles), quiet=not args.output and sys.stdout.isatty())
     try:
         for article in articles:
             analysis = pipeline.analyse(article)
+            meter(analysis)
             for f in analysis.failures:  # e.g. an online geocoder that failed for some names
                 _err(f"geobrief: {f.source}: {f.reason}")
             record = article_record(analysis)
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
     finally:
+        meter.close()
         if out is not sys.stdout:
             out.close()
     return EXIT_PARTIAL if partial else EXIT_OK

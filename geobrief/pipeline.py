@@ -185,9 +185,15 @@ class Pipeline:
         failures: Sequence[Failure] = (),
         *,
         title: str | None = None,
+        progress: Callable[[ArticleAnalysis], None] | None = None,
     ) -> Briefing:
-        """Analyse the articles and assemble the briefing."""
-        return assemble([self.analyse(a) for a in articles], failures, title=title)
+        """Analyse the articles and assemble the briefing (*progress* is called after each article)."""
+        analyses = []
+        for article in articles:
+            analyses.append(self.analyse(article))
+            if progress is not None:
+                progress(analyses[-1])
+        return assemble(analyses, failures, title=title)
 
 
 def assemble(
@@ -260,6 +266,7 @@ def brief(
     title: str | None = None,
     geocoder: Any = None,
     pipeline: Pipeline | None = None,
+    progress: Callable[[ArticleAnalysis], None] | None = None,
 ) -> Briefing:
     """Read articles and build a briefing.
 
@@ -275,6 +282,9 @@ def brief(
         (off by default: geobrief works offline).
     pipeline : Pipeline, optional
         A configured pipeline; a default one otherwise.
+    progress : callable, optional
+        Called with each article's analysis as it is done (the CLI's
+        :class:`geobrief.progress.Progress`).
 
     Returns
     -------
@@ -306,7 +316,7 @@ def brief(
         pipeline = Pipeline(geocoder=geocoder)
     elif geocoder is not None:
         pipeline.geocoder = geocoder
-    return pipeline.brief(articles, failures, title=title)
+    return pipeline.brief(articles, failures, title=title, progress=progress)
 
 
 _DEFAULT: Pipeline | None = None
