@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,19 @@ def _context(chromium, width, height, mobile):
         "**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort()
     )
     return context
+
+
+@contextmanager
+def _screen(chromium, html, width, height, mobile):
+    """The seed page, loaded, on a screen of this size (the context closed afterwards)."""
+    context = _context(chromium, width, height, mobile)
+    try:
+        page = context.new_page()
+        page.goto(html.resolve().as_uri(), wait_until="load")
+        page.wait_for_selector('.gb-map[data-gb-loaded="1"]')
+        yield page
+    finally:
+        context.close()
 
 
 def _hit(page, place_id):
@@ -98,11 +112,7 @@ def test_every_marker_clickable_and_its_popup_inside_the_view(chromium, seed_pag
 
 def test_phone_starts_with_panel_and_legend_closed_and_opens_a_bottom_sheet(chromium, seed_page):
     _, html = seed_page
-    context = _context(chromium, 390, 844, True)
-    try:
-        page = context.new_page()
-        page.goto(html.resolve().as_uri(), wait_until="load")
-        page.wait_for_selector('.gb-map[data-gb-loaded="1"]')
+    with _screen(chromium, html, 390, 844, True) as page:
         assert "gb-collapsed" in page.locator(".gb-panel").get_attribute("class")
         assert "gb-collapsed" in page.locator(".gb-legend").get_attribute("class")
         attribution = page.locator(".leaflet-control-attribution").bounding_box()
@@ -114,17 +124,11 @@ def test_phone_starts_with_panel_and_legend_closed_and_opens_a_bottom_sheet(chro
         assert page.locator(".gb-panel").bounding_box()["height"] < 40
         page.locator(".gb-legend-toggle").click()
         assert "gb-collapsed" not in page.locator(".gb-legend").get_attribute("class")
-    finally:
-        context.close()
 
 
 def test_laptop_starts_with_panel_and_legend_open_and_names_claimed_places(chromium, seed_page):
     b, html = seed_page
-    context = _context(chromium, 1400, 900, False)
-    try:
-        page = context.new_page()
-        page.goto(html.resolve().as_uri(), wait_until="load")
-        page.wait_for_selector('.gb-map[data-gb-loaded="1"]')
+    with _screen(chromium, html, 1400, 900, False) as page:
         assert "gb-collapsed" not in page.locator(".gb-panel").get_attribute("class")
         assert "gb-collapsed" not in page.locator(".gb-legend").get_attribute("class")
         names = page.eval_on_selector_all(".gb-label.gb-label-on", "es => es.map(e => e.textContent)")
@@ -137,5 +141,3 @@ def test_laptop_starts_with_panel_and_legend_open_and_names_claimed_places(chrom
             for c in boxes[i + 1 :]:
                 assert not (a[0] < c[2] and c[0] < a[2] and a[1] < c[3] and c[1] < a[3])
         assert page.locator(".gb-leader").count() >= 2  # Hmeimim and Tartus spread apart, with leader lines
-    finally:
-        context.close()
