@@ -59,7 +59,7 @@ commands:
   eval-claims  status-claim scores on an annotated file
   train-claims retrain the claim scorer on annotated articles
   train-ranker retrain the place-name candidate ranker on the gold geoparsing corpora
-  geocode      look a name up in the offline gazetteer (or an online geocoder)
+  geocode      look a name up in the offline gazetteer
   gazetteer    build or inspect the offline gazetteer index
 
 examples:
@@ -415,13 +415,35 @@ def _check_writable(raw: str | Path, *, folder: bool, option: str) -> None:
 
 
 def _geocoder(args: argparse.Namespace) -> Any:
-    """The online geocoder the options ask for, or None (the default: offline only)."""
+    """The online geocoder the options ask for, or None (the default: offline only).
+
+    Option mistakes are usage errors said in CLI terms.
+    """
     if not args.geocoder and not args.geocoder_url:
         return None
+    import os
     from urllib.parse import urlsplit
 
-    from geobrief.geocoders import get_geocoder
+    from geopy.geocoders import SERVICE_TO_GEOCODER
 
+    from geobrief.geocoders import get_geocoder
+    from geobrief.geocoders.online import USER_AGENT_ENV
+
+    name = (args.geocoder or "nominatim").strip().lower()
+    if name not in SERVICE_TO_GEOCODER:
+        raise _UsageError(
+            f"unknown geocoder {args.geocoder!r}; choose one of: {', '.join(sorted(SERVICE_TO_GEOCODER))}"
+        )
+    if (
+        name == "nominatim"
+        and not args.geocoder_url
+        and not args.user_agent
+        and not os.environ.get(USER_AGENT_ENV)
+    ):
+        raise _UsageError(
+            "the public Nominatim service requires a user agent that identifies your application: "
+            f"add --user-agent 'my-app/1.0 (you@example.org)' (or set ${USER_AGENT_ENV})"
+        )
     options: dict[str, Any] = {
         "user_agent": args.user_agent,
         "timeout": args.geocoder_timeout,
@@ -432,11 +454,12 @@ def _geocoder(args: argparse.Namespace) -> Any:
         if url.scheme not in ("http", "https") or not url.netloc:
             raise _UsageError(f"--geocoder-url must be an http(s) address, not {args.geocoder_url!r}")
         options.update(scheme=url.scheme, domain=url.netloc + url.path.rstrip("/"))
-    return get_geocoder(args.geocoder or "nominatim", **options)
+    return get_geocoder(name, **options)
 
 
 def _briefing(args: argparse.Namespace, title: str | None = None) -> tuple[Any, Any]:
     from geobrief.pipeline import brief
+    from geobrief.progress import Progress
 
     geocoder = _geocoder(args)
     pipeline = None
@@ -444,9 +467,19 @@ def _briefing(args: argparse.Namespace, title: str | None = None) -> tuple[Any, 
         from geobrief.pipeline import Pipeline
 
         pipeline = Pipeline(geocoder=geocoder, resolver="no-approximate")
-    return brief(
-        args.inputs, title=title, geocoder=geocoder, pipeline=pipeline, jobs=getattr(args, "jobs", 1)
-    ), geocoder
+    meter = Progress(quiet=getattr(args, "quiet", False))  # on a terminal, once the run passes 2 s
+    try:
+        briefing = brief(
+            args.inputs,
+            title=title,
+            geocoder=geocoder,
+            pipeline=pipeline,
+            jobs=getattr(args, "jobs", 1),
+            progress=meter,
+        )
+    finally:
+        meter.close()
+    return briefing, geocoder
 
 
 def _input_failures(failures: Sequence[Any], geocoder: Any) -> list[Any]:
@@ -503,7 +536,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
     if not briefing.articles:
         _err("geobrief: error: no article could be read; nothing written")
         return EXIT_ERROR
-    written = briefing.save(Path(args.out), cdn=args.cdn, tiles=args.tiles)
+    from geobrief.render import save_briefing
+
+    written = save_briefing(briefing, Path(args.out), cdn=args.cdn, tiles=args.tiles)
     if not args.quiet:
         n_mentions = sum(len(p.mentions) for p in briefing.places)
         print(
@@ -564,9 +599,9 @@ def article_record(analysis: Any) -> dict[str, Any]:
 
 
 def _record_line(analysis: Any) -> tuple[str, list[str]]:
-    """One ``extract`` output line and the messages of its failures (made in a worker process)."""
-    problems = [f"geobrief: {f.source}: {f.reason}" for f in analysis.failures]
-    return json.dumps(article_record(analysis), ensure_ascii=False) + "\n", problems
+    """One ``extract`` output line and the ids of its resolved places (made in a worker process)."""
+    place_ids = [r.place.id for r in analysis.resolutions if r.place is not None]
+    return json.dumps(article_record(analysis), ensure_ascii=False) + "\n", place_ids
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
@@ -597,6 +632,10 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     jobs = 1 if geocoder is not None else args.jobs
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
     partial = bool(failures)
+    from geobrief.progress import Progress
+
+    # Not over the records themselves when they go to the same terminal.
+    meter = Progress(len(articles), quiet=not args.output and sys.stdout.isatty())
     try:
         lines = analyse_articles(
             articles,
@@ -606,9 +645,11 @@ def _cmd_extract(args: argparse.Namespace) -> int:
             transform=_record_line,
         )
         # a name the geocoder failed on stays unresolved; one summary line per service follows
-        for line, _problems in lines:
+        for line, place_ids in lines:
+            meter.add(place_ids)
             out.write(line)
     finally:
+        meter.close()
         if out is not sys.stdout:
             out.close()
     _report_geocoder(geocoder)

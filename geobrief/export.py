@@ -282,16 +282,33 @@ def _x(value: Any) -> str:
     return xml_escape(text, {'"': "&quot;"})
 
 
+#: KML types of the typed fields (the others are strings; lists are JSON text).
+_KML_TYPES = {"confidence": "double", CLAIM_CONFIDENCE: "double", "mentions": "int"}
+
+
 def _kml(briefing: Briefing) -> str:
+    """KML that reads back through GDAL as it was written: the place id is the Placemark's id and
+    its name the Placemark's name (GDAL's own id and Name fields, not duplicated), and the other
+    properties are typed by a <Schema> (numbers read back as numbers)."""
     from geobrief.frames import places_geojson
 
+    features = places_geojson(briefing)["features"]
+    fields: list[str] = []
+    for feature in features:
+        for key in feature["properties"]:
+            if key not in ("id", "name") and key not in fields:
+                fields.append(key)
+            if key == "status" and CLAIM_CONFIDENCE not in fields:
+                fields.append(CLAIM_CONFIDENCE)
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<kml xmlns="http://www.opengis.net/kml/2.2">',
         "<Document>",
         f"<name>{_x(briefing.title)}</name>",
+        '<Schema name="geobrief_places" id="geobrief_places">',
+        *(f'<SimpleField name={_quoted(f)} type="{_KML_TYPES.get(f, "string")}"/>' for f in fields),
+        "</Schema>",
     ]
-    features = places_geojson(briefing)["features"]
     for feature, conf in zip(features, _claim_confidences(briefing), strict=True):
         p = feature["properties"]
         lon, lat = feature["geometry"]["coordinates"]
@@ -301,20 +318,19 @@ def _kml(briefing: Briefing) -> str:
             label = f"{claim['label']} ({_confidence_words(claim.get('confidence'))})"
             for ev in claim["evidence"]:
                 lines.append(f"{label}: {ev['text']} [{ev['article']}]")
-        props: dict[str, Any] = {}
-        for key, value in p.items():
-            props[key] = value
-            if key == "status":
-                props[CLAIM_CONFIDENCE] = conf
-        out.append("<Placemark>")
+        props = {**p, CLAIM_CONFIDENCE: conf}
+        out.append(f"<Placemark id={_quoted(p['id'])}>")
         out.append(f"<name>{_x(p['name'])}</name>")
         # Plain escaped text (no CDATA, no HTML): viewers show it literally.
         out.append(f"<description>{_x(chr(10).join(lines))}</description>")
-        out.append("<ExtendedData>")
-        for key, value in props.items():
-            shown = _dumps(value) if isinstance(value, list | dict) else ("" if value is None else value)
-            out.append(f"<Data name={_quoted(key)}><value>{_x(shown)}</value></Data>")
-        out.append("</ExtendedData>")
+        out.append('<ExtendedData><SchemaData schemaUrl="#geobrief_places">')
+        for key in fields:
+            value = props.get(key)
+            if value is None:
+                continue  # reads back as null
+            shown = _dumps(value) if isinstance(value, list | dict) else value
+            out.append(f"<SimpleData name={_quoted(key)}>{_x(shown)}</SimpleData>")
+        out.append("</SchemaData></ExtendedData>")
         out.append(f"<Point><coordinates>{lon!r},{lat!r}</coordinates></Point>")
         out.append("</Placemark>")
     out += ["</Document>", "</kml>", ""]

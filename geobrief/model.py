@@ -8,13 +8,12 @@ end-exclusive.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
-    import folium
     import geopandas
 
 #: Closed set of event types (``shared/spec/status.md``), in display order.
@@ -405,7 +404,7 @@ class Briefing:
     def claims(self) -> tuple[Claim, ...]:
         return tuple(c for p in self.places for c in p.claims)
 
-    # -- frames and rendering (heavy imports stay inside) --------------------
+    # -- frames (heavy imports stay inside) ----------------------------------
     @property
     def places_frame(self) -> geopandas.GeoDataFrame:
         """The places as a GeoDataFrame in EPSG:4326, one row per place."""
@@ -419,25 +418,40 @@ class Briefing:
 
         return places_geojson(self)
 
-    def layers(self) -> list[folium.FeatureGroup]:
-        """The briefing's layers, as ``folium.FeatureGroup`` objects for any map."""
-        from geobrief.render import briefing_layers
+    # -- summaries -------------------------------------------------------------
+    def __repr__(self) -> str:
+        return (
+            f"Briefing(title={self.title!r}, articles={len(self.articles)}, places={len(self.places)}, "
+            f"claims={len(self.claims)}, unresolved={len(self.unresolved)}, failures={len(self.failures)})"
+        )
 
-        return briefing_layers(self)
+    def __str__(self) -> str:
+        """A short summary: counts, then the places with claims (at most ten)."""
+        claimed = [p for p in self.places if p.claims]
+        lines = [
+            f"{self.title}: {_count(len(self.articles), 'article')}, {_count(len(self.places), 'place')} "
+            f"({len(claimed)} with claims), {_count(len(self.claims), 'claim')}, "
+            f"{_count(len(self.unresolved), 'unresolved mention')}, {_count(len(self.failures), 'failed input')}"
+        ]
+        for p in claimed[:10]:
+            lines.append(f"  {p.name}: {', '.join(p.labels)}")
+        if len(claimed) > 10:
+            lines.append(f"  ... and {len(claimed) - 10} more")
+        return "\n".join(lines)
 
-    def to_map(self, m: folium.Map | None = None, **kwargs: Any) -> folium.Map:
-        """Render on ``m`` (or a new map) and return the map."""
-        from geobrief.render import render
+    # Rendering lives in geobrief.render (the model imports nothing of it);
+    # the old methods (save, to_map, layers) and Jupyter's _repr_html_ are
+    # looked up in MOVED, which geobrief/__init__.py fills.
+    def __getattr__(self, name: str) -> Any:
+        method = MOVED.get(name)
+        if method is None:
+            raise AttributeError(f"'Briefing' object has no attribute {name!r}")
+        return partial(method, self)
 
-        return render(self, m=m, **kwargs)
 
-    def save(self, directory: str | Path, **kwargs: Any) -> list[Path]:
-        """Write ``briefing.html`` and ``places.geojson`` to *directory*; return the paths."""
-        from geobrief.render import save_briefing
+#: Briefing methods that moved to the render layer: name -> function(briefing, ...).
+MOVED: dict[str, Callable[..., Any]] = {}
 
-        return save_briefing(self, Path(directory), **kwargs)
 
-    def _repr_html_(self) -> str:  # Jupyter
-        from geobrief.render import briefing_fragment
-
-        return briefing_fragment(self)
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"

@@ -200,6 +200,7 @@ class Pipeline:
         *,
         title: str | None = None,
         jobs: int | None = 1,
+        progress: Callable[[ArticleAnalysis], None] | None = None,
     ) -> Briefing:
         """Analyse the articles and assemble the briefing.
 
@@ -215,16 +216,20 @@ class Pipeline:
             Worker processes (:mod:`geobrief.parallel`; None: every usable core). The
             briefing is the same whatever the number. A pipeline with an online
             geocoder or with component objects instead of names runs in this process.
+        progress : callable, optional
+            Called with each article's analysis as it is done, in input order.
         """
         if self.geocoder is not None or self.worker_options is None:
             jobs = 1  # an online service's rate limit holds per process; objects do not travel
         from geobrief.parallel import analyse_articles
 
-        analyses = list(
-            analyse_articles(
-                articles, jobs=jobs, pipeline=self, pipeline_options=self.worker_options, signatures=True
-            )
-        )
+        analyses = []
+        for analysis in analyse_articles(
+            articles, jobs=jobs, pipeline=self, pipeline_options=self.worker_options, signatures=True
+        ):
+            analyses.append(analysis)
+            if progress is not None:
+                progress(analysis)
         return assemble(analyses, failures, title=title)
 
 
@@ -323,6 +328,7 @@ def brief(
     geocoder: Any = None,
     pipeline: Pipeline | None = None,
     jobs: int | None = 1,
+    progress: Callable[[ArticleAnalysis], None] | None = None,
 ) -> Briefing:
     """Read articles and build a briefing.
 
@@ -341,6 +347,9 @@ def brief(
     jobs : int, optional
         Worker processes (None: every usable core); the briefing is the same whatever
         the number (:mod:`geobrief.parallel`).
+    progress : callable, optional
+        Called with each article's analysis as it is done (the CLI's
+        :class:`geobrief.progress.Progress`).
 
     Returns
     -------
@@ -352,7 +361,7 @@ def brief(
     --------
     >>> b = brief(["seeds/"])                     # doctest: +SKIP
     >>> b.places_frame[["name", "labels"]]        # doctest: +SKIP
-    >>> b.save("output/")                         # doctest: +SKIP
+    >>> geobrief.render.save_briefing(b, "output/")  # doctest: +SKIP
     """
     items = list(inputs)
     if items and all(isinstance(i, Article) for i in items):
@@ -372,7 +381,7 @@ def brief(
         pipeline = Pipeline(geocoder=geocoder)
     elif geocoder is not None:
         pipeline.geocoder = geocoder
-    return pipeline.brief(articles, failures, title=title, jobs=jobs)
+    return pipeline.brief(articles, failures, title=title, jobs=jobs, progress=progress)
 
 
 _DEFAULT: Pipeline | None = None

@@ -168,3 +168,30 @@ def test_eval_claims_rules_mode_is_the_role_linker(tmp_path, capsys):
     gold = _tiny_gold(tmp_path)
     assert main(["eval-claims", str(gold), "--gold-places", "--claims", "rules", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["tp"] == 1
+
+
+def test_unknown_geocoder_is_a_usage_error_listing_the_services(tmp_path, capsys, monkeypatch):
+    (tmp_path / "a.txt").write_text("Troops left Qamishli.", encoding="utf-8")
+    assert main(["build", str(tmp_path / "a.txt"), "--out", str(tmp_path / "o"), "--geocoder", "bogus"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown geocoder 'bogus'; choose one of: arcgis," in err and "nominatim" in err
+    assert "dict_keys" not in err
+    assert not (tmp_path / "o" / "briefing.html").exists()
+
+
+def test_nominatim_without_user_agent_says_which_option_to_add(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("GEOBRIEF_USER_AGENT", raising=False)
+    (tmp_path / "a.txt").write_text("Troops left Qamishli.", encoding="utf-8")
+    assert main(["extract", str(tmp_path / "a.txt"), "--jsonl", "--geocoder", "nominatim"]) == 2
+    err = capsys.readouterr().err
+    assert "--user-agent 'my-app/1.0 (you@example.org)'" in err and "user_agent=" not in err
+
+
+def test_top_level_help_does_not_promise_an_online_geocode(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.strip().startswith("geocode "))
+    assert "online" not in line
+    with pytest.raises(SystemExit):
+        main(["geocode", "--help"])
+    assert "--geocoder" not in capsys.readouterr().out

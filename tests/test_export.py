@@ -97,6 +97,12 @@ def test_kml_reads_back_with_geopandas(tmp_path):
         pytest.skip(f"no KML driver: {exc}")
     assert sorted(frame["Name"]) == sorted(p.name for p in b.places)
     assert frame.geometry.x.tolist() == pytest.approx([p.lon for p in b.places])
+    # Round trip: one id and one name column (no id2 / name2), numbers as numbers.
+    assert not {"id2", "name2"} & set(frame.columns)
+    assert frame["id"].tolist() == [p.id for p in b.places]
+    assert frame["mentions"].tolist() == [len(p.mentions) for p in b.places]
+    assert frame["mentions"].dtype.kind == "i" and frame["confidence"].dtype.kind == "f"
+    assert frame["claim_confidence"].dtype.kind == "f"
 
 
 def test_explicit_format_overrides_suffix(tmp_path):
@@ -216,8 +222,8 @@ def test_every_format_carries_claim_and_evidence_confidence(tmp_path, suffix):
     elif suffix == ".kml":
         rows = {}
         for pm in ET.parse(path).getroot().iter(f"{KML}Placemark"):
-            data = {d.get("name"): d.find(f"{KML}value").text for d in pm.iter(f"{KML}Data")}
-            rows[data["id"]] = data
+            data = {d.get("name"): d.text for d in pm.iter(f"{KML}SimpleData")}
+            rows[pm.get("id")] = data
     else:
         frame = geopandas.read_parquet(path) if suffix == ".parquet" else geopandas.read_file(path)
         rows = _by_id(frame)
@@ -231,7 +237,7 @@ def test_every_format_carries_claim_and_evidence_confidence(tmp_path, suffix):
         if suffix == ".geojson":
             assert "claim_confidence" not in row  # exactly Place.to_properties(): confidence is in claims
             continue
-        value = row["claim_confidence"]
+        value = row.get("claim_confidence")  # KML leaves a null out
         if expected is None:
             assert value in ("", None) or (isinstance(value, float) and math.isnan(value))
         else:

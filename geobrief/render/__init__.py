@@ -18,6 +18,9 @@ import html
 import json
 import os
 import shutil
+import sys
+import types
+import warnings
 from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -33,10 +36,21 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 
     from geobrief.model import Briefing
 
-__all__ = ["render", "briefing_layers", "save_briefing", "briefing_fragment", "snapshot", "CLUSTER_THRESHOLD"]
+__all__ = [
+    "to_map",
+    "briefing_layers",
+    "save_briefing",
+    "briefing_fragment",
+    "offline",
+    "snapshot",
+    "CLUSTER_THRESHOLD",
+]
 
 #: Above this many places, markers are clustered (unless ``cluster=`` says otherwise).
 CLUSTER_THRESHOLD = 150
+
+#: Up to this many articles, each has a layer of its own in the layer control.
+ARTICLE_LAYERS = 50
 
 #: Chromium flags for headless use in containers and CI (the sandbox: see :func:`launch_chromium`).
 CHROMIUM_ARGS = (
@@ -82,7 +96,7 @@ def briefing_layers(
         First the data layer (all markers, panel and legend; not in the
         layer control), then one toggleable layer per event type, the
         context layers (mentioned-only places, countries and regions) and
-        one layer per article.  Add them all to the map (the first one is
+        one layer per article (up to :data:`ARTICLE_LAYERS` articles).  Add them all to the map (the first one is
         required), then a ``folium.LayerControl``.
     """
     from geobrief.render.elements import BriefingLayer
@@ -113,7 +127,9 @@ def briefing_layers(
     n = count("scope", "areas")
     if n:
         layers.append(BriefingLayer(f"Countries &amp; regions ({n})", ctl=ctl, dim="scope", key="areas"))
-    for ai, article in enumerate(payload["articles"]):
+    # One layer per article while the layer control can list them; a big feed is read in the panel.
+    per_article = payload["articles"] if len(payload["articles"]) <= ARTICLE_LAYERS else []
+    for ai, article in enumerate(per_article):
         key = f"a{ai}"
         # Untitled articles are named by their opening words, not a file name.
         label = _short(article["title"]) if article["title"] else article_lead(article["text"], 44)
@@ -133,7 +149,7 @@ def _walk(element: Any):
         yield from _walk(child)
 
 
-def render(
+def to_map(
     briefing: Briefing,
     m: folium.Map | None = None,
     *,
@@ -230,7 +246,7 @@ def page_html(
     briefing: Briefing, *, cdn: bool = False, tiles: bool = True, cluster: bool | None = None
 ) -> str:
     """The standalone HTML page of a briefing (what ``briefing.html`` holds)."""
-    m = render(briefing, cdn=cdn, tiles=tiles, cluster=cluster)
+    m = to_map(briefing, cdn=cdn, tiles=tiles, cluster=cluster)
     try:
         return m.get_root().render()
     except Exception as exc:  # jinja / folium errors
@@ -238,7 +254,7 @@ def page_html(
 
 
 def save_briefing(
-    briefing: Briefing, directory: Path, *, cdn: bool = False, tiles: bool = True
+    briefing: Briefing, directory: str | Path, *, cdn: bool = False, tiles: bool = True
 ) -> list[Path]:
     """Write ``briefing.html`` and ``places.geojson`` to *directory*.
 
@@ -246,7 +262,7 @@ def save_briefing(
     ----------
     briefing : Briefing
         The briefing to save.
-    directory : Path
+    directory : str or Path
         Output directory (created if needed).
     cdn : bool
         Reference CDN assets instead of inlining them.
@@ -299,13 +315,58 @@ def briefing_fragment(briefing: Briefing, *, height: int = 640, tiles: bool = Tr
     """
     page = page_html(briefing, tiles=tiles)
     title = html.escape(f"Briefing map: {briefing.title}", quote=True)
-    return (
+    fragment = (
         '<div class="geobrief-fragment" style="width:100%;">'
         f'<iframe title="{title}" srcdoc="{html.escape(page, quote=True)}" '
         'sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox" '
         f'style="width:100%;height:{int(height)}px;border:1px solid #ccc;border-radius:4px;"></iframe>'
         "</div>"
     )
+    # Pure ASCII: a host page without <meta charset> (read as windows-1252)
+    # still shows "Ţarţūs"; the references are decoded with the attribute.
+    return fragment.encode("ascii", "xmlcharrefreplace").decode("ascii")
+
+
+def offline(m: folium.Map, *, keep_cdn: bool = False) -> folium.Map:
+    """Make a folium map of your own open with no network: inline Leaflet.
+
+    Folium links Leaflet, jQuery, Bootstrap and Font Awesome from CDNs.  This
+    replaces the Leaflet links with the copy inlined from ``xstatic-leaflet``
+    (as geobrief's own pages have it) and, unless *keep_cdn*, drops folium's
+    other default CDN assets, which only ``folium.Icon`` (awesome-markers)
+    markers and Bootstrap-styled popups use.  Plugins that add CDN assets of
+    their own keep them.
+
+    Parameters
+    ----------
+    m : folium.Map
+        The map; changed in place.
+    keep_cdn : bool
+        Keep jQuery, Bootstrap, Font Awesome and awesome-markers links.
+
+    Returns
+    -------
+    folium.Map
+        *m*.
+
+    Raises
+    ------
+    RenderError
+        *m* is not a ``folium.Map``.
+    """
+    import folium
+
+    from geobrief.render.elements import add_leaflet
+
+    if not isinstance(m, folium.Map):
+        raise RenderError(f"offline() takes a folium.Map, not {type(m).__name__}")
+    m.default_js = [(n, u) for n, u in m.default_js if n != "leaflet"] if keep_cdn else []
+    m.default_css = [(n, u) for n, u in m.default_css if n != "leaflet_css"] if keep_cdn else []
+    header = m.get_root().header
+    add_leaflet(m.get_root(), cdn=False)
+    for name in ("gb_leaflet_js", "gb_leaflet_css"):  # before anything that uses L
+        header._children.move_to_end(name, last=False)
+    return m
 
 
 def chromium_executable() -> str | None:
@@ -574,3 +635,33 @@ __all__ += [
     "wait_until_settled",
     "CHROMIUM_ARGS",
 ]
+
+
+# -- deprecation path --------------------------------------------------------
+# geobrief.render used to be both this module and its drawing function (which
+# is now to_map): ``geobrief.render(b, m=m)`` and ``from geobrief.render import
+# render`` still work, with a DeprecationWarning.
+_RENAMED = {"render": "to_map"}
+
+
+def _deprecated(old: str, new: str) -> None:
+    warnings.warn(
+        f"{old} is deprecated: use geobrief.render.{new}(briefing, ...)", DeprecationWarning, stacklevel=3
+    )
+
+
+def __getattr__(name: str) -> Any:
+    if name in _RENAMED:
+        new = _RENAMED[name]
+        _deprecated(f"geobrief.render.{name}", new)
+        return globals()[new]
+    raise AttributeError(f"module 'geobrief.render' has no attribute {name!r}")
+
+
+class _CallableModule(types.ModuleType):
+    def __call__(self, briefing: Briefing, m: folium.Map | None = None, **kwargs: Any) -> folium.Map:
+        _deprecated("calling geobrief.render(...)", "to_map")
+        return to_map(briefing, m, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -9,6 +9,7 @@ always inlined: it is part of this package.
 from __future__ import annotations
 
 import base64
+import json
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -60,6 +61,18 @@ def leaflet() -> tuple[str, str]:
         return f'url("data:image/png;base64,{data}")'
 
     css = _CSS_URL.sub(inline, css)
+    # Leaflet finds its default marker images from the CSS's URL, which a
+    # data URI breaks: give folium.Marker's default icon its images directly.
+    icons = {
+        key: "data:image/png;base64,"
+        + base64.b64encode((base / "images" / name).read_bytes()).decode("ascii")
+        for key, name in (
+            ("iconUrl", "marker-icon.png"),
+            ("iconRetinaUrl", "marker-icon-2x.png"),
+            ("shadowUrl", "marker-shadow.png"),
+        )
+    }
+    js += f'\nL.Icon.Default.imagePath = "";\nL.Icon.Default.mergeOptions({json.dumps(icons)});\n'
     return _check(js, "</script", "leaflet.js"), _check(css, "</style", "leaflet.css")
 
 

@@ -8,6 +8,7 @@ script-injection attempts; and a large random one.
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 from geobrief.model import (
     EVENTS,
@@ -394,4 +395,70 @@ def synthetic_briefing(n_places: int, n_articles: int = 50, seed: int = 7) -> Br
     unresolved = tuple(Resolution(Mention(articles[0].id, 0, 6, "Troops"), None) for _ in range(1))
     return Briefing(
         articles=tuple(articles), places=tuple(places), unresolved=unresolved, title=f"Synthetic {n_places}"
+    )
+
+
+def many_sources_briefing(n_articles: int, n_places: int = 40, seed: int = 11) -> Briefing:
+    """*n_articles* short stories about the same *n_places* places: each names two to four of
+    them with a claim, so a place's merged claim gathers thousands of excerpts (as a big feed does)."""
+    rng = random.Random(seed)
+    verbs = [
+        ("withdrawal", "Troops were reported to have withdrawn from", "reported"),
+        ("withdrawal", "Troops withdrew from", "asserted"),
+        ("attack", "Shelling hit", "asserted"),
+        ("visit", "The minister visited", "asserted"),
+        ("protest", "Crowds protested in", "claimed"),
+    ]
+    filler = "Officials gave no further details and the situation remained unclear. " * 8
+    coords = [(rng.uniform(25, 45), rng.uniform(25, 55)) for _ in range(n_places)]
+    articles: list[Article] = []
+    evidence: dict[tuple[int, str], list[Evidence]] = {}
+    mentions: dict[int, list[Mention]] = {}
+    for ai in range(n_articles):
+        aid = f"m{ai:05d}"
+        parts, pos = [], 0
+        for pi in rng.sample(range(n_places), rng.randint(2, 4)):
+            event, verb, modality = rng.choice(verbs[: 2 + pi % 4])
+            name = f"Town{pi:02d}"
+            sentence = f"{verb} {name} on day {ai % 30 + 1}. "
+            ms = pos + len(verb) + 1
+            text_so_far = sentence[:-1]
+            ev = Evidence(
+                aid, pos, pos + len(text_so_far), text_so_far, ms, ms + len(name), modality=modality
+            )
+            ev = replace(ev, confidence=round(rng.uniform(0.3, 0.99), 2))
+            evidence.setdefault((pi, event), []).append(ev)
+            mentions.setdefault(pi, []).append(
+                Mention(aid, ms, ms + len(name), name, pos, pos + len(text_so_far))
+            )
+            parts.append(sentence)
+            pos += len(sentence)
+        parts.append(filler)
+        articles.append(
+            Article(aid, "".join(parts), title=f"Story {ai}", source=f"Wire {ai % 9}", published="2024-06-01")
+        )
+    places = []
+    for pi in range(n_places):
+        claims = []
+        for (qi, event), evs in sorted(evidence.items()):
+            if qi == pi:
+                counts: dict[str, int] = {}
+                for ev in evs:
+                    counts[ev.modality] = counts.get(ev.modality, 0) + 1
+                modality = max(sorted(counts), key=counts.__getitem__)
+                claims.append(Claim(f"t:{pi}", event, modality, None, tuple(evs)))
+        la, lo = coords[pi]
+        places.append(
+            Place(
+                f"t:{pi}",
+                f"Town{pi:02d}",
+                la,
+                lo,
+                "city",
+                mentions=tuple(mentions.get(pi, ())),
+                claims=tuple(claims),
+            )
+        )
+    return Briefing(
+        articles=tuple(articles), places=tuple(places), title=f"Many sources ({n_articles} articles)"
     )

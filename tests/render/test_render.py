@@ -13,7 +13,7 @@ import pytest
 from render_factory import HOSTILE, synthetic_briefing
 
 from geobrief.frames import places_geojson
-from geobrief.render import briefing_fragment, briefing_layers, page_html, render, save_briefing
+from geobrief.render import briefing_fragment, briefing_layers, page_html, save_briefing, to_map
 from geobrief.render.outline import CACHE, build_outline, source_path
 
 EXTERNAL = re.compile(r"""<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*["']?(?:https?:)?//""", re.I)
@@ -98,14 +98,15 @@ def test_layers_work_on_any_folium_map(briefing):
 
 def test_render_reuses_a_given_map(briefing):
     m = folium.Map(location=[0, 0], zoom_start=3)
-    assert render(briefing, m=m) is m
+    assert to_map(briefing, m=m) is m
     html = m.get_root().render()
     assert "geobrief.load(" in html
     assert html.count("L.control.layers(") == 1
 
 
-def test_briefing_to_map_delegates(briefing):
-    m = briefing.to_map(tiles=False)
+def test_old_briefing_to_map_still_works_with_a_deprecation_warning(briefing):
+    with pytest.warns(DeprecationWarning, match=r"geobrief\.render\.to_map"):
+        m = briefing.to_map(tiles=False)
     assert isinstance(m, folium.Map)
     assert "geobrief.load(" in m.get_root().render()
 
@@ -116,6 +117,7 @@ def test_fragment_is_a_sandboxed_escaped_frame(hostile):
     assert 'sandbox="allow-scripts' in frag and "allow-same-origin" not in frag
     inner = frag.split('srcdoc="', 1)[1].split('" sandbox=', 1)[0]
     assert "<" not in inner and '"' not in inner  # the whole page is attribute-escaped
+    assert frag.isascii()  # right in a host page read as windows-1252 (no <meta charset>)
     assert hostile._repr_html_() == frag
 
 

@@ -16,6 +16,16 @@
   var pending = {};
   // Claim-confidence words and the low mark, if a payload lacks them (see payload.CONFIDENCE_BANDS).
   var CONFIDENCE = { bands: [[0.8, "high"], [0.5, "medium"], [0, "low"]], low: 0.5, step: 0.05 };
+  // Below this map width the panel is a bottom sheet (closed at first) and the attribution one line;
+  // below NARROW or SHORT the legend starts folded.
+  var NARROW = 600, SHORT = 700, WIDE_LEGEND = 900;
+  // A popup shows this many excerpts of a claim; "show all N" lists the rest in the panel, a page at a time.
+  var POPUP_EXCERPTS = 3, PAGE = 20;
+  // Up to this many articles the panel is built at once; beyond, each article as it comes into view.
+  var EAGER_ARTICLES = 40;
+  // Pins whose symbols overlap (26 x 36 CSS px) are spread into a column, each with a leader line
+  // to its true spot; a column holds SPREAD_COL pins, the next one stands to its right.
+  var PIN_W = 26, PIN_H = 36, SPREAD_COL = 6, SPREAD_GAP = 130;
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -27,6 +37,20 @@
   function safeUrl(u) {
     // The payload is already filtered in Python; check again before any href.
     return (typeof u === "string" && /^https?:\/\/[^\s]+$/i.test(u)) ? u : null;
+  }
+
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+  // An ISO date (and time) -> "1 Mar 2024, 14:05 UTC" (the same on every machine: no locale);
+  // anything else is shown as written.
+  function humanDate(s) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.exec(String(s || ""));
+    if (!m || +m[2] < 1 || +m[2] > 12) { return s; }
+    var out = (+m[3]) + " " + MONTHS[+m[2] - 1] + " " + m[1];
+    if (m[4] && !(m[4] === "00" && m[5] === "00" && !m[6])) {
+      out += ", " + m[4] + ":" + m[5] + (m[6] ? " " + (m[6] === "Z" ? "UTC" : m[6]) : "");
+    }
+    return out;
   }
 
   function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
@@ -98,6 +122,9 @@
     // Shared by every popup's options and updated with the panel's width, so
     // auto-pan keeps popups clear of the panel.
     this.panPad = L.point(20, 20);
+    this.panPadTL = L.point(60, 20);
+    this.laidOut = false;  // the first layout chooses open/folded panel and legend for the screen
+    this.leaders = L.layerGroup();  // leader lines of spread pins
     var self = this;
     var useCluster = data.opts.cluster && typeof L.markerClusterGroup === "function";
     this.layer = useCluster ? L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false,
@@ -186,10 +213,9 @@
     var marker = L.marker([p.la, p.lo], { icon: this.icon(p, lk), title: label, alt: label, riseOnHover: true,
       zIndexOffset: zIndex(p, lk) });
     var self = this;
-    marker.bindPopup(function () { return self.popup(i); }, this.popupOptions());
+    marker.bindPopup(function () { self.sizePopup(marker.getPopup()); return self.popup(i); }, this.popupOptions());
     if (!this.clustered) {
-      // Name labels (a DOM node: text, never HTML); CSS shows them from zoom 5
-      // for places with claims, from zoom 7 for the others.
+      // Name labels (a DOM node: text, never HTML), shown by placeLabels().
       marker.bindTooltip(el("span", null, shownName(p)), { permanent: true, direction: "right",
         offset: p.area ? [8, 0] : [10, -20], opacity: 1, className: labelClass(p, lk) });
     }
@@ -225,6 +251,7 @@
     if (changed) {
       for (var i = 0; i < this.markers.length; i++) { this.restyle(i); }
       this.schedule();  // the status facets follow the claims still shown
+      if (this.map) { this.arrange(); }
       if (this.shown && this.shown.popup.isOpen()) { this.shown.popup.update(); }
     }
     this.syncConfidence();
@@ -286,8 +313,19 @@
   };
 
   Controller.prototype.popupOptions = function () {
-    return { maxWidth: 420, minWidth: 240, maxHeight: 360, className: "gb-popup-wrap",
-      autoPanPaddingTopLeft: L.point(60, 20), autoPanPaddingBottomRight: this.panPad };
+    return { maxWidth: 420, minWidth: 240, maxHeight: 360, className: "gb-popup-wrap", autoPan: true,
+      autoPanPaddingTopLeft: this.panPadTL, autoPanPaddingBottomRight: this.panPad };
+  };
+
+  // A popup fits the visible map, less the controls auto-pan keeps it clear of.
+  Controller.prototype.sizePopup = function (popup) {
+    if (!popup || !this.map) { return; }
+    var size = this.map.getSize(), o = popup.options;
+    var w = size.x - this.panPadTL.x - this.panPad.x - 44;  // 44: the popup's own margins and border
+    o.maxWidth = Math.max(160, Math.min(420, w));
+    o.minWidth = Math.min(240, o.maxWidth);
+    // 70: the tip, the close button and the margins around the scrolled content
+    o.maxHeight = Math.max(120, Math.min(360, size.y - this.panPadTL.y - this.panPad.y - 70));
   };
 
   Controller.prototype.facet = function (dim, key, group) {
@@ -344,6 +382,7 @@
     }
     var root = this.map && this.map.getContainer();
     if (root) { root.setAttribute("data-gb-visible", String(this.visible.filter(Boolean).length)); }
+    if (this.map && (add.length || remove.length)) { this.arrange(); }
     if (!chunked) { this.loaded(true); }
   };
 
@@ -369,12 +408,30 @@
     var Legend = L.Control.extend({ options: { position: "bottomleft" }, onAdd: function () { return self.buildLegend(); } });
     this.controls = [new Panel(), new Legend()];
     this.controls.forEach(function (c) { c.addTo(map); });
+    this.leaders.addTo(map);
+    this.compactAttribution();
     this.syncConfidence();
     this.fitPanel();
     map.on("resize", this.fitPanel, this);
+    map.on("zoomend", this.arrange, this);
+    map.on("moveend", this.placeLabels, this);  // names hidden at the edge may fit now
     if (this.fitOnAttach) { this.fit(); }
     this.schedule();
     map.getContainer().setAttribute("data-gb-ready", "1");
+  };
+
+  // On a small map the attribution is one line; a tap unfolds it (the first tap does not follow a link).
+  Controller.prototype.compactAttribution = function () {
+    var ctl = this.map.attributionControl, box = ctl && ctl.getContainer(), self = this;
+    if (!box || box.getAttribute("data-gb-compact")) { return; }
+    box.setAttribute("data-gb-compact", "1");
+    box.addEventListener("click", function (ev) {
+      var root = self.map && self.map.getContainer();
+      if (root && root.classList.contains("gb-compact") && !box.classList.contains("gb-attr-open")) {
+        ev.preventDefault();
+        box.classList.add("gb-attr-open");
+      }
+    });
   };
 
   Controller.prototype.fit = function () {
@@ -387,9 +444,12 @@
     });
     if (claimed.length) { pts = claimed; } else if (!pts.length) { pts = all; }
     if (!pts.length || !this.map) { return; }
-    var right = (this.panel && !this.panel.classList.contains("gb-collapsed")) ? this.panel.offsetWidth : 0;
-    this.map.fitBounds(L.latLngBounds(pts), { paddingTopLeft: [60, 40], paddingBottomRight: [right + 40, 40],
-      maxZoom: 7, animate: false });
+    // Keep the places clear of the controls: zoom and layers (left), panel (right, or the bottom
+    // sheet), the legend (bottom left) and the attribution.
+    var legend = this.legend ? this.legend.offsetHeight + 10 : 0;
+    this.map.fitBounds(L.latLngBounds(pts), { paddingTopLeft: [this.panPadTL.x + 10, 40],
+      paddingBottomRight: [this.panPad.x + 20, Math.max(this.panPad.y, legend) + 30], maxZoom: 7, animate: false });
+    this.arrange();
   };
 
   Controller.prototype.detach = function () {
@@ -397,6 +457,9 @@
     this.controls.forEach(function (c) { c.remove(); });
     this.map.off("resize", this.fitPanel, this);
     this.map.off("zoomend", this.zoomClass, this);
+    this.map.off("zoomend", this.arrange, this);
+    this.map.off("moveend", this.placeLabels, this);
+    this.leaders.remove();
     this.controls = [];
     this.map = null;
   };
@@ -408,22 +471,144 @@
     list.toggle("gb-z7", z >= 7);
   };
 
+  // Lay the chrome out for the map's size (on load and on every resize): on a narrow map the panel
+  // is a bottom sheet; on the first layout, a narrow map starts with the panel closed and a small
+  // one with the legend folded.  Auto-pan keeps popups clear of whatever is open.
   Controller.prototype.fitPanel = function () {
+    if (!this.map) { return; }
+    var size = this.map.getSize(), root = this.map.getContainer(), narrow = size.x < NARROW;
+    root.classList.toggle("gb-narrow", narrow);
+    root.classList.toggle("gb-compact", size.x < WIDE_LEGEND);  // one-line attribution
+    var attribution = this.map.attributionControl && this.map.attributionControl.getContainer();
+    if (attribution) { attribution.style.maxWidth = size.x < WIDE_LEGEND ? Math.max(120, size.x - 130) + "px" : ""; }
+    if (!this.laidOut) {
+      this.laidOut = true;
+      if (narrow && this.panel) { this.openPanel(false, true); }
+      if (this.legend && (size.x < WIDE_LEGEND || size.y < SHORT)) { this.openLegend(false); }
+    }
     var open = this.panel && !this.panel.classList.contains("gb-collapsed");
-    this.panPad.x = (open ? this.panel.offsetWidth : 0) + 20;
-    if (this.panel && this.map) {
-      this.panelBody.style.maxHeight = Math.max(120, this.map.getSize().y - 70) + "px";
+    if (this.panel) {
+      this.panelBody.style.maxHeight = (narrow ? Math.max(120, Math.round(size.y * 0.5))
+        : Math.max(120, size.y - 70)) + "px";
+    }
+    this.panPadTL.x = narrow ? 54 : 60;
+    if (narrow) {
+      this.panPad.x = 10;
+      this.panPad.y = (this.panel ? this.panel.offsetHeight : 0) + 24;  // the sheet (or its bar) and the attribution
+    } else {
+      this.panPad.x = (open ? this.panel.offsetWidth : 0) + 20;
+      this.panPad.y = 30;
     }
   };
 
+  Controller.prototype.openLegend = function (open) {
+    if (!this.legend) { return; }
+    this.legend.classList.toggle("gb-collapsed", !open);
+    this.legendToggle.setAttribute("aria-expanded", open ? "true" : "false");
+    this.legendToggle.textContent = open ? "Legend \u25be" : "Legend \u25b8";
+  };
+
+  /* ------------------------------------- names and overlapping pins */
+  // After each zoom: spread pins that overlap, then show names without collisions.
+  Controller.prototype.arrange = function () {
+    if (!this.map || this.clustered) { return; }
+    this.spread();
+    this.placeLabels();
+  };
+
+  // Pins whose symbols overlap at this zoom are set out in a column beside their centre (names
+  // to the right of each stay readable), each with a leader line to its true spot
+  // (markercluster spiderfies clustered maps).
+  Controller.prototype.spread = function () {
+    var map = this.map, self = this, pts = [], idx = [];
+    this.leaders.clearLayers();
+    this.markers.forEach(function (m, i) {
+      var p = self.d.places[i];
+      m.setLatLng([p.la, p.lo]);
+      if (self.visible[i] && !p.area) { idx.push(i); pts.push(map.latLngToLayerPoint([p.la, p.lo])); }
+    });
+    var group = idx.map(function (_, k) { return k; });
+    function root(k) { while (group[k] !== k) { k = group[k] = group[group[k]]; } return k; }
+    for (var a = 0; a < pts.length; a++) {
+      for (var b = a + 1; b < pts.length; b++) {
+        if (Math.abs(pts[a].x - pts[b].x) < PIN_W && Math.abs(pts[a].y - pts[b].y) < PIN_H) {
+          group[root(a)] = root(b);
+        }
+      }
+    }
+    var groups = {};
+    for (var k = 0; k < pts.length; k++) { (groups[root(k)] || (groups[root(k)] = [])).push(k); }
+    Object.keys(groups).forEach(function (g) {
+      var members = groups[g];
+      if (members.length < 2) { return; }
+      var cx = 0, cy = 0;
+      members.forEach(function (k) { cx += pts[k].x; cy += pts[k].y; });
+      cx /= members.length; cy /= members.length;
+      // West to east, then north to south: the column keeps the places' rough order.
+      members.sort(function (u, v) { return pts[u].x - pts[v].x || pts[u].y - pts[v].y; });
+      var rows = Math.min(members.length, SPREAD_COL), cols = Math.ceil(members.length / SPREAD_COL);
+      members.forEach(function (k, n) {
+        var col = Math.floor(n / SPREAD_COL), row = n % SPREAD_COL;
+        var x = cx + (col - (cols - 1) / 2) * SPREAD_GAP, y = cy + (row - (rows - 1) / 2) * (PIN_H + 4) + PIN_H / 2;
+        var i = idx[k], p = self.d.places[i];
+        var to = map.layerPointToLatLng(L.point(x, y));
+        self.markers[i].setLatLng(to);
+        self.leaders.addLayer(L.polyline([[p.la, p.lo], to], { interactive: false, weight: 1.5,
+          color: "#555", opacity: 0.8, dashArray: "3 3", className: "gb-leader" }));
+        self.leaders.addLayer(L.circleMarker([p.la, p.lo], { interactive: false, radius: 2.5, weight: 1,
+          color: "#333", fillOpacity: 1, className: "gb-leader-dot" }));
+      });
+    });
+  };
+
+  // Names: of places with claims at every zoom, of the others from zoom 7; in order of
+  // importance (claims, then mentions), a name that would overlap one already shown is left out.
+  Controller.prototype.placeLabels = function () {
+    if (!this.map || this.clustered) { return; }
+    var z = this.map.getZoom(), self = this, order = [];
+    this.markers.forEach(function (m, i) {
+      var tip = m.getTooltip && m.getTooltip(), e = tip && tip.getElement();
+      if (!e) { return; }
+      e.classList.remove("gb-label-on");
+      var p = self.d.places[i], claimed = !!self.mainClaim(p);
+      if (self.visible[i] && (claimed || z >= 7)) {
+        order.push([claimed ? 1 : 0, p.area ? 0 : 1, p.c.length, p.m, -i, e]);
+      }
+    });
+    order.sort(function (x, y) {
+      for (var k = 0; k < 5; k++) { if (x[k] !== y[k]) { return y[k] - x[k]; } }
+      return 0;
+    });
+    var view = this.map.getContainer().getBoundingClientRect(), kept = [];
+    order.forEach(function (o) {
+      var e = o[5];
+      e.classList.add("gb-label-on");
+      var r = e.getBoundingClientRect();
+      var clash = r.left < view.left || r.right > view.right || r.top < view.top || r.bottom > view.bottom ||
+        kept.some(function (k) { return r.left < k.right && k.left < r.right && r.top < k.bottom && k.top < r.bottom; });
+      if (clash) { e.classList.remove("gb-label-on"); } else { kept.push(r); }
+    });
+  };
+
   Controller.prototype.buildLegend = function () {
-    var d = this.d, box = el("div", "gb-legend leaflet-bar");
-    L.DomEvent.disableClickPropagation(box);
+    var d = this.d, outer = el("div", "gb-legend leaflet-bar"), self = this;
+    L.DomEvent.disableClickPropagation(outer);
+    L.DomEvent.disableScrollPropagation(outer);
+    // Folds to one button (small maps start folded: it would hide markers).
+    var toggle = el("button", "gb-legend-toggle", "Legend \u25be");
+    toggle.type = "button";
+    toggle.setAttribute("aria-expanded", "true");
+    toggle.addEventListener("click", function () {
+      self.openLegend(outer.classList.contains("gb-collapsed"));
+    });
+    outer.appendChild(toggle);
+    var box = el("div", "gb-legend-body");
+    outer.appendChild(box);
+    this.legend = outer; this.legendToggle = toggle;
     var hasClaims = d.places.some(function (p) { return p.c.length > 0; });
     // The confidence threshold first, where the legend's scrolling cannot hide it.
     this.confUi = null;
     if (hasClaims) { box.appendChild(this.buildThreshold()); }
-    box.appendChild(el("div", "gb-legend-title", "Legend"));
     d.legend.forEach(function (key) {
       var s = d.styles[key], row = el("div", "gb-legend-row"), sym = el("span", "gb-legend-sym");
       sym.innerHTML = svgIcon(s, "pin");  // constant markup from the style table
@@ -449,7 +634,7 @@
       low.appendChild(el("span", null, "pale, dashed: low confidence (below " + this.conf.low.toFixed(2) + ")"));
       box.appendChild(low);
     }
-    return box;
+    return outer;
   };
 
   Controller.prototype.buildPanel = function () {
@@ -470,7 +655,9 @@
     var head = el("header", "gb-header");
     head.appendChild(el("h2", "gb-title", d.title));
     var st = d.stats, line = plural(st.articles, "article", "articles") + " \u00b7 " + plural(st.places, "place", "places");
-    if (st.from) { line += " \u00b7 " + (st.from === st.to ? st.from : st.from + " \u2013 " + st.to); }
+    if (st.from) {
+      line += " \u00b7 " + (st.from === st.to ? humanDate(st.from) : humanDate(st.from) + " \u2013 " + humanDate(st.to));
+    }
     else if (st.articles) { line += " \u00b7 dates not given"; }
     head.appendChild(el("p", "gb-stats", line));
     // Shown while the legend's slider hides claims below a confidence.
@@ -481,7 +668,26 @@
 
     var arts = el("section", "gb-articles");
     arts.appendChild(el("h3", null, "Articles"));
-    d.articles.forEach(function (a, ai) { arts.appendChild(self.buildArticle(a, ai)); });
+    // A big feed's articles are added EAGER_ARTICLES at a time as the reader scrolls to the end
+    // of the list; a link to a later one adds empty boxes up to it, each filled when it comes
+    // into view.  Thousands of articles keep the page interactive.
+    this.articleBoxes = [];
+    this.articleList = arts;
+    this.moreArticles = el("button", "gb-more-articles");
+    this.moreArticles.type = "button";
+    this.moreArticles.addEventListener("click", function () { self.showArticles(self.articleBoxes.length + EAGER_ARTICLES); });
+    arts.appendChild(this.moreArticles);
+    if (typeof IntersectionObserver === "function") {
+      this.articleSeen = new IntersectionObserver(function (entries) {
+        entries.forEach(function (en) {
+          if (!en.isIntersecting) { return; }
+          if (en.target === self.moreArticles) { self.showArticles(self.articleBoxes.length + EAGER_ARTICLES); }
+          else { self.ensureArticle(Number(en.target.getAttribute("data-gb-article"))); }
+        });
+      }, { root: body, rootMargin: "600px 0px" });
+      this.articleSeen.observe(this.moreArticles);
+    }
+    this.showArticles(EAGER_ARTICLES);
     body.appendChild(arts);
 
     var un = el("section", "gb-unresolved");
@@ -532,25 +738,58 @@
     return panel;
   };
 
-  Controller.prototype.openPanel = function (open) {
+  Controller.prototype.openPanel = function (open, quiet) {
     if (!this.panel) { return; }
     this.panel.classList.toggle("gb-collapsed", !open);
     this.toggle.textContent = open ? "Hide briefing" : "Show briefing";
-    this.fitPanel();
+    this.toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    if (!quiet) { this.fitPanel(); }
   };
 
   Controller.prototype.anchorId = function (ai, start, kind) {
     return this.id + "-a" + ai + "-" + (kind || "p") + start;
   };
 
-  Controller.prototype.buildArticle = function (a, ai) {
-    var self = this, box = el("article", "gb-article");
-    box.id = this.id + "-a" + ai;
+  // Add the boxes of articles up to n (exclusive), empty, before the "more" button; fill them
+  // when fill is set.
+  Controller.prototype.addBoxes = function (n, fill) {
+    var total = this.d.articles.length;
+    n = Math.min(n, total);
+    for (var ai = this.articleBoxes.length; ai < n; ai++) {
+      var box = el("article", "gb-article gb-pending");
+      box.id = this.id + "-a" + ai;
+      box.setAttribute("data-gb-article", String(ai));
+      this.articleList.insertBefore(box, this.moreArticles);
+      this.articleBoxes.push(box);
+      if (fill) { this.ensureArticle(ai); } else if (this.articleSeen) { this.articleSeen.observe(box); }
+    }
+    var left = total - this.articleBoxes.length;
+    this.moreArticles.hidden = left <= 0;
+    this.moreArticles.textContent = "more articles (" + left + " not shown yet)";
+  };
+
+  Controller.prototype.showArticles = function (n) { this.addBoxes(n, true); };
+
+  // Article ai's box, filled (added first if the list has not reached it yet).
+  Controller.prototype.ensureArticle = function (ai) {
+    if (!(ai >= 0 && ai < this.d.articles.length) || !this.articleList) { return null; }
+    if (ai >= this.articleBoxes.length) { this.addBoxes(ai + 1, false); }
+    var box = this.articleBoxes[ai];
+    if (box.classList.contains("gb-pending")) {
+      box.classList.remove("gb-pending");
+      if (this.articleSeen) { this.articleSeen.unobserve(box); }
+      this.buildArticle(this.d.articles[ai], ai, box);
+    }
+    return box;
+  };
+
+  Controller.prototype.buildArticle = function (a, ai, box) {
+    var self = this;
     // An untitled article is headed by its opening words, in quotes; its id (file name) goes below.
     box.appendChild(el("h4", "gb-article-title" + (a.title ? "" : " gb-lead"),
       a.title || (a.lead ? "\u201c" + a.lead + "\u201d" : a.id)));
     var meta = el("p", "gb-article-meta");
-    var bits = [a.source, a.published, a.title || !a.lead ? null : a.id].filter(Boolean);
+    var bits = [a.source, a.published ? humanDate(a.published) : null, a.title || !a.lead ? null : a.id].filter(Boolean);
     if (bits.length) { meta.appendChild(document.createTextNode(bits.join(" \u00b7 ") + " ")); }
     var url = safeUrl(a.url);
     if (url) {
@@ -586,6 +825,7 @@
           node.setAttribute("data-gb-place", self.d.places[m[2]].id);
           if (self.d.places[m[2]].c.length) {  // dimmed while all its claims are hidden
             (self.mentionEls[m[2]] || (self.mentionEls[m[2]] = [])).push(node);
+            if (self.threshold && !self.mainClaim(self.d.places[m[2]])) { node.classList.add("gb-dim"); }
           }
           (function (pi) {
             node.addEventListener("click", function (ev) { ev.preventDefault(); self.openPlace(pi); });
@@ -628,6 +868,7 @@
 
   Controller.prototype.goPassage = function (ai, start, kind) {
     this.openPanel(true);
+    this.ensureArticle(ai);
     var target = null;
     if (kind === "p") {
       var rec = this.passages[ai + ":p" + start];
@@ -664,7 +905,7 @@
       // Filtered out by the layer toggles: still show what the briefing says.
       map.setView([p.la, p.lo], zoom || Math.max(map.getZoom(), 4), { animate: false });
       var pop = L.popup(this.popupOptions())
-        .setLatLng([p.la, p.lo]).setContent(function () { return self.popup(i); });
+        .setLatLng([p.la, p.lo]).setContent(function () { self.sizePopup(pop); return self.popup(i); });
       pop.on("add", function () { self.shown = { popup: pop, i: i }; });
       pop.on("remove", function () { if (self.shown && self.shown.popup === pop) { self.shown = null; } });
       pop.openOn(map);
@@ -753,6 +994,8 @@
             "confidence " + c.conf.toFixed(2) + " (" + band + ")"));
         }
         var info = [plural(c.sources, "source", "sources")];
+        var split = modalitySplit(c);
+        if (split) { info.push(split); }
         if (c.attribution) { info.push("according to " + c.attribution); }
         if (c.time) { info.push(c.time); }
         if (c.historical) { info.push("historical"); }
@@ -766,8 +1009,8 @@
             var col = el("div", "gb-side gb-side-" + side[0]);
             col.appendChild(el("div", "gb-side-title", side[0] === "for" ? "says so" : "denies / negates"));
             var ul = el("ul", "gb-evs");
-            c.ev.forEach(function (ev) {
-              if (side[1](ev.mod || c.modality)) { ul.appendChild(self.evidenceItem(ev, c.ev.length > 1)); }
+            best(c.ev.filter(function (ev) { return side[1](ev.mod || c.modality); })).forEach(function (ev) {
+              ul.appendChild(self.evidenceItem(ev, c.ev.length > 1));
             });
             col.appendChild(ul);
             sides.appendChild(col);
@@ -775,8 +1018,14 @@
           card.appendChild(sides);
         } else {
           var ul = el("ul", "gb-evs");
-          c.ev.forEach(function (ev) { ul.appendChild(self.evidenceItem(ev, c.ev.length > 1)); });
+          best(c.ev).forEach(function (ev) { ul.appendChild(self.evidenceItem(ev, c.ev.length > 1)); });
           card.appendChild(ul);
+        }
+        if (c.ev.length > POPUP_EXCERPTS) {
+          var all = el("button", "gb-show-all", "show all " + c.ev.length + " excerpts");
+          all.type = "button";
+          all.addEventListener("click", function () { self.showEvidence(i, p.c.indexOf(c)); });
+          card.appendChild(all);
         }
         claims.appendChild(card);
       });
@@ -823,6 +1072,66 @@
     return box;
   };
 
+  // The excerpts a popup shows: the most confident first (the page keeps the full list).
+  function best(evs) {
+    return evs.map(function (ev, k) { return [ev, k]; }).sort(function (x, y) {
+      var a = hasConf(x[0].cf) ? x[0].cf : 0, b = hasConf(y[0].cf) ? y[0].cf : 0;
+      return b - a || x[1] - y[1];
+    }).slice(0, POPUP_EXCERPTS).map(function (x) { return x[0]; });
+  }
+
+  // "2 reported, 1 asserted": how the sources word a merged claim (null when they agree).
+  function modalitySplit(c) {
+    var counts = {}, order = [];
+    c.ev.forEach(function (ev) {
+      var m = ev.mod || c.modality;
+      if (!counts[m]) { counts[m] = 0; order.push(m); }
+      counts[m]++;
+    });
+    if (order.length < 2) { return null; }
+    order.sort(function (a, b) { return counts[b] - counts[a]; });
+    return order.map(function (m) { return counts[m] + " " + m; }).join(", ");
+  }
+
+  // Every excerpt of one claim, in the panel, PAGE at a time.
+  Controller.prototype.showEvidence = function (i, ci, page) {
+    var p = this.d.places[i], c = p && p.c[ci], self = this;
+    if (!c || !this.panel) { return null; }
+    this.openPanel(true);
+    page = Math.max(0, Math.min(page || 0, Math.ceil(c.ev.length / PAGE) - 1));
+    var box = this.evidenceBox;
+    if (!box) {
+      box = this.evidenceBox = el("section", "gb-evidence");
+      this.panelBody.insertBefore(box, this.panelBody.firstChild);
+    }
+    box.textContent = "";
+    var head = el("h3", null, shownName(p) + ": " + c.label + " \u2014 " + plural(c.ev.length, "excerpt", "excerpts"));
+    var close = el("button", "gb-ev-close", "\u00d7");
+    close.type = "button";
+    close.title = "close the list";
+    close.addEventListener("click", function () { box.remove(); self.evidenceBox = null; });
+    head.appendChild(close);
+    box.appendChild(head);
+    var from = page * PAGE, to = Math.min(c.ev.length, from + PAGE);
+    var ul = el("ol", "gb-evs gb-ev-all");
+    ul.start = from + 1;
+    c.ev.slice(from, to).forEach(function (ev) { ul.appendChild(self.evidenceItem(ev, true)); });
+    box.appendChild(ul);
+    var nav = el("div", "gb-pager");
+    var prev = el("button", "gb-prev", "\u2039 previous"), next = el("button", "gb-next", "next \u203a");
+    prev.type = next.type = "button";
+    prev.disabled = page === 0;
+    next.disabled = to >= c.ev.length;
+    prev.addEventListener("click", function () { self.showEvidence(i, ci, page - 1); });
+    next.addEventListener("click", function () { self.showEvidence(i, ci, page + 1); });
+    nav.appendChild(prev);
+    nav.appendChild(el("span", "gb-page", (from + 1) + "\u2013" + to + " of " + c.ev.length));
+    nav.appendChild(next);
+    box.appendChild(nav);
+    this.panelBody.scrollTop = 0;
+    return box;
+  };
+
   // Links to the first mention of place i in each article that names it (in the panel).
   Controller.prototype.mentionLinks = function (i) {
     var d = this.d, self = this, out = [];
@@ -831,7 +1140,7 @@
       if (!a || !self.panel) { return; }
       for (var k = 0; k < a.marks.length; k++) {
         var m = a.marks[k];
-        if (m[2] === i && self.panel.querySelector("#" + CSS.escape(self.anchorId(ai, m[0], "m")))) {
+        if (m[2] === i && self.ensureArticle(ai) && self.panel.querySelector("#" + CSS.escape(self.anchorId(ai, m[0], "m")))) {
           out.push(self.passageLink(ai, m[0], articleName(a), "m"));
           return;
         }

@@ -1,0 +1,107 @@
+"""Benchmark the briefing page of a big feed: many articles about the same places.
+
+Builds a synthetic briefing of N short stories (default 10,000; about 1 KB of
+text each) that name two to four of 40 places with a claim, so one place's
+claim gathers thousands of excerpts, renders ``briefing.html`` and measures:
+
+* ``html_bytes``     - size of the self-contained page;
+* ``build_s``        - time to build and render the page in Python;
+* ``interactive_s``  - time from navigation until the map is interactive in
+  headless Chromium (markers placed, panel built; ``data-gb-loaded="1"``);
+  ``interactive_page_ms`` the same by the page's own clock;
+* ``popup_s``        - time to open the popup of the place with the most
+  excerpts (it shows three of them);
+* ``show_all_s``     - time from "show all N excerpts" to the first page of
+  the list in the panel.
+
+Usage::
+
+    python bench/bench_sources.py [--articles 10000] [--out DIR]
+
+Prints one JSON object; Chromium timings are null when Playwright or
+Chromium is missing.  The page is opened offline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "render"))
+
+from render_factory import many_sources_briefing  # noqa: E402
+
+from geobrief.render import CHROMIUM_ARGS, chromium_executable, offline_route, page_html  # noqa: E402
+
+
+def browser_timings(path: Path, place_id: str) -> dict[str, float | int | None]:
+    """Open the page offline in headless Chromium and time it."""
+    timings: dict[str, float | int | None] = dict.fromkeys(
+        ("interactive_s", "interactive_page_ms", "popup_s", "show_all_s")
+    )
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return timings
+    exe = chromium_executable()
+    if exe is None:
+        return timings
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=exe, args=list(CHROMIUM_ARGS))
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.route("**/*", offline_route)
+        t0 = time.perf_counter()
+        page.goto(path.resolve().as_uri(), wait_until="load")
+        page.wait_for_selector('.gb-map[data-gb-loaded="1"]', state="attached", timeout=180_000)
+        page.wait_for_selector(".gb-panel .gb-article", state="attached")
+        timings["interactive_s"] = round(time.perf_counter() - t0, 3)
+        timings["interactive_page_ms"] = round(page.evaluate("performance.now()"))
+        t1 = time.perf_counter()
+        page.evaluate(
+            "id => { const c = geobrief.controllers()[0]; c.openPlace(geobrief.find(c, id)); }", place_id
+        )
+        page.wait_for_selector(".leaflet-popup .gb-show-all", timeout=30_000)
+        timings["popup_s"] = round(time.perf_counter() - t1, 3)
+        t2 = time.perf_counter()
+        page.locator(".leaflet-popup .gb-show-all").first.dispatch_event("click")
+        page.wait_for_selector(".gb-evidence .gb-ev", timeout=30_000)
+        timings["show_all_s"] = round(time.perf_counter() - t2, 3)
+        browser.close()
+    return timings
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--out", type=Path, default=None, help="keep briefing.html here")
+    args = parser.parse_args(argv)
+
+    briefing = many_sources_briefing(args.articles)
+    t0 = time.perf_counter()
+    html = page_html(briefing, tiles=False)
+    build = time.perf_counter() - t0
+    out = args.out or Path(tempfile.mkdtemp(prefix="geobrief-bench-"))
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "briefing.html"
+    path.write_text(html, encoding="utf-8")
+    top = max(briefing.places, key=lambda p: max((len(c.evidence) for c in p.claims), default=0))
+    result = {
+        "articles": args.articles,
+        "places": len(briefing.places),
+        "most_excerpts": max(len(c.evidence) for c in top.claims),
+        "html_bytes": path.stat().st_size,
+        "build_s": round(build, 3),
+        **browser_timings(path, top.id),
+    }
+    print(json.dumps(result))
+    return result
+
+
+if __name__ == "__main__":
+    main()
