@@ -768,7 +768,7 @@ def _cmd_train_claims(args: argparse.Namespace) -> int:
 
 
 def _cmd_train_ranker(args: argparse.Namespace) -> int:
-    from geobrief.ranker import train
+    from geobrief.ranker_train import train
 
     if args.output:
         _check_writable(args.output, folder=False, option="--output")

@@ -11,7 +11,8 @@ from geobrief import ranker
 from geobrief.errors import GeobriefError
 from geobrief.gazetteer import Gazetteer
 from geobrief.model import Candidate, Mention
-from geobrief.ranker import FEATURES, fit, load_weights, train
+from geobrief.ranker import FEATURES, load_weights
+from geobrief.ranker_train import fit, train
 from geobrief.resolve import Resolver
 
 

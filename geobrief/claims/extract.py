@@ -32,10 +32,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from geobrief.claims.anaphora import _anaphors, _restatements, _story_places, adjectival
-from geobrief.claims.gate import claim_gate
 from geobrief.claims.modality import PRESUPPOSED, _frames, _modality
 from geobrief.claims.roles import _carry_links, _find_links
-from geobrief.claims.rules import event_rules
+from geobrief.claims.rules import claim_gate, event_rules
 from geobrief.claims.scorer import Scorer
 from geobrief.claims.timex import TimeExpr, find_times, is_historical, latest_year
 from geobrief.claims.tokens import _CLAUSE_BREAK_WORDS, _Sentence, _sentence

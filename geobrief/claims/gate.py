@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import cache
 
 try:  # Python's own table of characters that match other letters case-insensitively ("ſ" ~ "s")
     from re._casefix import _EXTRA_CASES as _CASEFIX
@@ -316,22 +315,3 @@ class Gate:
                 out.append(m)
                 end = max(m.end(), i + 1)
         return out
-
-
-@cache
-def claim_gate() -> Gate:
-    """One gate over every sentence pattern of the claim tables (events, modality, conflicts)."""
-    # imported here: the rule modules are loaded on first use, and conflicts imports the tokens
-    from geobrief.claims.conflicts import conflict_rules
-    from geobrief.claims.rules import event_rules, modality_rules
-
-    events, modality = event_rules(), modality_rules()
-    patterns: list[re.Pattern[str]] = [rx for g in events.groups for rx in g.patterns.values()]
-    patterns += [rx for rx in events.context.values()]
-    if events.fire_words is not None:
-        patterns.append(events.fire_words)
-    patterns += [f.pattern for f in modality.frames] + [c.pattern for c in modality.local]
-    if modality.frame_cancel is not None:
-        patterns.append(modality.frame_cancel)
-    patterns += [p.pattern for p in conflict_rules().patterns]
-    return Gate(patterns)

@@ -33,9 +33,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from geobrief.claims.anaphora import adjectival
-from geobrief.claims.gate import claim_gate
 from geobrief.claims.modality import _frames
-from geobrief.claims.rules import CueGroup, event_rules
+from geobrief.claims.rules import CueGroup, claim_gate, event_rules
 from geobrief.claims.tokens import (
     _AUX,
     _DETERMINERS,

@@ -23,6 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from geobrief.claims.gate import Gate
 from geobrief.errors import GeobriefError
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
@@ -282,3 +283,21 @@ def time_rules() -> TimeRules:
         weekdays=tuple(data["weekdays"]),
         historical_days=int(data.get("historical_days", 183)),
     )
+
+
+@lru_cache(maxsize=1)
+def claim_gate() -> Gate:
+    """One keyword gate over the sentence patterns of the event and modality tables.
+
+    (The denial patterns of ``conflicts.json`` have their own gate in
+    :mod:`geobrief.claims.conflicts`: they run on every sentence, not only on those with a place.)
+    """
+    events, modality = event_rules(), modality_rules()
+    patterns: list[re.Pattern[str]] = [rx for g in events.groups for rx in g.patterns.values()]
+    patterns += list(events.context.values())
+    if events.fire_words is not None:
+        patterns.append(events.fire_words)
+    patterns += [f.pattern for f in modality.frames] + [c.pattern for c in modality.local]
+    if modality.frame_cancel is not None:
+        patterns.append(modality.frame_cancel)
+    return Gate(patterns)

@@ -17,7 +17,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from geobrief.claims.gate import claim_gate
+from geobrief.claims.rules import claim_gate
 from geobrief.model import Resolution
 
 _TOKEN = re.compile(r"\d[\d,.]*\d|[\w’'][\w’'.-]*[\w]|[\w]|[^\w\s]")

@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from geobrief.claims.gate import Gate, claim_gate, leading_literals
+from geobrief.claims.gate import Gate, leading_literals
+from geobrief.claims.rules import claim_gate
 
 SENTENCES = [
     "Troops have arrived in the border town of Qusair after heavy fighting, officials said.",
@@ -56,9 +57,10 @@ def test_unlistable_or_too_short_starts_are_not_gated() -> None:
 
 @pytest.mark.parametrize("text", SENTENCES)
 def test_gated_matches_equal_a_full_scan_for_every_claim_pattern(text: str) -> None:
-    gate = claim_gate()
+    patterns = _all_claim_patterns()
+    gate = Gate(patterns)  # the sentence gate's patterns and the denial patterns
     starts = gate.positions(text)
-    for rx in _all_claim_patterns():
+    for rx in patterns:
         assert [m.span() for m in gate.finditer(rx, text, starts)] == [m.span() for m in rx.finditer(text)]
         if not gate.may_match(rx, starts):
             assert rx.search(text) is None
@@ -88,3 +90,11 @@ def test_overlapping_candidates_give_finditers_non_overlapping_matches() -> None
     assert [m.group() for m in gate.finditer(rx, text, gate.positions(text))] == [
         m.group() for m in rx.finditer(text)
     ]
+
+
+def test_the_sentence_gate_reads_every_event_and_modality_pattern() -> None:
+    from geobrief.claims.rules import event_rules
+
+    gate = claim_gate()
+    cue_patterns = [rx for g in event_rules().groups for role, rx in g.patterns.items() if role != "self"]
+    assert all(gate.gates(rx) for rx in cue_patterns)  # so sentences without their words skip them
