@@ -38,6 +38,19 @@ def _count(text: str) -> int:
     return _whole_number(text, 0, "0 or more")
 
 
+_UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3}
+
+
+def _size(text: str) -> int:
+    """A size in bytes, with an optional K, M or G suffix (``20M``, ``512KB``)."""
+    import re
+
+    m = re.fullmatch(r"\s*(\d+)\s*([KMG]?)(?:i?B)?\s*", text, re.IGNORECASE)
+    if not m:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (bytes, or a number with K, M or G)")
+    return _whole_number(m.group(1), 1, "at least 1") * _UNITS[m.group(2).upper()]
+
+
 _EPILOG = """\
 commands:
   build        read articles and write briefing.html + places.geojson
@@ -84,6 +97,14 @@ def _parser() -> argparse.ArgumentParser:
         )
         sp.add_argument(
             "--user-agent", metavar="UA", help="user agent for the online geocoder (required by Nominatim)"
+        )
+        sp.add_argument(
+            "--max-bytes",
+            type=_size,
+            default=None,
+            metavar="SIZE",
+            help="skip (and report) any input file or JSON Lines record larger than this "
+            "(bytes, or e.g. 50M; default 20M)",
         )
 
     b = sub.add_parser(
@@ -266,6 +287,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler = _COMMANDS[args.command]
     from geobrief.errors import GeobriefError
 
+    restore = _terminate_on_sigterm()
     try:
         return handler(args)
     except _UsageError as exc:
@@ -280,13 +302,45 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"geobrief: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return EXIT_ERROR
-    except KeyboardInterrupt:
-        print("geobrief: interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        # Outputs are written all-or-previous (geobrief.atomic): the previous ones are still there.
+        print(
+            "geobrief: terminated" if isinstance(exc, _Terminated) else "geobrief: interrupted",
+            file=sys.stderr,
+        )
+        return 143 if isinstance(exc, _Terminated) else 130
+    finally:
+        restore()
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that every temporary file is removed on the way out."""
+
+
+def _terminate_on_sigterm() -> Any:
+    """Turn SIGTERM into :class:`_Terminated` while a command runs; return the undo."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+
+    def handler(signum: int, frame: Any) -> None:
+        raise _Terminated()
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    return lambda: signal.signal(signal.SIGTERM, previous)
 
 
 def _err(msg: str) -> None:
     print(msg, file=sys.stderr)
+
+
+def _shown(value: Any) -> str:
+    """A file name or other outside text, with control characters escaped for the terminal."""
+    from geobrief.text import printable
+
+    return printable(str(value))
 
 
 class _UsageError(Exception):
@@ -319,17 +373,17 @@ def _check_writable(raw: str | Path, *, folder: bool, option: str) -> None:
 def _briefing(args: argparse.Namespace, title: str | None = None) -> Any:
     from geobrief.pipeline import brief
 
-    geocoder = None
-    if args.geocoder:
-        from geobrief.geocoders import get_geocoder
+    geocoder = _geocoder(args)
+    return brief(args.inputs, title=title, geocoder=geocoder, max_bytes=args.max_bytes)
 
-        geocoder = get_geocoder(args.geocoder, user_agent=args.user_agent)
-    return brief(args.inputs, title=title, geocoder=geocoder)
+
+def _report_failure(f: Any) -> None:
+    _err(f"geobrief: skipped {_shown(f.source)}: {_shown(f.reason)}")
 
 
 def _report_failures(briefing: Any) -> None:
     for f in briefing.failures:
-        _err(f"geobrief: cannot read {f.source}: {f.reason}")
+        _report_failure(f)
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
@@ -349,7 +403,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         print(f"places resolved: {len(briefing.places)} (from {n_mentions} mentions)")
         print(f"mentions unresolved: {len(briefing.unresolved)}")
         print(f"claims: {len(briefing.claims)}")
-        print("files written: " + ", ".join(str(p) for p in written))
+        print("files written: " + ", ".join(_shown(p) for p in written))
     return EXIT_PARTIAL if briefing.failures else EXIT_OK
 
 
@@ -397,36 +451,56 @@ def article_record(analysis: Any) -> dict[str, Any]:
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
-    from geobrief.io import read_inputs
+    from contextlib import ExitStack
+
+    from geobrief.atomic import AtomicFiles
+    from geobrief.io import DEFAULT_MAX_BYTES, iter_inputs
+    from geobrief.model import Failure
     from geobrief.pipeline import Pipeline
 
     if args.output:
         _check_writable(args.output, folder=False, option="--output")
-    articles, failures = read_inputs(args.inputs)
-    for f in failures:
-        _err(f"geobrief: cannot read {f.source}: {f.reason}")
-    if not articles:
-        _err("geobrief: error: no article could be read; nothing written")
-        return EXIT_ERROR
-    geocoder = None
-    if args.geocoder:
-        from geobrief.geocoders import get_geocoder
-
-        geocoder = get_geocoder(args.geocoder, user_agent=args.user_agent)
-    pipeline = Pipeline(geocoder=geocoder)
-    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
-    partial = bool(failures)
-    try:
-        for article in articles:
-            analysis = pipeline.analyse(article)
+    pipeline = None
+    written = skipped = 0
+    with ExitStack() as stack:
+        out: Any = sys.stdout
+        files = None
+        if args.output:
+            # All or previous: the records stream into a temporary file, renamed only at the end.
+            files = stack.enter_context(AtomicFiles())
+            out = stack.enter_context(files.open_text(args.output))
+        # One article at a time, as it is read: a bad input or article is reported and skipped.
+        for item in iter_inputs(args.inputs, max_bytes=args.max_bytes or DEFAULT_MAX_BYTES):
+            if isinstance(item, Failure):
+                _report_failure(item)
+                skipped += 1
+                continue
+            if pipeline is None:
+                pipeline = Pipeline(geocoder=_geocoder(args))
+            analysis = pipeline.analyse_safely(item)
+            if isinstance(analysis, Failure):
+                _report_failure(analysis)
+                skipped += 1
+                continue
             for f in analysis.failures:  # e.g. an online geocoder that failed for some names
-                _err(f"geobrief: {f.source}: {f.reason}")
-            record = article_record(analysis)
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
-    finally:
-        if out is not sys.stdout:
-            out.close()
-    return EXIT_PARTIAL if partial else EXIT_OK
+                _err(f"geobrief: {_shown(f.source)}: {_shown(f.reason)}")
+            out.write(json.dumps(article_record(analysis), ensure_ascii=False) + "\n")
+            written += 1
+        if not written:
+            _err("geobrief: error: no article could be read; nothing written")
+            if files is not None:
+                out.close()
+                files.abort()
+            return EXIT_ERROR
+    return EXIT_PARTIAL if skipped else EXIT_OK
+
+
+def _geocoder(args: argparse.Namespace) -> Any:
+    if not args.geocoder:
+        return None
+    from geobrief.geocoders import get_geocoder
+
+    return get_geocoder(args.geocoder, user_agent=args.user_agent)
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
@@ -446,7 +520,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         _err("geobrief: error: no article could be read; nothing written")
         return EXIT_ERROR
     path = export(briefing, Path(args.output), args.format)
-    print(f"wrote {path} ({len(briefing.places)} places)")
+    print(f"wrote {_shown(path)} ({len(briefing.places)} places)")
     return EXIT_PARTIAL if briefing.failures else EXIT_OK
 
 

@@ -16,13 +16,13 @@ extractor ``extract(article, resolutions, sentences) -> list[Claim]``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from geobrief.model import Article, Briefing, Claim, Failure, Mention, Place, Resolution
-from geobrief.text import is_hard_wrapped, sentence_spans
+from geobrief.model import Article, Briefing, Claim, Evidence, Failure, Mention, Place, Resolution
+from geobrief.text import EXCERPT_CHARS, excerpt, is_hard_wrapped, sentence_spans
 
 STAGES = ("recognizer", "resolver", "claims")
 _REGISTRY: dict[str, dict[str, Callable[..., Any]]] = {stage: {} for stage in STAGES}
@@ -174,20 +174,82 @@ class Pipeline:
         return sentences, resolutions, failures
 
     def analyse(self, article: Article) -> ArticleAnalysis:
-        """Run every stage on one article."""
+        """Run every stage on one article (its text cleaned first, as the readers do)."""
+        from geobrief.io import clean_article
+
+        article = clean_article(article)
         sentences, resolutions, failures = self.locate(article)
-        claims = self.claims.extract(article, resolutions, sentences)
+        claims = bounded_claims(self.claims.extract(article, resolutions, sentences))
         return ArticleAnalysis(article, tuple(sentences), tuple(resolutions), tuple(claims), tuple(failures))
+
+    def analyse_safely(self, article: Article) -> ArticleAnalysis | Failure:
+        """:meth:`analyse`, with any error of this one article returned as a :class:`Failure`.
+
+        Errors of the whole set-up (the gazetteer, a missing dependency) are
+        still raised: they would fail every article alike.
+        """
+        from geobrief.errors import GazetteerError, MissingDependencyError
+        from geobrief.io import describe_error, failure
+
+        try:
+            return self.analyse(article)
+        except (GazetteerError, MissingDependencyError):
+            raise
+        except Exception as exc:  # one article's fault costs that article only
+            return failure(article.origin or str(article.id), f"cannot analyse ({describe_error(exc)})")
 
     def brief(
         self,
-        articles: Sequence[Article],
+        articles: Iterable[Article | Failure],
         failures: Sequence[Failure] = (),
         *,
         title: str | None = None,
     ) -> Briefing:
-        """Analyse the articles and assemble the briefing."""
-        return assemble([self.analyse(a) for a in articles], failures, title=title)
+        """Analyse the articles (an article that fails becomes a failure) and assemble the briefing.
+
+        *articles* may be any iterable, e.g. :func:`geobrief.io.iter_inputs`,
+        whose failures are kept in order.
+        """
+        analyses: list[ArticleAnalysis] = []
+        failed = list(failures)
+        for item in articles:
+            result = item if isinstance(item, Failure) else self.analyse_safely(item)
+            (failed if isinstance(result, Failure) else analyses).append(result)  # type: ignore[arg-type]
+        return assemble(analyses, failed, title=title)
+
+
+def bounded_claims(claims: Iterable[Claim]) -> list[Claim]:
+    """The claims with evidence of bounded size, whatever the length of a sentence.
+
+    A passage longer than :data:`geobrief.text.EXCERPT_CHARS` (a page without
+    full stops) is quoted once per claim, not once per mention of the place in
+    it: the claim keeps its best-scored evidence from that passage (the first
+    of equals), whose ``text`` is cut to an excerpt around the place (see
+    :func:`geobrief.text.excerpt`); its offsets still give the whole passage in
+    the article text, which is stored once. Evidence from passages of ordinary
+    length is kept as it is. Output size then grows with the input, not with
+    mentions times sentence length.
+    """
+    from dataclasses import replace
+
+    out = []
+    for claim in claims:
+        kept: list[Evidence] = []
+        where: dict[tuple[str, int, int], int] = {}
+        for ev in claim.evidence:
+            if ev.end - ev.start <= EXCERPT_CHARS and len(ev.text) <= EXCERPT_CHARS:
+                kept.append(ev)
+                continue
+            short = replace(ev, text=excerpt(ev.text, ev.start, ev.mention_start, ev.mention_end))
+            key = (ev.article_id, ev.start, ev.end)
+            if key not in where:
+                where[key] = len(kept)
+                kept.append(short)
+            elif ev.confidence > kept[where[key]].confidence:
+                kept[where[key]] = short
+        evidence = tuple(kept)
+        out.append(claim if evidence == claim.evidence else replace(claim, evidence=evidence))
+    return out
 
 
 def assemble(
@@ -260,6 +322,7 @@ def brief(
     title: str | None = None,
     geocoder: Any = None,
     pipeline: Pipeline | None = None,
+    max_bytes: int | None = None,
 ) -> Briefing:
     """Read articles and build a briefing.
 
@@ -275,6 +338,9 @@ def brief(
         (off by default: geobrief works offline).
     pipeline : Pipeline, optional
         A configured pipeline; a default one otherwise.
+    max_bytes : int, optional
+        Size limit of one input file or JSON Lines record (default
+        :data:`geobrief.io.DEFAULT_MAX_BYTES`); larger ones are reported as failures.
 
     Returns
     -------
@@ -288,15 +354,26 @@ def brief(
     >>> b.places_frame[["name", "labels"]]        # doctest: +SKIP
     >>> b.save("output/")                         # doctest: +SKIP
     """
-    items = list(inputs)
-    if items and all(isinstance(i, Article) for i in items):
-        articles: list[Article] = items  # type: ignore[assignment]
-        failures: list[Failure] = []
-    else:
-        from geobrief.io import read_inputs
+    from itertools import chain
 
-        articles, failures = read_inputs(items)  # type: ignore[arg-type]
-    if not articles:  # nothing readable: skip loading the gazetteer
+    items = list(inputs)
+    stream: Iterator[Article | Failure]
+    if items and all(isinstance(i, Article) for i in items):
+        stream = iter(items)  # type: ignore[arg-type]
+    else:
+        from geobrief.io import DEFAULT_MAX_BYTES, iter_inputs
+
+        stream = iter_inputs(items, max_bytes=max_bytes or DEFAULT_MAX_BYTES)  # type: ignore[arg-type]
+    # Articles are read one at a time; the gazetteer is loaded only once one is readable.
+    failures: list[Failure] = []
+    first: Article | None = None
+    for item in stream:
+        if isinstance(item, Failure):
+            failures.append(item)
+        else:
+            first = item
+            break
+    if first is None:  # nothing readable: skip loading the gazetteer
         return assemble([], failures, title=title)
     if isinstance(geocoder, str):
         from geobrief.geocoders import get_geocoder
@@ -306,7 +383,7 @@ def brief(
         pipeline = Pipeline(geocoder=geocoder)
     elif geocoder is not None:
         pipeline.geocoder = geocoder
-    return pipeline.brief(articles, failures, title=title)
+    return pipeline.brief(chain([first], stream), failures, title=title)
 
 
 _DEFAULT: Pipeline | None = None
