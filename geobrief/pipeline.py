@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from geobrief.model import Article, Briefing, Claim, Evidence, Failure, Mention, Place, Resolution
-from geobrief.text import EXCERPT_CHARS, excerpt, is_hard_wrapped, sentence_spans
+from geobrief.text import EXCERPT_CHARS, clean_field, excerpt, is_hard_wrapped, sentence_spans
 
 STAGES = ("recognizer", "resolver", "claims")
 _REGISTRY: dict[str, dict[str, Callable[..., Any]]] = {stage: {} for stage in STAGES}
@@ -305,7 +305,7 @@ def assemble(
         places=tuple(places),
         unresolved=tuple(unresolved),
         failures=tuple(failures) + tuple(f for a in analyses for f in a.failures),
-        title=title or default_title(articles),
+        title=clean_field(title) or default_title(articles),  # e.g. --title from a terminal
     )
 
 

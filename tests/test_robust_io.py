@@ -212,3 +212,13 @@ def test_failures_carry_printable_sources(tmp_path):
     items = list(iter_inputs([evil]))
     assert len(items) == 1 and isinstance(items[0], Failure)
     assert "\x1b" not in items[0].source and "\\x1b[31m" in items[0].source
+
+
+def test_title_from_a_terminal_with_undecodable_bytes_and_escapes_is_cleaned(tmp_path):
+    story = tmp_path / "story.txt"
+    story.write_text("Aid reached Gaza.", encoding="utf-8")
+    title = os.fsdecode(b"Week \xff\x1b[31m 7")  # as argv gives bytes that are not UTF-8
+    out = tmp_path / "out"
+    assert main(["build", str(story), "--out", str(out), "--quiet", "--title", title]) == 0
+    page = (out / "briefing.html").read_bytes().decode("utf-8")
+    assert "<title>Week \ufffd [31m 7</title>" in page
