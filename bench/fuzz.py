@@ -30,6 +30,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from fuzz_cases import HOSTILE_CHARS as HOSTILE  # noqa: E402
+from fuzz_cases import WORDS, check_clean  # noqa: E402
 
 from geobrief.frames import places_geojson  # noqa: E402
 from geobrief.io import SUPPORTED_SUFFIXES, iter_inputs  # noqa: E402
@@ -37,26 +41,6 @@ from geobrief.model import Article, Failure  # noqa: E402
 from geobrief.pipeline import Pipeline, assemble  # noqa: E402
 from geobrief.render.payload import build_payload, script_json  # noqa: E402
 
-HOSTILE = ["\ud800", "\udfff", "\udc80", "\x00", "\x1b[2J", "\x07", "\x7f", "\x85", "\u202e", "\ufeff"]
-HOSTILE += ["\u2028", "\r", "\r\n", "\t", ".", '"', "<script>", "&amp;", "\\", "\U0001f600", "e\u0301"]
-WORDS = [
-    "Aleppo",
-    "Homs",
-    "Syria",
-    "Damascus",
-    "troops",
-    "withdrew",
-    "from",
-    "attacked",
-    "in",
-    "the",
-    "Gulf",
-    "Mr",
-    "St.",
-    "Kabul",
-    "protest",
-    "near",
-]
 SUFFIXES = sorted(SUPPORTED_SUFFIXES)
 
 
@@ -135,15 +119,6 @@ def file_case(rng: random.Random, folder: Path, seeds: list[bytes]) -> tuple[Pat
     path = folder / f"case{suffix}"
     path.write_bytes(data)
     return path, data
-
-
-def check_clean(article: Article) -> None:
-    for value in (article.id, article.text, article.title, article.url, article.source, article.published):
-        if value is not None:
-            value.encode("utf-8")
-    for value in (article.id, article.title, article.url, article.source, article.published):
-        if value is not None and any(ord(c) < 32 or 0x7F <= ord(c) <= 0x9F for c in value):
-            raise AssertionError(f"control character left in a display field: {value!r}")
 
 
 def main(argv: list[str] | None = None) -> int:
