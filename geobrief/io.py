@@ -18,7 +18,7 @@ import json
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -163,43 +163,51 @@ def _expand(inputs: Iterable[str | Path]) -> Iterator[Path | Failure]:
         return True
 
     for raw in inputs:
-        path = Path(raw)
-        if path.is_dir():
-            found = False
-            for p in sorted(path.rglob("*")):
-                if any(part.startswith(".") for part in p.relative_to(path).parts):
-                    continue
-                if p.is_symlink() and not p.exists():
-                    if p.suffix.lower() in SUPPORTED_SUFFIXES:
-                        yield failure(str(p), "broken symbolic link")
-                    continue
-                try:
-                    mode = p.stat().st_mode
-                except OSError as exc:
-                    yield failure(str(p), f"cannot read: {exc.strerror or exc}")
-                    continue
-                if stat.S_ISDIR(mode):
-                    continue
-                if not stat.S_ISREG(mode):
-                    # A FIFO, socket or device: never read (a FIFO would block), but never silently.
-                    yield failure(str(p), f"not a regular file ({_file_kind(mode)})")
-                    continue
-                if p.suffix.lower() not in SUPPORTED_SUFFIXES:
-                    continue
-                found = True
-                if first_time(p):
-                    yield p
-            if not found:
-                yield failure(str(path), "folder holds no .txt, .md, .html, .json or .jsonl file")
-        elif path.is_file():
-            if first_time(path):
-                yield path
-        elif path.is_symlink():
-            yield failure(str(path), "broken symbolic link")
-        elif path.exists():
-            yield failure(str(path), f"not a regular file ({_file_kind(path.stat().st_mode)})")
-        else:
-            yield failure(str(path), "no such file or folder")
+        try:
+            yield from _expand_one(Path(raw), first_time)
+        except (OSError, ValueError) as exc:  # a name too long, a NUL in it, a folder that vanished
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            yield failure(str(raw), f"cannot read: {reason}")
+
+
+def _expand_one(path: Path, first_time: Callable[[Path], bool]) -> Iterator[Path | Failure]:
+    """The files of one input (a folder walked in path order), or why it cannot be read."""
+    if path.is_dir():
+        found = False
+        for p in sorted(path.rglob("*")):
+            if any(part.startswith(".") for part in p.relative_to(path).parts):
+                continue
+            if p.is_symlink() and not p.exists():
+                if p.suffix.lower() in SUPPORTED_SUFFIXES:
+                    yield failure(str(p), "broken symbolic link")
+                continue
+            try:
+                mode = p.stat().st_mode
+            except OSError as exc:
+                yield failure(str(p), f"cannot read: {exc.strerror or exc}")
+                continue
+            if stat.S_ISDIR(mode):
+                continue
+            if not stat.S_ISREG(mode):
+                # A FIFO, socket or device: never read (a FIFO would block), but never silently.
+                yield failure(str(p), f"not a regular file ({_file_kind(mode)})")
+                continue
+            if p.suffix.lower() not in SUPPORTED_SUFFIXES:
+                continue
+            found = True
+            if first_time(p):
+                yield p
+        if not found:
+            yield failure(str(path), "folder holds no .txt, .md, .html, .json or .jsonl file")
+    elif path.is_file():
+        if first_time(path):
+            yield path
+    elif path.is_symlink():
+        yield failure(str(path), "broken symbolic link")
+    elif path.exists():
+        yield failure(str(path), f"not a regular file ({_file_kind(path.stat().st_mode)})")
+    else:
+        yield failure(str(path), "no such file or folder")
 
 
 def _file_kind(mode: int) -> str:

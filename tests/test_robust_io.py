@@ -222,3 +222,13 @@ def test_title_from_a_terminal_with_undecodable_bytes_and_escapes_is_cleaned(tmp
     assert main(["build", str(story), "--out", str(out), "--quiet", "--title", title]) == 0
     page = (out / "briefing.html").read_bytes().decode("utf-8")
     assert "<title>Week \ufffd [31m 7</title>" in page
+
+
+def test_impossible_input_names_are_failures_not_crashes(tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text("Aid reached Gaza.", encoding="utf-8")
+    too_long = str(tmp_path / ("x" * 5000))
+    articles, failures = read_inputs([too_long, "a\x00b.txt", good])
+    assert [a.id for a in articles] == ["good"]
+    assert [f.reason for f in failures] == ["cannot read: File name too long", "no such file or folder"]
+    assert failures[1].source == "a\\x00b.txt"
