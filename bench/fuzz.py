@@ -125,7 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cases", type=int, default=50_000)
     ap.add_argument("--seed", type=int, default=10)
-    ap.add_argument("--articles", type=float, default=0.4, help="share of pipeline cases (default 0.4)")
+    ap.add_argument("--articles", type=float, default=0.2, help="share of pipeline cases (default 0.2)")
+    ap.add_argument("--max-chars", type=int, default=3000, help="longest article text (default 3000)")
     ap.add_argument("--save", type=Path, default=None, help="folder for the crashing cases")
     args = ap.parse_args(argv)
     rng = random.Random(args.seed)
@@ -152,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
                     path.unlink()
                 else:
                     fields = [hostile_text(rng, 300) if rng.random() < 0.5 else None for _ in range(4)]
-                    case = Article(hostile_text(rng, 60) or "x", hostile_text(rng), *fields)
+                    case = Article(hostile_text(rng, 60) or "x", hostile_text(rng, args.max_chars), *fields)
                     analysis = pipeline.analyse(case)
                     check_clean(analysis.article)
                     briefing = assemble([analysis])
