@@ -155,7 +155,7 @@ def test_full_filesystem_leaves_previous_outputs_byte_identical(tmp_path):
 # A build that stops in the middle of writing places.geojson: half of it is on disk (in the
 # temporary file), then it waits to be killed.
 _SLOW_WRITE = """
-import sys, time
+import signal, sys, time
 import geobrief.atomic as atomic
 from geobrief.cli import main
 
@@ -172,6 +172,8 @@ def slow(self, target, text, **kw):
     return real(self, target, text, **kw)
 
 atomic.AtomicFiles.write_text = slow
+# Ctrl-C as at a terminal, even when the test runs where SIGINT is ignored (a background job)
+signal.signal(signal.SIGINT, signal.default_int_handler)
 sys.exit(main(["build", sys.argv[1], "--out", sys.argv[2], "--quiet", "--title", "Second"]))
 """
 
