@@ -11,7 +11,7 @@ A longer run than the standing test (tests/test_fuzz.py): by default 50_000 case
   GeoJSON and the page payload, both encoded as UTF-8.
 
 A crash is any exception escaping, or text with a lone surrogate or a control character leaving
-the reader. Each crash is saved (``--save DIR``) with its traceback so it can be replayed.
+the reader; a hang is a case over ``--case-seconds`` of CPU time (counted apart). Each crash is saved (``--save DIR``) with its traceback so it can be replayed.
 
     nice python bench/fuzz.py                   # 50,000 cases
     python bench/fuzz.py --cases 2000 --seed 7  # a quick run
@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import signal
 import sys
 import tempfile
 import time
@@ -121,6 +122,10 @@ def file_case(rng: random.Random, folder: Path, seeds: list[bytes]) -> tuple[Pat
     return path, data
 
 
+class _Hang(BaseException):
+    """A case ran longer than --case-seconds (BaseException: no ``except Exception`` inside swallows it)."""
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cases", type=int, default=50_000)
@@ -128,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--articles", type=float, default=0.2, help="share of pipeline cases (default 0.2)")
     ap.add_argument("--max-chars", type=int, default=3000, help="longest article text (default 3000)")
     ap.add_argument("--save", type=Path, default=None, help="folder for the crashing cases")
+    ap.add_argument("--case-seconds", type=int, default=30, help="CPU seconds before a case is a hang")
     args = ap.parse_args(argv)
     rng = random.Random(args.seed)
     seeds = [p.read_bytes() for p in sorted((ROOT / "seeds").iterdir()) if p.is_file()]
@@ -135,6 +141,12 @@ def main(argv: list[str] | None = None) -> int:
     pipeline = Pipeline()
     counts = {"file": 0, "article": 0}
     crashes: list[tuple[str, str, object]] = []
+    hangs = 0
+
+    def too_long(signum: int, frame: object) -> None:
+        raise _Hang()
+
+    signal.signal(signal.SIGVTALRM, too_long)  # CPU time of this process: fair on a shared machine
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="geobrief-fuzz-") as tmp:
         folder = Path(tmp)
@@ -142,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
             kind = "article" if rng.random() < args.articles else "file"
             counts[kind] += 1
             case: object = None
+            signal.setitimer(signal.ITIMER_VIRTUAL, args.case_seconds)
             try:
                 if kind == "file":
                     path, case = file_case(rng, folder, seeds)
@@ -159,6 +172,9 @@ def main(argv: list[str] | None = None) -> int:
                     briefing = assemble([analysis])
                     json.dumps(places_geojson(briefing), ensure_ascii=False).encode("utf-8")
                     script_json(build_payload(briefing)).encode("utf-8")
+            except _Hang:
+                hangs += 1
+                crashes.append((f"{kind} hang", traceback.format_exc(), case))
             except Exception:
                 crashes.append((kind, traceback.format_exc(), case))
                 if args.save:
@@ -166,9 +182,15 @@ def main(argv: list[str] | None = None) -> int:
                     (args.save / f"crash-{len(crashes)}.txt").write_text(
                         f"{traceback.format_exc()}\n{case!r}\n", encoding="utf-8", errors="backslashreplace"
                     )
-            if (n + 1) % 5000 == 0:
+            finally:
+                signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+            if (n + 1) % 1000 == 0:
                 elapsed = time.perf_counter() - started
-                print(f"{n + 1} cases, {len(crashes)} crashes, {elapsed:.0f} s", file=sys.stderr, flush=True)
+                print(
+                    f"{n + 1} cases, {len(crashes) - hangs} crashes, {hangs} hangs, {elapsed:.0f} s",
+                    file=sys.stderr,
+                    flush=True,
+                )
     elapsed = time.perf_counter() - started
     print(
         json.dumps(
@@ -176,7 +198,8 @@ def main(argv: list[str] | None = None) -> int:
                 "cases": args.cases,
                 "file_cases": counts["file"],
                 "article_cases": counts["article"],
-                "crashes": len(crashes),
+                "crashes": len(crashes) - hangs,
+                "hangs": hangs,
                 "seed": args.seed,
                 "seconds": round(elapsed, 1),
             }

@@ -381,9 +381,20 @@ def _slug(stem: str, default: str = "article") -> str:
 
 
 # -- plain text and Markdown -------------------------------------------------
-_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$")
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+# Linear-time patterns: no lazy group before trailing white space, no bracket run that can restart
+# at every "[" (a line of 100,000 "[" or spaces made the old ones quadratic).
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(\S.*)$")
+_MD_LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()]*\)")
 _MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+
+
+def _heading(line: str) -> str | None:
+    """The text of a Markdown ATX heading line (``## Title ##``), or None."""
+    m = _MD_HEADING.match(line)
+    if not m:
+        return None
+    # closing hashes and white space stripped from the end (str methods: linear, unlike a regex)
+    return m.group(1).rstrip().rstrip("#").rstrip() or None
 
 
 _FRONT_KEYS = {
@@ -402,7 +413,7 @@ _FRONT_KEYS = {
     "pubdate": "published",
     "datepublished": "published",
 }
-_FRONT_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
+_FRONT_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*:(.*)$")
 
 
 def front_matter(text: str) -> tuple[dict[str, str], str]:
@@ -428,7 +439,7 @@ def front_matter(text: str) -> tuple[dict[str, str], str]:
         if not m:
             return {}, text  # not front matter after all (e.g. a rule above prose)
         key = _FRONT_KEYS.get(m.group(1).lower().replace("-", "_"))
-        value = m.group(2)
+        value = m.group(2).strip()
         if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
             value = value[1:-1]
         if key and value and key not in fields:
@@ -446,12 +457,12 @@ def text_article(text: str, *, default_id: str, origin: str | None = None, markd
     lines = text.strip("\n").split("\n")
     title = meta.get("title")
     first = lines[0].strip() if lines else ""
-    heading = _MD_HEADING.match(first) if markdown else None
+    heading = _heading(first) if markdown else None
     if title:
-        if heading and heading.group(1).strip() == title:
+        if heading and heading == title:
             lines = lines[1:]
     elif heading:
-        title = heading.group(1).strip()
+        title = heading
         lines = lines[1:]
     elif (
         len(lines) > 1
@@ -464,7 +475,7 @@ def text_article(text: str, *, default_id: str, origin: str | None = None, markd
     body = "\n".join(lines).strip("\n")
     if markdown:
         body = _MD_EMPHASIS.sub(r"\2", _MD_LINK.sub(r"\1", body))
-        body = "\n".join(m.group(1) if (m := _MD_HEADING.match(line)) else line for line in body.split("\n"))
+        body = "\n".join(h if (h := _heading(line)) else line for line in body.split("\n"))
     return Article(
         id=_slug(meta["id"], default_id) if "id" in meta else default_id,
         text=body,

@@ -232,3 +232,22 @@ def test_impossible_input_names_are_failures_not_crashes(tmp_path):
     assert [a.id for a in articles] == ["good"]
     assert [f.reason for f in failures] == ["cannot read: File name too long", "no such file or folder"]
     assert failures[1].source == "a\\x00b.txt"
+
+
+@pytest.mark.parametrize(
+    "text, title",
+    [
+        ("[" * 50_000 + "\n\nTalks in Oslo.", None),  # once quadratic in the Markdown link pattern
+        ("](" * 50_000 + "\n\nTalks in Oslo.", None),
+        ("# Floods" + " " * 50_000 + "in Dhaka\n\nRain fell.", "Floods in Dhaka"),  # one line, spaces folded
+        ("---\ntitle: " + " " * 50_000 + "Floods\n---\nRain fell in Dhaka.", "Floods"),
+    ],
+    ids=["brackets", "link-ends", "heading-spaces", "front-matter-spaces"],
+)
+def test_markdown_shapes_found_by_the_fuzz_are_read_in_linear_time(tmp_path, text, title):
+    # 50,000 characters: the old patterns needed about 10^9 steps here, the new ones one pass
+    md = tmp_path / "page.md"
+    md.write_text(text, encoding="utf-8")
+    (a,), failures = read_inputs([md])
+    assert failures == [] and a.title == title
+    assert a.text.endswith(("Talks in Oslo.", "Rain fell.", "Rain fell in Dhaka."))
