@@ -49,6 +49,19 @@ def _seconds(text: str) -> float:
     return value
 
 
+_UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3}
+
+
+def _size(text: str) -> int:
+    """A size in bytes, with an optional K, M or G suffix (``20M``, ``512KB``)."""
+    import re
+
+    m = re.fullmatch(r"\s*(\d+)\s*([KMG]?)(?:i?B)?\s*", text, re.IGNORECASE)
+    if not m:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (bytes, or a number with K, M or G)")
+    return _whole_number(m.group(1), 1, "at least 1") * _UNITS[m.group(2).upper()]
+
+
 _EPILOG = """\
 commands:
   build        read articles and write briefing.html + places.geojson
@@ -120,6 +133,15 @@ def _parser() -> argparse.ArgumentParser:
             "--no-approximate",
             action="store_true",
             help="leave streets, buildings and neighbourhoods unresolved instead of placing them at their town",
+        )
+
+        sp.add_argument(
+            "--max-bytes",
+            type=_size,
+            default=None,
+            metavar="SIZE",
+            help="skip (and report) any input file or JSON Lines record larger than this "
+            "(bytes, or e.g. 50M; default 20M)",
         )
 
     def jobs(sp: argparse.ArgumentParser) -> None:
@@ -364,6 +386,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler = _COMMANDS[args.command]
     from geobrief.errors import GeobriefError
 
+    restore = _terminate_on_sigterm()
     try:
         return handler(args)
     except _UsageError as exc:
@@ -378,13 +401,45 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"geobrief: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return EXIT_ERROR
-    except KeyboardInterrupt:
-        print("geobrief: interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        # Outputs are written all-or-previous (geobrief.atomic): the previous ones are still there.
+        print(
+            "geobrief: terminated" if isinstance(exc, _Terminated) else "geobrief: interrupted",
+            file=sys.stderr,
+        )
+        return 143 if isinstance(exc, _Terminated) else 130
+    finally:
+        restore()
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that every temporary file is removed on the way out."""
+
+
+def _terminate_on_sigterm() -> Any:
+    """Turn SIGTERM into :class:`_Terminated` while a command runs; return the undo."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+
+    def handler(signum: int, frame: Any) -> None:
+        raise _Terminated()
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    return lambda: signal.signal(signal.SIGTERM, previous)
 
 
 def _err(msg: str) -> None:
     print(msg, file=sys.stderr)
+
+
+def _shown(value: Any) -> str:
+    """A file name or other outside text, with control characters escaped for the terminal."""
+    from geobrief.text import printable
+
+    return printable(str(value))
 
 
 class _UsageError(Exception):
@@ -476,6 +531,7 @@ def _briefing(args: argparse.Namespace, title: str | None = None) -> tuple[Any, 
             pipeline=pipeline,
             jobs=getattr(args, "jobs", 1),
             progress=meter,
+            max_bytes=args.max_bytes,
         )
     finally:
         meter.close()
@@ -491,9 +547,13 @@ def _input_failures(failures: Sequence[Any], geocoder: Any) -> list[Any]:
     return [f for f in failures if not isinstance(f, GeocoderFailure)]
 
 
+def _report_failure(f: Any) -> None:
+    _err(f"geobrief: skipped {_shown(f.source)}: {_shown(f.reason)}")
+
+
 def _report_failures(briefing: Any, geocoder: Any = None) -> None:
     for f in _input_failures(briefing.failures, geocoder):
-        _err(f"geobrief: cannot read {f.source}: {f.reason}")
+        _report_failure(f)
 
 
 def _report_geocoder(geocoder: Any) -> int:
@@ -550,7 +610,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         if geocoder is not None:
             print(f"geocoder lookups failed: {geocoder_failed}")
         print(f"claims: {len(briefing.claims)}")
-        print("files written: " + ", ".join(str(p) for p in written))
+        print("files written: " + ", ".join(_shown(p) for p in written))
     # Geocoder failures are counted in the summary, not in the exit status: no input was lost.
     return EXIT_PARTIAL if failed else EXIT_OK
 
@@ -605,7 +665,12 @@ def _record_line(analysis: Any) -> tuple[str, list[str]]:
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
-    from geobrief.io import read_inputs
+    from contextlib import ExitStack
+    from itertools import chain
+
+    from geobrief.atomic import AtomicFiles
+    from geobrief.io import DEFAULT_MAX_BYTES, iter_inputs, read_inputs
+    from geobrief.model import Failure
     from geobrief.pipeline import Pipeline
 
     if args.output:
@@ -614,46 +679,76 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         if args.output or args.geocoder or args.geocoder_url:
             raise _UsageError("--store writes the store: it takes neither --output nor --geocoder")
         _check_writable(args.store, folder=True, option="--store")
-    elif args.scheduler:
-        raise _UsageError("--scheduler runs the Dask store: add --store DIR")
-    articles, failures = read_inputs(args.inputs)
-    for f in failures:
-        _err(f"geobrief: cannot read {f.source}: {f.reason}")
-    if not articles:
-        _err("geobrief: error: no article could be read; nothing written")
-        return EXIT_ERROR
-    if args.store:
+        articles, failures = read_inputs(args.inputs, max_bytes=args.max_bytes or DEFAULT_MAX_BYTES)
+        for f in failures:
+            _report_failure(f)
+        if not articles:
+            _err("geobrief: error: no article could be read; nothing written")
+            return EXIT_ERROR
         return _ingest(args, articles, failures)
+    if args.scheduler:
+        raise _UsageError("--scheduler runs the Dask store: add --store DIR")
     from geobrief.parallel import analyse_articles
-
-    geocoder = _geocoder(args)
-    pipeline = Pipeline(geocoder=geocoder, resolver="no-approximate" if args.no_approximate else "context")
-    # an online geocoder's rate limit holds per process: then one process
-    jobs = 1 if geocoder is not None else args.jobs
-    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
-    partial = bool(failures)
     from geobrief.progress import Progress
 
+    geocoder = _geocoder(args)
+    pipeline: Any = None
+    written = skipped = 0
+
+    def readable() -> Any:
+        # One article at a time, as it is read: a bad input is reported and skipped.
+        nonlocal skipped
+        for item in iter_inputs(args.inputs, max_bytes=args.max_bytes or DEFAULT_MAX_BYTES):
+            if isinstance(item, Failure):
+                _report_failure(item)
+                skipped += 1
+            else:
+                yield item
+
     # Not over the records themselves when they go to the same terminal.
-    meter = Progress(len(articles), quiet=not args.output and sys.stdout.isatty())
+    meter = Progress(quiet=not args.output and sys.stdout.isatty())
     try:
-        lines = analyse_articles(
-            articles,
-            jobs=jobs,
-            pipeline=pipeline,
-            pipeline_options=pipeline.worker_options,
-            transform=_record_line,
-        )
-        # a name the geocoder failed on stays unresolved; one summary line per service follows
-        for line, place_ids in lines:
-            meter.add(place_ids)
-            out.write(line)
+        with ExitStack() as stack:
+            out: Any = sys.stdout
+            files = None
+            if args.output:
+                # All or previous: the records stream into a temporary file, renamed only at the end.
+                files = stack.enter_context(AtomicFiles())
+                out = stack.enter_context(files.open_text(args.output))
+            articles = readable()
+            first = next(articles, None)
+            if first is not None:  # the gazetteer is loaded only once an article is readable
+                pipeline = Pipeline(
+                    geocoder=geocoder, resolver="no-approximate" if args.no_approximate else "context"
+                )
+                # an online geocoder's rate limit holds per process: then one process
+                results = analyse_articles(
+                    chain([first], articles),
+                    jobs=1 if geocoder is not None else args.jobs,
+                    pipeline=pipeline,
+                    pipeline_options=pipeline.worker_options,
+                    transform=_record_line,
+                )
+                # a name the geocoder failed on stays unresolved; one summary line per service follows
+                for result in results:
+                    if isinstance(result, Failure):  # this article could not be analysed
+                        _report_failure(result)
+                        skipped += 1
+                        continue
+                    line, place_ids = result
+                    meter.add(place_ids)
+                    out.write(line)
+                    written += 1
+            if not written:
+                _err("geobrief: error: no article could be read; nothing written")
+                if files is not None:
+                    out.close()
+                    files.abort()
+                return EXIT_ERROR
     finally:
         meter.close()
-        if out is not sys.stdout:
-            out.close()
     _report_geocoder(geocoder)
-    return EXIT_PARTIAL if partial else EXIT_OK
+    return EXIT_PARTIAL if skipped else EXIT_OK
 
 
 def _ingest(args: argparse.Namespace, articles: list[Any], failures: list[Any]) -> int:
@@ -694,7 +789,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         _err("geobrief: error: no article could be read; nothing written")
         return EXIT_ERROR
     path = export(briefing, Path(args.output), args.format)
-    print(f"wrote {path} ({len(briefing.places)} places)")
+    print(f"wrote {_shown(path)} ({len(briefing.places)} places)")
     return EXIT_PARTIAL if _input_failures(briefing.failures, geocoder) else EXIT_OK
 
 

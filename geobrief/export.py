@@ -115,33 +115,38 @@ def export(briefing: Briefing, path: Path, fmt: str | None = None) -> Path:
     MissingDependencyError
         ``parquet`` without pyarrow.
     """
+    from geobrief.atomic import AtomicFiles
+
     path = Path(path)
     key = _format_of(path, fmt)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        if key == "geojson":
-            from geobrief.frames import places_geojson
+        # Written to a temporary file beside *path* and renamed: a failure leaves the old file.
+        with AtomicFiles() as out:
+            if key == "geojson":
+                from geobrief.frames import places_geojson
 
-            text = json.dumps(places_geojson(briefing), ensure_ascii=False, indent=1, sort_keys=False)
-            path.write_text(text + "\n", encoding="utf-8")
-        elif key == "csv":
-            path.write_text(_csv(briefing), encoding="utf-8", newline="")
-        elif key == "kml":
-            path.write_text(_kml(briefing), encoding="utf-8")
-        elif key == "gpkg":
-            frame = _flat_frame(briefing, nested_as_json=NESTED)
-            if path.exists():  # GDAL would add a layer to an existing package
-                path.unlink()
-            with _gdal_date(gpkg_timestamp(briefing)):
-                frame.to_file(path, driver="GPKG", layer="places", engine="pyogrio")
-        else:
-            try:
-                import pyarrow  # noqa: F401
-            except ImportError as exc:
-                raise MissingDependencyError("pyarrow", "GeoParquet export", "export") from exc
-            # Lists of strings stay lists; claims (nested, mixed nulls) go as JSON.
-            frame = _flat_frame(briefing, nested_as_json=("claims",))
-            frame.to_parquet(path, index=False)
+                text = json.dumps(places_geojson(briefing), ensure_ascii=False, indent=1, sort_keys=False)
+                out.write_text(path, text + "\n")
+            elif key == "csv":
+                out.write_text(path, _csv(briefing), newline="")
+            elif key == "kml":
+                out.write_text(path, _kml(briefing))
+            elif key == "gpkg":
+                frame = _flat_frame(briefing, nested_as_json=NESTED)
+                with _gdal_date(gpkg_timestamp(briefing)):
+                    # a fresh temporary file: GDAL never adds a layer to an old package
+                    out.write_with(
+                        path, lambda tmp: frame.to_file(tmp, driver="GPKG", layer="places", engine="pyogrio")
+                    )
+            else:
+                try:
+                    import pyarrow  # noqa: F401
+                except ImportError as exc:
+                    raise MissingDependencyError("pyarrow", "GeoParquet export", "export") from exc
+                # Lists of strings stay lists; claims (nested, mixed nulls) go as JSON.
+                frame = _flat_frame(briefing, nested_as_json=("claims",))
+                out.write_with(path, lambda tmp: frame.to_parquet(tmp, index=False))
     except (MissingDependencyError, RenderError):
         raise
     except Exception as exc:  # pyogrio / pyarrow / OS errors

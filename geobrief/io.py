@@ -5,31 +5,43 @@ title), ``.html`` / ``.htm`` (main text extracted), ``.json`` (an object or a
 list of objects) and ``.jsonl`` (one object a line) with a ``text`` field and
 optional ``id``, ``title``, ``url``, ``source``, ``published``.
 
-Nothing here raises for a bad input: each unreadable, empty or binary input
-becomes a :class:`~geobrief.model.Failure` and the others are still read.
+Nothing here raises for a bad input: each unreadable, empty, binary or oversized
+input (or bad JSON Lines record) becomes a :class:`~geobrief.model.Failure` and
+the others are still read. Inputs are streamed: folders file by file, JSON Lines
+line by line. Every article's text is cleaned once here (:func:`clean_article`),
+so no later stage sees lone surrogates or control characters.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
-from collections.abc import Iterable, Iterator
+import stat
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from geobrief.errors import InputError
 from geobrief.model import Article, Failure
+from geobrief.text import clean_field, clean_text, printable
 
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 JSON_SUFFIXES = frozenset({".json", ".jsonl", ".ndjson"})
+JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES
+
+#: Default size limit of one text input (a file, or one JSON Lines record), in bytes.
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
 _MAX_TITLE_CHARS = 200
 _FIELDS = ("id", "title", "url", "source", "published")
 
 
-def read_inputs(inputs: Iterable[str | Path]) -> tuple[list[Article], list[Failure]]:
+def read_inputs(
+    inputs: Iterable[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[list[Article], list[Failure]]:
     """Read every article from files and folders.
 
     Parameters
@@ -37,6 +49,9 @@ def read_inputs(inputs: Iterable[str | Path]) -> tuple[list[Article], list[Failu
     inputs : iterable of str or Path
         Files and folders; folders are searched recursively for supported files
         (hidden files and folders are skipped).
+    max_bytes : int
+        Size limit of one input file (of one record in JSON Lines); larger ones
+        are reported as failures.
 
     Returns
     -------
@@ -46,22 +61,96 @@ def read_inputs(inputs: Iterable[str | Path]) -> tuple[list[Article], list[Failu
     """
     articles: list[Article] = []
     failures: list[Failure] = []
-    seen_ids: set[str] = set()
-    for path in _expand(inputs, failures):
-        try:
-            found = list(read_file(path))
-        except InputError as exc:
-            failures.append(Failure(exc.source, exc.reason))
-            continue
-        for item in found:
-            if isinstance(item, Failure):
-                failures.append(item)
-                continue
-            articles.append(_unique(item, seen_ids))
+    for item in iter_inputs(inputs, max_bytes=max_bytes):
+        (failures if isinstance(item, Failure) else articles).append(item)  # type: ignore[arg-type]
     return articles, failures
 
 
-def _expand(inputs: Iterable[str | Path], failures: list[Failure]) -> Iterator[Path]:
+def iter_inputs(
+    inputs: Iterable[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Iterator[Article | Failure]:
+    """Stream the articles of files and folders, one at a time, with a failure per bad input.
+
+    The same as :func:`read_inputs`, but articles and failures are yielded as
+    they are read (in input order), so a large folder or feed is never held in
+    memory whole. No exception escapes for a bad input or record.
+
+    Parameters
+    ----------
+    inputs : iterable of str or Path
+        Files and folders.
+    max_bytes : int
+        Size limit of one input file (of one record in JSON Lines).
+
+    Yields
+    ------
+    Article or Failure
+        Cleaned articles with unique ids, and the inputs that could not be read.
+    """
+    seen_ids: set[str] = set()
+    for path in _expand(inputs):
+        if isinstance(path, Failure):
+            yield path
+            continue
+        try:
+            for item in read_file(path, max_bytes=max_bytes):
+                yield item if isinstance(item, Failure) else _unique(item, seen_ids)
+        except InputError as exc:
+            yield failure(exc.source, exc.reason)
+        except Exception as exc:  # any fault of one file costs that file only
+            yield failure(str(path), f"cannot read ({describe_error(exc)})")
+
+
+def failure(source: str, reason: str) -> Failure:
+    """A :class:`Failure` whose source is safe to print (control characters, undecodable
+    bytes of file names escaped)."""
+    return Failure(printable(source), printable(reason))
+
+
+def describe_error(exc: BaseException, limit: int = 160) -> str:
+    """``Type: message`` of an exception, shortened, for a one-line report of a skipped input."""
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    msg = str(exc).split("; use sys.set_int_max_str_digits")[0]
+    msg = f"{type(exc).__name__}: {msg}" if msg else type(exc).__name__
+    return msg if len(msg) <= limit else msg[: limit - 1] + "…"
+
+
+def clean_article(article: Article) -> Article:
+    """The article with its text and fields cleaned (see :func:`geobrief.text.clean_text`).
+
+    Text keeps its length, so offsets into it stay valid; the title, URL,
+    source, date and id become single lines without control characters; the
+    origin is escaped for printing. Returns the same object when it was clean.
+    """
+    text = clean_text(article.text) if isinstance(article.text, str) else clean_text(str(article.text or ""))
+    fields = [
+        clean_field(v) if isinstance(v, str) or v is None else clean_field(str(v))
+        for v in (
+            article.title,
+            article.url,
+            article.source,
+            article.published,
+        )
+    ]
+    ident = clean_field(str(article.id)) or "article"
+    origin = printable(article.origin) if isinstance(article.origin, str) else None
+    new = (ident, text, *fields, origin)
+    old = (
+        article.id,
+        article.text,
+        article.title,
+        article.url,
+        article.source,
+        article.published,
+        article.origin,
+    )
+    if new == old:
+        return article
+    return Article(*new)
+
+
+def _expand(inputs: Iterable[str | Path]) -> Iterator[Path | Failure]:
     seen: set[Path] = set()
 
     def first_time(path: Path) -> bool:
@@ -74,30 +163,61 @@ def _expand(inputs: Iterable[str | Path], failures: list[Failure]) -> Iterator[P
         return True
 
     for raw in inputs:
-        path = Path(raw)
-        if path.is_dir():
-            files = []
-            for p in sorted(path.rglob("*")):
-                if p.suffix.lower() not in SUPPORTED_SUFFIXES or any(
-                    part.startswith(".") for part in p.relative_to(path).parts
-                ):
-                    continue
-                if p.is_file():
-                    files.append(p)
-                elif p.is_symlink() and not p.exists():
-                    failures.append(Failure(str(p), "broken symbolic link"))
-            if not files:
-                failures.append(Failure(str(path), "folder holds no .txt, .md, .html, .json or .jsonl file"))
-            yield from (p for p in files if first_time(p))
-        elif path.is_file():
-            if first_time(path):
-                yield path
-        elif path.is_symlink():
-            failures.append(Failure(str(path), "broken symbolic link"))
-        elif path.exists():
-            failures.append(Failure(str(path), "not a regular file"))
-        else:
-            failures.append(Failure(str(path), "no such file or folder"))
+        try:
+            yield from _expand_one(Path(raw), first_time)
+        except (OSError, ValueError) as exc:  # a name too long, a NUL in it, a folder that vanished
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            yield failure(str(raw), f"cannot read: {reason}")
+
+
+def _expand_one(path: Path, first_time: Callable[[Path], bool]) -> Iterator[Path | Failure]:
+    """The files of one input (a folder walked in path order), or why it cannot be read."""
+    if path.is_dir():
+        found = False
+        for p in sorted(path.rglob("*")):
+            if any(part.startswith(".") for part in p.relative_to(path).parts):
+                continue
+            if p.is_symlink() and not p.exists():
+                if p.suffix.lower() in SUPPORTED_SUFFIXES:
+                    yield failure(str(p), "broken symbolic link")
+                continue
+            try:
+                mode = p.stat().st_mode
+            except OSError as exc:
+                yield failure(str(p), f"cannot read: {exc.strerror or exc}")
+                continue
+            if stat.S_ISDIR(mode):
+                continue
+            if not stat.S_ISREG(mode):
+                # A FIFO, socket or device: never read (a FIFO would block), but never silently.
+                yield failure(str(p), f"not a regular file ({_file_kind(mode)})")
+                continue
+            if p.suffix.lower() not in SUPPORTED_SUFFIXES:
+                continue
+            found = True
+            if first_time(p):
+                yield p
+        if not found:
+            yield failure(str(path), "folder holds no .txt, .md, .html, .json or .jsonl file")
+    elif path.is_file():
+        if first_time(path):
+            yield path
+    elif path.is_symlink():
+        yield failure(str(path), "broken symbolic link")
+    elif path.exists():
+        yield failure(str(path), f"not a regular file ({_file_kind(path.stat().st_mode)})")
+    else:
+        yield failure(str(path), "no such file or folder")
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a special file"
 
 
 def _unique(article: Article, seen: set[str]) -> Article:
@@ -115,23 +235,57 @@ def _unique(article: Article, seen: set[str]) -> Article:
     )
 
 
-def read_file(path: str | Path) -> Iterator[Article | Failure]:
-    """Read the articles in one file.
+def _megabytes(n: int) -> str:
+    return f"{n / 1_048_576:.1f} MB" if n >= 104_858 else f"{n:,} bytes"
+
+
+def _too_big(size: int, max_bytes: int) -> str:
+    return f"too large ({_megabytes(size)}, over the limit of {_megabytes(max_bytes)}; see --max-bytes)"
+
+
+def read_file(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Article | Failure]:
+    """Read the articles in one file (JSON Lines record by record).
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    max_bytes : int
+        Size limit of the file (of one record, for JSON Lines).
 
     Raises
     ------
     InputError
-        If the whole file is unreadable (missing, binary, undecodable, empty).
-        Bad records inside a JSON Lines file are yielded as ``Failure`` instead,
-        so the good ones are kept.
+        If the whole file is unreadable (missing, not a regular file, binary,
+        undecodable, empty, too large). Bad records inside a JSON Lines file
+        are yielded as ``Failure`` instead, so the good ones are kept.
     """
     path = Path(path)
     try:
-        data = path.read_bytes()
+        # O_NONBLOCK: a named pipe put in place of the file must not hang the run.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
         raise InputError(str(path), f"cannot read: {exc.strerror or exc}") from exc
+    with os.fdopen(fd, "rb") as f:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError(str(path), f"not a regular file ({_file_kind(st.st_mode)})")
+        suffix = path.suffix.lower()
+        if suffix in JSONL_SUFFIXES and not _utf16_codec(f.read(4096)):
+            f.seek(0)
+            yield from _read_jsonl(f, path, max_bytes)
+            return
+        f.seek(0)
+        if st.st_size > max_bytes:
+            raise InputError(str(path), _too_big(st.st_size, max_bytes))
+        try:
+            data = f.read(max_bytes + 1)
+        except OSError as exc:
+            raise InputError(str(path), f"cannot read: {exc.strerror or exc}") from exc
+    if len(data) > max_bytes:  # grew since it was looked at
+        raise InputError(str(path), _too_big(len(data), max_bytes))
     text = decode_bytes(data, str(path))
-    suffix = path.suffix.lower()
+    del data
     if suffix in JSON_SUFFIXES:
         yield from _read_json(text, path)
         return
@@ -141,6 +295,7 @@ def read_file(path: str | Path) -> Iterator[Article | Failure]:
         article = text_article(
             text, default_id=_slug(path.stem), origin=str(path), markdown=suffix in {".md", ".markdown"}
         )
+    article = clean_article(article)
     if not article.text.strip():
         raise InputError(str(path), "no article text (empty file)")
     yield article
@@ -226,9 +381,20 @@ def _slug(stem: str, default: str = "article") -> str:
 
 
 # -- plain text and Markdown -------------------------------------------------
-_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$")
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+# Linear-time patterns: no lazy group before trailing white space, no bracket run that can restart
+# at every "[" (a line of 100,000 "[" or spaces made the old ones quadratic).
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(\S.*)$")
+_MD_LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()]*\)")
 _MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+
+
+def _heading(line: str) -> str | None:
+    """The text of a Markdown ATX heading line (``## Title ##``), or None."""
+    m = _MD_HEADING.match(line)
+    if not m:
+        return None
+    # closing hashes and white space stripped from the end (str methods: linear, unlike a regex)
+    return m.group(1).rstrip().rstrip("#").rstrip() or None
 
 
 _FRONT_KEYS = {
@@ -247,7 +413,7 @@ _FRONT_KEYS = {
     "pubdate": "published",
     "datepublished": "published",
 }
-_FRONT_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
+_FRONT_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*:(.*)$")
 
 
 def front_matter(text: str) -> tuple[dict[str, str], str]:
@@ -273,7 +439,7 @@ def front_matter(text: str) -> tuple[dict[str, str], str]:
         if not m:
             return {}, text  # not front matter after all (e.g. a rule above prose)
         key = _FRONT_KEYS.get(m.group(1).lower().replace("-", "_"))
-        value = m.group(2)
+        value = m.group(2).strip()
         if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
             value = value[1:-1]
         if key and value and key not in fields:
@@ -291,12 +457,12 @@ def text_article(text: str, *, default_id: str, origin: str | None = None, markd
     lines = text.strip("\n").split("\n")
     title = meta.get("title")
     first = lines[0].strip() if lines else ""
-    heading = _MD_HEADING.match(first) if markdown else None
+    heading = _heading(first) if markdown else None
     if title:
-        if heading and heading.group(1).strip() == title:
+        if heading and heading == title:
             lines = lines[1:]
     elif heading:
-        title = heading.group(1).strip()
+        title = heading
         lines = lines[1:]
     elif (
         len(lines) > 1
@@ -309,7 +475,7 @@ def text_article(text: str, *, default_id: str, origin: str | None = None, markd
     body = "\n".join(lines).strip("\n")
     if markdown:
         body = _MD_EMPHASIS.sub(r"\2", _MD_LINK.sub(r"\1", body))
-        body = "\n".join(m.group(1) if (m := _MD_HEADING.match(line)) else line for line in body.split("\n"))
+        body = "\n".join(h if (h := _heading(line)) else line for line in body.split("\n"))
     return Article(
         id=_slug(meta["id"], default_id) if "id" in meta else default_id,
         text=body,
@@ -554,17 +720,77 @@ def html_article(html: str, *, default_id: str, origin: str | None = None) -> Ar
 
 
 # -- JSON and JSON Lines ----------------------------------------------------
+def _json_error(exc: Exception) -> str:
+    if isinstance(exc, json.JSONDecodeError):
+        return f"invalid JSON: {exc.msg}"
+    # ValueError for integers of more than 4,300 digits, RecursionError for deep nesting, ...
+    return f"invalid JSON ({describe_error(exc)})"
+
+
+def _lines(f: IO[bytes], max_bytes: int) -> Iterator[bytes | int]:
+    """The lines of *f* without their line end; the length of a line over *max_bytes* instead of
+    the line (its bytes are skipped, never held)."""
+    while True:
+        line = f.readline(max_bytes + 1)
+        if not line:
+            return
+        if len(line) > max_bytes and not line.endswith(b"\n"):
+            size = len(line)
+            while line and not line.endswith(b"\n"):
+                line = f.readline(1 << 20)
+                size += len(line)
+            yield size
+            continue
+        yield line.rstrip(b"\r\n")
+
+
+def _read_jsonl(f: IO[bytes], path: Path, max_bytes: int) -> Iterator[Article | Failure]:
+    """Records of a JSON Lines file, one line at a time (the file is never held whole)."""
+    stem = _slug(path.stem)
+    head = f.read(4096)
+    f.seek(0)
+    if b"\x00" in head or _control_ratio(head.decode("latin-1")) > 0.05:
+        raise InputError(str(path), "binary data, not text")
+    seen_text = False
+    for lineno, line in enumerate(_lines(f, max_bytes), 1):
+        origin = f"{path}:{lineno}"
+        if isinstance(line, int):
+            seen_text = True
+            yield failure(origin, _too_big(line, max_bytes))
+            continue
+        if lineno == 1:
+            line = line.removeprefix(b"\xef\xbb\xbf")
+        if not line.strip():
+            continue
+        seen_text = True
+        try:
+            try:
+                text = line.decode("utf-8")
+            except UnicodeDecodeError:
+                text = _detect(line, origin)
+            obj = json.loads(text)
+        except InputError as exc:
+            yield failure(origin, exc.reason)
+            continue
+        except Exception as exc:
+            yield failure(origin, _json_error(exc))
+            continue
+        yield _record(obj, origin, f"{stem}-{lineno}")
+    if not seen_text:
+        raise InputError(str(path), "empty file")
+
+
 def _read_json(text: str, path: Path) -> Iterator[Article | Failure]:
     stem = _slug(path.stem)
-    if path.suffix.lower() in {".jsonl", ".ndjson"}:
+    if path.suffix.lower() in JSONL_SUFFIXES:  # UTF-16 JSON Lines, decoded whole
         for lineno, line in enumerate(text.split("\n"), 1):
             if not line.strip():
                 continue
             origin = f"{path}:{lineno}"
             try:
                 obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield Failure(origin, f"invalid JSON: {exc.msg}")
+            except Exception as exc:
+                yield failure(origin, _json_error(exc))
                 continue
             yield _record(obj, origin, f"{stem}-{lineno}")
         return
@@ -572,6 +798,8 @@ def _read_json(text: str, path: Path) -> Iterator[Article | Failure]:
         obj = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(str(path), f"invalid JSON at line {exc.lineno}: {exc.msg}") from exc
+    except Exception as exc:  # huge integers, deep nesting: one document, one failure
+        raise InputError(str(path), _json_error(exc)) from exc
     if isinstance(obj, list):
         records, where = obj, f"{path}"
     elif isinstance(obj, dict) and "articles" in obj and "text" not in obj:
@@ -590,22 +818,32 @@ def _read_json(text: str, path: Path) -> Iterator[Article | Failure]:
 
 
 def _record(obj: object, origin: str, default_id: str) -> Article | Failure:
+    try:
+        return _make_record(obj, origin, default_id)
+    except Exception as exc:  # a field whose value cannot be made text
+        return failure(origin, f"bad record ({describe_error(exc)})")
+
+
+def _make_record(obj: object, origin: str, default_id: str) -> Article | Failure:
     if not isinstance(obj, dict):
-        return Failure(origin, "record is not a JSON object")
+        return failure(origin, "record is not a JSON object")
     text = obj.get("text")
-    if not isinstance(text, str) or not text.strip():
-        return Failure(origin, "record has no 'text'")
+    if not isinstance(text, str) or not clean_text(text).strip():
+        return failure(origin, "record has no 'text'")
     values: dict[str, str | None] = {}
     for key in _FIELDS:
         value = obj.get(key)
         values[key] = None if value is None or value == "" else str(value)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return Article(
-        id=_slug(values["id"], default_id) if values["id"] else default_id,
-        text=text,
-        title=values["title"],
-        url=values["url"],
-        source=values["source"],
-        published=values["published"],
-        origin=origin,
+    ident = clean_field(values["id"])
+    return clean_article(
+        Article(
+            id=_slug(ident, default_id) if ident else default_id,
+            text=text,
+            title=values["title"],
+            url=values["url"],
+            source=values["source"],
+            published=values["published"],
+            origin=origin,
+        )
     )

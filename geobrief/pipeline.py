@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from geobrief.errors import GeobriefError
-from geobrief.model import Article, Briefing, Claim, Failure, Mention, Place, Resolution
-from geobrief.text import is_hard_wrapped, sentence_spans
+from geobrief.model import Article, Briefing, Claim, Evidence, Failure, Mention, Place, Resolution
+from geobrief.text import EXCERPT_CHARS, clean_field, excerpt, is_hard_wrapped, sentence_spans
 
 STAGES = ("recognizer", "resolver", "claims")
 _REGISTRY: dict[str, dict[str, Callable[..., Any]]] = {stage: {} for stage in STAGES}
@@ -193,26 +193,46 @@ class Pipeline:
         return sentences, resolutions, failures
 
     def analyse(self, article: Article) -> ArticleAnalysis:
-        """Run every stage on one article."""
+        """Run every stage on one article (its text cleaned first, as the readers do)."""
+        from geobrief.io import clean_article
+
+        article = clean_article(article)
         sentences, resolutions, failures = self.locate(article)
-        claims = self.claims.extract(article, resolutions, sentences)
+        claims = bounded_claims(self.claims.extract(article, resolutions, sentences))
         return ArticleAnalysis(article, tuple(sentences), tuple(resolutions), tuple(claims), tuple(failures))
+
+    def analyse_safely(self, article: Article) -> ArticleAnalysis | Failure:
+        """:meth:`analyse`, with any error of this one article returned as a :class:`Failure`.
+
+        Errors of the whole set-up (the gazetteer, a missing dependency) are
+        still raised: they would fail every article alike.
+        """
+        from geobrief.errors import GazetteerError, MissingDependencyError
+        from geobrief.io import describe_error, failure
+
+        try:
+            return self.analyse(article)
+        except (GazetteerError, MissingDependencyError):
+            raise
+        except Exception as exc:  # one article's fault costs that article only
+            return failure(article.origin or str(article.id), f"cannot analyse ({describe_error(exc)})")
 
     def brief(
         self,
-        articles: Iterable[Article],
+        articles: Iterable[Article | Failure],
         failures: Sequence[Failure] = (),
         *,
         title: str | None = None,
         jobs: int | None = 1,
         progress: Callable[[ArticleAnalysis], None] | None = None,
     ) -> Briefing:
-        """Analyse the articles and assemble the briefing.
+        """Analyse the articles and assemble the briefing; an article that fails becomes a failure.
 
         Parameters
         ----------
-        articles : iterable of Article
-            The articles, in input order.
+        articles : iterable of Article or Failure
+            The articles, in input order; any iterable, e.g. :func:`geobrief.io.iter_inputs`,
+            whose failures are kept.
         failures : sequence of Failure
             Inputs that could not be read (reported in the briefing).
         title : str, optional
@@ -226,14 +246,60 @@ class Pipeline:
         """
         if self.geocoder is not None or self.worker_options is None:
             jobs = 1  # an online service's rate limit holds per process; objects do not travel
-        analyses = []
-        for analysis in analyse_articles(
-            articles, jobs=jobs, pipeline=self, pipeline_options=self.worker_options, signatures=True
+        analyses: list[ArticleAnalysis] = []
+        failed = list(failures)
+
+        def readable() -> Iterator[Article]:
+            for item in articles:
+                if isinstance(item, Failure):
+                    failed.append(item)
+                else:
+                    yield item
+
+        for result in analyse_articles(
+            readable(), jobs=jobs, pipeline=self, pipeline_options=self.worker_options, signatures=True
         ):
-            analyses.append(analysis)
+            if isinstance(result, Failure):  # this article's fault costs this article only
+                failed.append(result)
+                continue
+            analyses.append(result)
             if progress is not None:
-                progress(analysis)
-        return assemble(analyses, failures, title=title)
+                progress(result)
+        return assemble(analyses, failed, title=title)
+
+
+def bounded_claims(claims: Iterable[Claim]) -> list[Claim]:
+    """The claims with evidence of bounded size, whatever the length of a sentence.
+
+    A passage longer than :data:`geobrief.text.EXCERPT_CHARS` (a page without
+    full stops) is quoted once per claim, not once per mention of the place in
+    it: the claim keeps its best-scored evidence from that passage (the first
+    of equals), whose ``text`` is cut to an excerpt around the place (see
+    :func:`geobrief.text.excerpt`); its offsets still give the whole passage in
+    the article text, which is stored once. Evidence from passages of ordinary
+    length is kept as it is. Output size then grows with the input, not with
+    mentions times sentence length.
+    """
+    from dataclasses import replace
+
+    out = []
+    for claim in claims:
+        kept: list[Evidence] = []
+        where: dict[tuple[str, int, int], int] = {}
+        for ev in claim.evidence:
+            if ev.end - ev.start <= EXCERPT_CHARS and len(ev.text) <= EXCERPT_CHARS:
+                kept.append(ev)
+                continue
+            short = replace(ev, text=excerpt(ev.text, ev.start, ev.mention_start, ev.mention_end))
+            key = (ev.article_id, ev.start, ev.end)
+            if key not in where:
+                where[key] = len(kept)
+                kept.append(short)
+            elif ev.confidence > kept[where[key]].confidence:
+                kept[where[key]] = short
+        evidence = tuple(kept)
+        out.append(claim if evidence == claim.evidence else replace(claim, evidence=evidence))
+    return out
 
 
 def assemble(
@@ -312,7 +378,7 @@ def assemble(
         places=tuple(places),
         unresolved=tuple(unresolved),
         failures=tuple(failures) + tuple(f for a in analyses for f in a.failures),
-        title=title or default_title(articles),
+        title=clean_field(title) or default_title(articles),  # e.g. --title from a terminal
         duplicates=dict(duplicates),
     )
 
@@ -332,6 +398,7 @@ def brief(
     pipeline: Pipeline | None = None,
     jobs: int | None = 1,
     progress: Callable[[ArticleAnalysis], None] | None = None,
+    max_bytes: int | None = None,
 ) -> Briefing:
     """Read articles and build a briefing.
 
@@ -353,6 +420,9 @@ def brief(
     progress : callable, optional
         Called with each article's analysis as it is done (the CLI's
         :class:`geobrief.progress.Progress`).
+    max_bytes : int, optional
+        Size limit of one input file or JSON Lines record (default
+        :data:`geobrief.io.DEFAULT_MAX_BYTES`); larger ones are reported as failures.
 
     Returns
     -------
@@ -366,15 +436,26 @@ def brief(
     >>> b.places_frame[["name", "labels"]]        # doctest: +SKIP
     >>> geobrief.render.save_briefing(b, "output/")  # doctest: +SKIP
     """
-    items = list(inputs)
-    if items and all(isinstance(i, Article) for i in items):
-        articles: list[Article] = items  # type: ignore[assignment]
-        failures: list[Failure] = []
-    else:
-        from geobrief.io import read_inputs
+    from itertools import chain
 
-        articles, failures = read_inputs(items)  # type: ignore[arg-type]
-    if not articles:  # nothing readable: skip loading the gazetteer
+    items = list(inputs)
+    stream: Iterator[Article | Failure]
+    if items and all(isinstance(i, Article) for i in items):
+        stream = iter(items)  # type: ignore[arg-type]
+    else:
+        from geobrief.io import DEFAULT_MAX_BYTES, iter_inputs
+
+        stream = iter_inputs(items, max_bytes=max_bytes or DEFAULT_MAX_BYTES)  # type: ignore[arg-type]
+    # Articles are read one at a time; the gazetteer is loaded only once one is readable.
+    failures: list[Failure] = []
+    first: Article | None = None
+    for item in stream:
+        if isinstance(item, Failure):
+            failures.append(item)
+        else:
+            first = item
+            break
+    if first is None:  # nothing readable: skip loading the gazetteer
         return assemble([], failures, title=title)
     if isinstance(geocoder, str):
         from geobrief.geocoders import get_geocoder
@@ -384,7 +465,7 @@ def brief(
         pipeline = Pipeline(geocoder=geocoder)
     elif geocoder is not None:
         pipeline.geocoder = geocoder
-    return pipeline.brief(articles, failures, title=title, jobs=jobs, progress=progress)
+    return pipeline.brief(chain([first], stream), failures, title=title, jobs=jobs, progress=progress)
 
 
 _DEFAULT: Pipeline | None = None
@@ -437,7 +518,9 @@ def _analyse_one(
 ) -> Any:
     from dataclasses import replace
 
-    analysis = pipeline.analyse(article)
+    analysis = pipeline.analyse_safely(article)
+    if isinstance(analysis, Failure):
+        return analysis  # reported by the caller; the other articles go on
     if signatures:
         from geobrief.dedup import signature
 

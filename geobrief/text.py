@@ -256,3 +256,78 @@ def sentence_at(spans: list[tuple[int, int]], offset: int) -> tuple[int, int]:
         else:
             return s, e
     return (offset, offset)
+
+
+# -- sanitising text from outside ----------------------------------------------
+# Lone surrogates cannot be encoded as UTF-8 (JSON "\ud800", Python strings built by hand,
+# file names decoded with surrogateescape); C0/C1 control characters other than line breaks
+# and tabs mean nothing in news text and reach terminals raw. Both are replaced one for one,
+# so offsets into the cleaned text are offsets into the original.
+_SURROGATES = re.compile("[\ud800-\udfff]")
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+_FIELD_JUNK = re.compile("[\x00-\x1f\x7f-\x9f\\s]+")
+_ESCAPE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    """Article text safe for every later stage, with the same length (offsets keep their meaning).
+
+    Lone surrogates become U+FFFD; NUL and other control characters (all but
+    tab, line feed, form feed and carriage return) become spaces.
+
+    Parameters
+    ----------
+    text : str
+        Text as read or as given through the Python API.
+
+    Returns
+    -------
+    str
+        The cleaned text (the same object when nothing needed cleaning).
+    """
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            text = _SURROGATES.sub("\ufffd", text)
+    if _CONTROLS.search(text):
+        text = _CONTROLS.sub(" ", text)
+    return text
+
+
+def clean_field(value: str | None) -> str | None:
+    """A one-line display field (title, URL, source, date, id): cleaned, white space folded.
+
+    Returns None for a missing or blank value.
+    """
+    if value is None:
+        return None
+    value = _FIELD_JUNK.sub(" ", clean_text(value)).strip()
+    return value or None
+
+
+def printable(name: str) -> str:
+    """*name* (a file name, a record's place) with control characters and undecodable bytes
+    escaped (``\\x1b``, ``\\udcff``), safe to print to a terminal or encode as UTF-8."""
+    return _ESCAPE.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace").decode("ascii"), name)
+
+
+#: Longest evidence excerpt, and how much of it goes before and after the place (as the
+#: briefing page's popups cut them, so a page excerpt and a stored excerpt agree).
+EXCERPT_CHARS, EXCERPT_BEFORE, EXCERPT_AFTER = 320, 140, 160
+
+
+def excerpt(text: str, start: int, mention_start: int, mention_end: int) -> str:
+    """*text* (a passage that begins at article offset *start*) cut to at most about
+    :data:`EXCERPT_CHARS` characters around the mention, with an ellipsis where it was cut.
+
+    Returns *text* itself when it is short enough.
+    """
+    if len(text) <= EXCERPT_CHARS:
+        return text
+    rs, re_ = mention_start - start, mention_end - start
+    if 0 <= rs < re_ <= len(text):
+        lo, hi = max(0, rs - EXCERPT_BEFORE), min(len(text), re_ + EXCERPT_AFTER)
+    else:
+        lo, hi = 0, EXCERPT_CHARS
+    return ("…" if lo > 0 else "") + text[lo:hi] + ("…" if hi < len(text) else "")

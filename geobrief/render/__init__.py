@@ -27,6 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from geobrief.atomic import AtomicFiles, write_atomic
 from geobrief.errors import MissingDependencyError, RenderError
 from geobrief.model import EVENTS, event_label
 from geobrief.render.payload import article_lead, build_payload, script_json
@@ -274,18 +275,27 @@ def save_briefing(
     list of Path
         ``[briefing.html, places.geojson]``.  Both are byte-identical for
         the same briefing.
+
+    Raises
+    ------
+    RenderError
+        If the files cannot be written (a full disk, no permission); the
+        previous ``briefing.html`` and ``places.geojson``, if any, are then
+        left as they were (see :mod:`geobrief.atomic`).
     """
     from geobrief.frames import places_geojson
 
     directory = Path(directory)
+    page = directory / "briefing.html"
+    geo = directory / "places.geojson"
+    page_text = page_html(briefing, cdn=cdn, tiles=tiles)  # rendered before anything is written
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        page = directory / "briefing.html"
-        page.write_text(page_html(briefing, cdn=cdn, tiles=tiles), encoding="utf-8")
-        geo = directory / "places.geojson"
-        geo.write_text(
-            json.dumps(places_geojson(briefing), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
-        )
+        # Both files, or neither: each goes to a temporary file first; both are renamed last.
+        with AtomicFiles() as out:
+            out.write_text(page, page_text)
+            del page_text
+            out.write_text(geo, json.dumps(places_geojson(briefing), ensure_ascii=False, indent=1) + "\n")
     except OSError as exc:
         raise RenderError(f"cannot write the briefing to {directory}: {exc}") from exc
     return [page, geo]
@@ -609,7 +619,7 @@ def snapshot(
                     from geobrief.render.png import palette_png
 
                     data = palette_png(data, browser.new_page())  # a blank page decodes the pixels
-                png.write_bytes(data)
+                write_atomic(png, data)
             finally:
                 browser.close()
 

@@ -26,7 +26,7 @@ from geobrief.model import (
     event_label,
     main_claim,
 )
-from geobrief.text import sentence_spans
+from geobrief.text import excerpt, sentence_spans
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from geobrief.model import Briefing, Claim, Place
@@ -345,6 +345,13 @@ def article_lead(text: str, limit: int = 72) -> str:
     return text[: cut if cut > limit // 2 else limit].rstrip(" ,;:") + "\u2026"
 
 
+def _page_excerpts(text: str, ev: Any) -> tuple[str, str]:
+    """The passage of *ev* in its article, whole and as stored (cut around the place): when the
+    evidence text is either, the page takes it from the article by its offsets."""
+    passage = text[ev.start : ev.end]
+    return passage, excerpt(passage, ev.start, ev.mention_start, ev.mention_end)
+
+
 def _in(text: str, start: int, end: int) -> bool:
     return isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= len(text)
 
@@ -407,7 +414,7 @@ def build_payload(briefing: Briefing, *, cluster: bool = False, panel_open: bool
                 ok = ai is not None and _in(texts[ai], ev.start, ev.end)
                 if ok:
                     passages[ai].add((ev.start, ev.end))
-                if not ok or texts[ai][ev.start : ev.end] != ev.text:
+                if not ok or ev.text not in _page_excerpts(texts[ai], ev):
                     item["t"] = ev.text
                 evs.append(item)
             used_styles.add(claim.event if claim.event in STYLES else "mentioned")
