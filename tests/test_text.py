@@ -74,3 +74,21 @@ def test_names_broken_by_a_wrap_are_recognised_whole():
     )
     names = {r.mention.text for r in Pipeline().analyse(Article("w", text)).resolutions}
     assert "San Salvador" in names
+
+
+def test_a_text_without_full_stops_is_cut_into_bounded_windows_at_white_space():
+    from geobrief.text import MAX_SENTENCE_CHARS
+
+    words = ["troops", "withdrew", "from", "Aleppo", "and", "shelled", "Homs"]
+    text = " ".join(words[i % len(words)] for i in range(3000))  # ~20 KB, no full stop
+    spans = sentence_spans(text)
+    assert len(spans) > 1 and all(e - s <= MAX_SENTENCE_CHARS for s, e in spans)
+    # nothing lost and no word cut: the windows hold every word, in order
+    assert " ".join(text[s:e] for s, e in spans) == text
+    assert all(text[s - 1] == " " for s, _ in spans[1:])
+
+
+def test_ordinary_sentences_are_never_windowed():
+    text = "A long sentence, " + "with a clause, " * 30 + "ends here. Another follows."
+    assert [text[s:e] for s, e in sentence_spans(text)][-1] == "Another follows."
+    assert len(sentence_spans(text)) == 2

@@ -1,0 +1,110 @@
+"""Benchmark: is the time per KB flat as adversarial text grows? (issue 10, point 2)
+
+Usage::
+
+    python bench/bench_linear.py [--sizes 10,100,1000] [--shapes ...]
+
+Runs one article of each shape through the whole pipeline (recognition, resolution, claims) at
+each size and prints CPU milliseconds per KB.  Shapes: ``dense`` (place names and cue words
+without full stops), ``no-punctuation`` (common words), ``capitalised`` (a run of capitalised
+words) and ``place-list`` (comma-separated place names).  Real news runs at about 5 ms/KB
+(``bench/bench_claims.py``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+_WORDS = [
+    "the",
+    "of",
+    "and",
+    "to",
+    "in",
+    "a",
+    "is",
+    "that",
+    "for",
+    "on",
+    "with",
+    "as",
+    "was",
+    "at",
+    "by",
+    "an",
+    "be",
+    "this",
+    "from",
+    "or",
+    "have",
+    "are",
+    "not",
+    "but",
+]
+_CAPS = [
+    w.capitalize()
+    for w in [
+        "alpha",
+        "bravo",
+        "charlie",
+        "delta",
+        "echo",
+        "foxtrot",
+        "golf",
+        "hotel",
+        "india",
+        "juliet",
+        "kilo",
+        "lima",
+        "mike",
+        "november",
+    ]
+]
+_PLACES = ["Aleppo", "Homs", "Damascus", "Paris", "London", "Kabul", "Cairo"]
+_DENSE = "Russian troops withdrew from Aleppo and shelled Homs while protesters marched in Damascus and "
+
+
+def _shape(name: str, size: int, rng: random.Random) -> str:
+    if name == "dense":
+        return (_DENSE * (size // len(_DENSE) + 1))[:size]
+    pool, sep = {"no-punctuation": (_WORDS, " "), "capitalised": (_CAPS, " "), "place-list": (_PLACES, ", ")}[
+        name
+    ]
+    out: list[str] = []
+    length = 0
+    while length < size:
+        w = rng.choice(pool)
+        out.append(w)
+        length += len(w) + len(sep)
+    return sep.join(out)[:size]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default="10,40,100", help="sizes in KB, comma-separated")
+    ap.add_argument("--shapes", default="dense,no-punctuation,capitalised,place-list")
+    args = ap.parse_args(argv)
+
+    from geobrief.model import Article
+    from geobrief.pipeline import Pipeline
+
+    pipe = Pipeline()
+    rng = random.Random(1)
+    for shape in args.shapes.split(","):
+        for kb in (int(s) for s in args.sizes.split(",")):
+            text = _shape(shape, kb * 1024, rng)
+            start = time.process_time()
+            pipe.analyse(Article(f"{shape}-{kb}", text))
+            cpu = time.process_time() - start
+            print(f"{shape:15} {kb:6} KB  {cpu:8.2f} s  {cpu / kb * 1000:7.1f} ms/KB", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
