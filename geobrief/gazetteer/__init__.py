@@ -44,6 +44,9 @@ _FAST: dict[tuple[str, str | None, str], Gazetteer] = {}
 
 # Part of the cache key (with the sources, the curated files and the builder's code).
 BUILDER_VERSION = "3"
+#: Index files of other versions kept in the cache folder (the newest ones), for installations
+#: that share it.
+KEEP_OTHER_VERSIONS = 2
 
 
 def cache_dir(cache_dir: str | Path | None = None) -> Path:
@@ -208,10 +211,16 @@ def _build_and_save(path: Path, *, progress: bool) -> Gazetteer:
             "built again on every run: set GEOBRIEF_CACHE_DIR to a writable folder"
         )
         return Gazetteer.loads(data, verify=False)
-    # Old versions of the index are dead weight.
-    for old in path.parent.glob("gazetteer-*.gbidx"):
-        if old != path:
-            old.unlink(missing_ok=True)
+    # Old versions are dead weight, but the newest few may belong to another installation (a second
+    # checkout or venv of another version) sharing this folder: removing them would make each
+    # rebuild the other's index on every run.
+    others = sorted(
+        (p for p in path.parent.glob("gazetteer-*.gbidx") if p != path),
+        key=lambda p: p.stat().st_mtime if p.exists() else 0.0,
+        reverse=True,
+    )
+    for old in others[KEEP_OTHER_VERSIONS:]:
+        old.unlink(missing_ok=True)
     try:
         return _map(path)
     except (OSError, ValueError, GazetteerError):

@@ -92,7 +92,20 @@ def test_rebuild_flag_and_source_change(tmp_path, fresh, monkeypatch) -> None:
     assert G.index_path(tmp_path) != old
     G.load_gazetteer(tmp_path, progress=False)
     assert len(fresh) == 3
-    assert [p.name for p in tmp_path.glob("gazetteer-*.gbidx")] == [G.index_path(tmp_path).name]
+    # the previous version stays (another installation may share the folder), up to a limit
+    assert sorted(p.name for p in tmp_path.glob("gazetteer-*.gbidx")) == sorted(
+        [G.index_path(tmp_path).name, old.name]
+    )
+
+    for version in ("v2", "v3"):
+        monkeypatch.setattr(G, "BUILDER_VERSION", version)
+        monkeypatch.setattr(G, "_LOADED", {})
+        monkeypatch.setattr(G, "_FAST", {})
+        G.load_gazetteer(tmp_path, progress=False)
+
+    kept = sorted(p.name for p in tmp_path.glob("gazetteer-*.gbidx"))
+    assert len(kept) == 1 + G.KEEP_OTHER_VERSIONS and old.name not in kept  # the oldest went
+    assert G.index_path(tmp_path).name in kept
 
 
 def test_unwritable_cache_still_gives_a_gazetteer_and_one_warning(tmp_path, fresh, capsys) -> None:
