@@ -648,6 +648,7 @@ def article_record(analysis: Any) -> dict[str, Any]:
                         "time": cl.time,
                         "historical": cl.historical,
                         "conflicting": cl.conflicting,
+                        "confidence": round(cl.confidence, 3),
                         "evidence": [e.to_dict() for e in cl.evidence],
                     }
                     for cl in claims_by_place.get(c.id, [])

@@ -195,3 +195,21 @@ def test_top_level_help_does_not_promise_an_online_geocode(capsys):
     with pytest.raises(SystemExit):
         main(["geocode", "--help"])
     assert "--geocoder" not in capsys.readouterr().out
+
+
+def test_extract_records_give_every_claim_its_confidence(tmp_path):
+    from pathlib import Path
+
+    seeds = Path(__file__).resolve().parents[1] / "seeds"
+    out = tmp_path / "claims.jsonl"
+    assert main(["extract", str(seeds), "--jsonl", "-o", str(out), "--jobs", "1"]) == 0
+    claims = [
+        c
+        for line in out.read_text(encoding="utf-8").splitlines()
+        for p in json.loads(line)["places"]
+        for c in p["claims"]
+    ]
+    assert claims, "the seeds make claims"
+    assert all(isinstance(c["confidence"], float) and 0.0 <= c["confidence"] <= 1.0 for c in claims)
+    # the claim's confidence is that of its strongest evidence, as in places.geojson
+    assert all(c["confidence"] >= max(e["confidence"] for e in c["evidence"]) - 1e-3 for c in claims)
