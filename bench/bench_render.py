@@ -32,6 +32,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -40,6 +41,22 @@ sys.path.insert(0, str(ROOT / "tests" / "render"))
 from render_factory import synthetic_briefing  # noqa: E402
 
 from geobrief.render import CHROMIUM_ARGS, chromium_executable, offline_route, page_html  # noqa: E402
+
+
+def open_interactive(pw: Any, exe: str, path: Path) -> tuple[Any, Any, float, float]:
+    """Open a briefing offline in headless Chromium (1280x800) and wait until it is interactive.
+
+    Returns the browser, the page, the seconds from navigation until the map and the panel are
+    ready, and the page's own clock (``performance.now()``) then.  Shared with ``bench_sources.py``.
+    """
+    browser = pw.chromium.launch(executable_path=exe, args=list(CHROMIUM_ARGS))
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.route("**/*", offline_route)
+    t0 = time.perf_counter()
+    page.goto(path.resolve().as_uri(), wait_until="load")
+    page.wait_for_selector('.gb-map[data-gb-loaded="1"]', state="attached", timeout=180_000)
+    page.wait_for_selector(".gb-panel .gb-article", state="attached")
+    return browser, page, time.perf_counter() - t0, page.evaluate("performance.now()")
 
 
 def browser_timings(path: Path) -> dict[str, float | int | None]:
@@ -58,15 +75,7 @@ def browser_timings(path: Path) -> dict[str, float | int | None]:
     if exe is None:
         return skipped
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=exe, args=list(CHROMIUM_ARGS))
-        page = browser.new_page(viewport={"width": 1280, "height": 800})
-        page.route("**/*", offline_route)
-        t0 = time.perf_counter()
-        page.goto(path.resolve().as_uri(), wait_until="load")
-        page.wait_for_selector('.gb-map[data-gb-loaded="1"]', state="attached", timeout=180_000)
-        page.wait_for_selector(".gb-panel .gb-article", state="attached")
-        interactive = time.perf_counter() - t0
-        page_ms = page.evaluate("performance.now()")
+        browser, page, interactive, page_ms = open_interactive(pw, exe, path)
         t1 = time.perf_counter()
         page.locator(".gb-mention").first.dispatch_event("click")
         page.wait_for_selector(".leaflet-popup .gb-popup", timeout=30_000)

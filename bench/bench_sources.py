@@ -35,9 +35,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "render"))
 
+from bench_render import open_interactive  # noqa: E402  (bench/ is on the path when run as a script)
 from render_factory import many_sources_briefing  # noqa: E402
 
-from geobrief.render import CHROMIUM_ARGS, chromium_executable, offline_route, page_html  # noqa: E402
+from geobrief.render import chromium_executable, page_html  # noqa: E402
 
 
 def browser_timings(path: Path, place_id: str) -> dict[str, float | int | None]:
@@ -53,15 +54,9 @@ def browser_timings(path: Path, place_id: str) -> dict[str, float | int | None]:
     if exe is None:
         return timings
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=exe, args=list(CHROMIUM_ARGS))
-        page = browser.new_page(viewport={"width": 1280, "height": 800})
-        page.route("**/*", offline_route)
-        t0 = time.perf_counter()
-        page.goto(path.resolve().as_uri(), wait_until="load")
-        page.wait_for_selector('.gb-map[data-gb-loaded="1"]', state="attached", timeout=180_000)
-        page.wait_for_selector(".gb-panel .gb-article", state="attached")
-        timings["interactive_s"] = round(time.perf_counter() - t0, 3)
-        timings["interactive_page_ms"] = round(page.evaluate("performance.now()"))
+        browser, page, interactive, page_ms = open_interactive(pw, exe, path)
+        timings["interactive_s"] = round(interactive, 3)
+        timings["interactive_page_ms"] = round(page_ms)
         t1 = time.perf_counter()
         page.evaluate(
             "id => { const c = geobrief.controllers()[0]; c.openPlace(geobrief.find(c, id)); }", place_id
