@@ -91,6 +91,22 @@ def main() -> None:
     cut3 = round(len(extra3) * 0.4)
     lockbox2 += extra3[:cut3]
     dev2 += extra3[cut3:]
+    # Round 4 (session 3, drawn after the lockbox was fixed, so it goes to dev only): every other
+    # LGL / TR-News / GeoVirus story with three or more event words (under 6,000 characters) or five
+    # or more (any length). More dev pairs for the scorer; the lockbox stays as it was.
+    taken |= set(extra3)
+    round4 = []
+    for corpus in ("geovirus", "lgl", "tr_news"):
+        rows = [json.loads(line) for line in (SHARED / "eval" / f"{corpus}.jsonl").open()]
+        round4 += sorted(
+            f"{corpus}-{r['id']}"
+            for r in rows
+            if f"{corpus}-{r['id']}" not in status_dev | taken
+            and (
+                (_score(r["text"]) >= 3 and len(r["text"]) < 6000) or _score(r["text"]) >= 5
+            )
+        )
+    dev2 += round4
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(
         json.dumps(
@@ -102,6 +118,7 @@ def main() -> None:
                 "round1": sorted(order),
                 "round2": sorted(extra),
                 "round3": sorted(extra3),
+                "round4": sorted(round4),
             },
             indent=1,
         )
