@@ -99,6 +99,8 @@ _AGE_AFTER = re.compile(r", \d{1,3},")
 
 # Lower-case place nouns that make "the X <noun>" a place ("the X district", "Beirut's X neighbourhood").
 _SUFFIX_NOUNS = frozenset({"district", "neighbourhood", "neighborhood", "suburb", "quarter", "enclave"})
+# Plural facility nouns that introduce a list: "the oilfields at X, Y and Z".
+_LISTING_FACILITIES = frozenset({"oilfields", "fields", "platforms", "camps"})
 # Words after such a phrase that make it an office or an institution ("the X district attorney").
 _SUFFIX_BLOCKERS = frozenset(
     str.split(
@@ -169,6 +171,7 @@ def _tables() -> _Tables:
         | _SUFFIX_NOUNS,
         suffix_heads=frozenset(by_class.get("place_noun", ()))
         | _SUFFIX_NOUNS
+        | _LISTING_FACILITIES
         | frozenset(
             phrase.split()[0] for cls in ("designator", "facility") for phrase in by_class.get(cls, ())
         ),
@@ -1077,12 +1080,14 @@ class Recognizer:
             low = tok.text
             if low not in heads:
                 continue
-            if low in t.place_nouns:
-                # "the village of X", "the villages of X and Y"
+            listed = low in t.place_nouns or low in _LISTING_FACILITIES
+            if listed:
+                # "the village of X", "the villages of X and Y", "the oilfields at X, Y and Z"
+                linker = "of" if low in t.place_nouns else ("of", "at")
                 if (
                     idx + 2 < n
-                    and toks[idx + 1].text == "of"
-                    and text[tok.end : toks[idx + 2].start] == " of "
+                    and toks[idx + 1].text in linker
+                    and text[tok.end : toks[idx + 2].start] == f" {toks[idx + 1].text} "
                 ):
                     k = idx + 2
                     for _ in range(6):
@@ -1104,15 +1109,16 @@ class Recognizer:
                         elif gap != ", ":
                             break
                         k = nxt
+            if low in t.place_nouns:
                 # "X, a town in ...": an apposition with a settlement noun
                 run = self._apposition(text, toks, idx, taken, people)
                 if run is not None:
                     out.setdefault(run.i, run)
-            # "the X refugee camp", "the X air base", "the X district", "Beirut's X neighbourhood"
+            # "the X refugee camp", "the X air base", "the X district", "Beirut's X neighbourhood",
+            # "Iran's X, Y and Z offshore oilfields"
             if low not in t.lower_suffix_heads:
                 continue
-            run = self._lower_suffix(text, toks, idx, taken, people)
-            if run is not None:
+            for run in self._lower_suffix(text, toks, idx, taken, people):
                 out.setdefault(run.i, run)
         if out:
             # the article's other uses of a name so introduced ("the village of X ... X was shelled")
@@ -1230,12 +1236,15 @@ class Recognizer:
 
     def _lower_suffix(
         self, text: str, toks: list[_Tok], idx: int, taken: set[int], people: set[str]
-    ) -> _Span | None:
-        """ "the X refugee camp", "Beirut's X neighbourhood": a name before a lower-case place phrase."""
+    ) -> list[_Span]:
+        """ "the X refugee camp", "Beirut's X neighbourhood": a name before a lower-case place phrase.
+
+        A plural phrase takes the list before it: "the X, Y and Z oilfields", "Iran's X and Y camps".
+        """
         t = self.t
         n = len(toks)
         if idx < 2 or text[toks[idx - 1].end : toks[idx].start] != " ":
-            return None
+            return []
         end = None
         for width in (3, 2, 1):
             if idx + width > n:
@@ -1247,23 +1256,36 @@ class Recognizer:
                 end = idx + width - 1
                 break
         if end is None:
-            return None
+            return []
         # "the Denver district attorney", "the Gaza camp director": an office or institution follows
         if end + 1 < n and text[toks[end].end : toks[end + 1].start] == " ":
             nl = toks[end + 1].text.casefold()
             if nl in t.titles or nl in t.roles or nl in t.org_words or nl in _SUFFIX_BLOCKERS:
-                return None
-        run = self._name_run(text, toks, idx - 1, taken, people, back=True)
-        if run is None or run.i == 0:
-            return None
-        before = text[toks[run.i - 1].end : toks[run.i].start]
-        prev = toks[run.i - 1]
-        if not (
-            (before == " " and prev.text.casefold() == "the")
-            or (before in ("'s ", "’s ") and run.i - 1 in taken)
-        ):
-            return None
-        return run
+                return []
+        plural = toks[end].text.endswith("s") and toks[end].text not in _SUFFIX_NOUNS
+        runs: list[_Span] = []
+        k = idx - 1
+        for _ in range(6 if plural else 1):
+            run = self._name_run(text, toks, k, taken, people, back=True)
+            if run is None or run.i == 0:
+                return []
+            runs.append(run)
+            before = text[toks[run.i - 1].end : toks[run.i].start]
+            prev = toks[run.i - 1]
+            if (before == " " and prev.text.casefold() == "the") or (
+                before in ("'s ", "’s ") and run.i - 1 in taken
+            ):
+                return runs
+            # a list before a plural phrase: "X, Y and Z oilfields"
+            if before == ", ":
+                k = run.i - 1
+            elif before == " " and prev.text in ("and", "or") and run.i >= 2:
+                k = run.i - 2
+                if text[toks[k].end : toks[run.i - 1].start] not in (" ", ", "):
+                    return []
+            else:
+                return []
+        return []
 
 
 class _Initial:

@@ -203,7 +203,8 @@ class CandidateTable:
     pair_bonus: list[list[float]]
     hand: list[list[float]]
     features: list[list[list[float]]]
-    local: dict[int, str]  # group -> the word making it a street, building or neighbourhood
+    local: dict[int, str]  # group without a candidate -> the word making it a street, building or
+    # neighbourhood ("" for another place the recogniser found by context: a village, a camp, an oilfield)
 
 
 def _dot(w: tuple[float, ...], x: list[float]) -> float:
@@ -704,7 +705,9 @@ class Resolver:
                 parts.append(list(zip(sup, town, lst, near, sc, strict=True)))
         probs = [_softmax(sc) for sc in scores]
         features = _features(text, mentions, gmembers, keys, gcands, priors, pair_bonus, parts, probs)
-        # streets, buildings, venues, neighbourhoods: no gazetteer holds them; located approximately
+        # names the recogniser is sure of that no gazetteer holds: streets, buildings, venues and
+        # neighbourhoods (by their head word), and villages, camps, oilfields, rivers it found by
+        # context (""); located approximately
         local: dict[int, str] = {}
         for g in range(ng):
             if not gcands[g] and g not in linked:
@@ -712,6 +715,10 @@ class Resolver:
                 word = local_feature_word(mentions[i].text, text[mentions[i].end : mentions[i].end + 20])
                 if word is not None:
                     local[g] = word
+                elif not self.matches(mentions[i].text):
+                    # no gazetteer knows the name at all (a name whose readings the context ruled out,
+                    # "Daqahliya" in a story about France, stays unresolved)
+                    local[g] = ""
         return CandidateTable(
             keys, gmembers, group_of, gcands, linked, own_bonus, pair_bonus, scores, features, local
         )
@@ -865,32 +872,66 @@ def _approximate(
     mentions: Sequence[Mention],
     results: list[tuple[Candidate | None, float, tuple[Candidate, ...]]],
 ) -> None:
-    """Locate each street, building, venue or neighbourhood without a candidate at its town.
+    """Locate each recognised name without a candidate at the smallest place the article supports.
 
-    The town is the one named right after it ("Royal Street in New Orleans", "St. Mary's Church,
-    Hull"), else the article's main town: the town read for the most mentions (the earliest on a
-    tie).  Without any town the name stays unresolved.
+    A street, building, venue or neighbourhood goes to the town named right after it ("Royal Street
+    in New Orleans", "St. Mary's Church, Hull"), else to the article's main town: the town read for
+    the most mentions (the earliest on a tie).  Any other name the recogniser found by its context
+    (a village, a camp, an oilfield, a river) goes to the place named right after it or its list
+    ("the villages of Foua and Kfraya in Idlib", "Kisima, Kenya") or before it as an owner ("Iran's
+    Sassan oilfield"), else to the article's main region (the first-level area or country read for
+    the most mentions): a town says nothing of where a village or an oilfield lies.  Without any
+    such place the name stays unresolved.
     """
-    towns = [
-        (len(t.gmembers[g]), -min(mentions[i].start for i in t.gmembers[g]), g)
-        for g, r in enumerate(results)
-        if r[0] is not None and r[0].kind == "city"
-    ]
-    focus = results[max(towns)[2]][0] if towns else None
+
+    def main(kinds: tuple[str, ...]) -> Candidate | None:
+        ranked = [
+            (len(t.gmembers[g]), -min(mentions[i].start for i in t.gmembers[g]), g)
+            for g, r in enumerate(results)
+            if r[0] is not None and r[0].kind in kinds
+        ]
+        return results[max(ranked)[2]][0] if ranked else None
+
+    focus_town = main(("city",))
+    focus_region = None
     order = sorted(range(len(mentions)), key=lambda k: mentions[k].start)
-    for g in t.local:
+    for g, word in t.local.items():
         if results[g][0] is not None:
             continue
         i = t.gmembers[g][0]
-        town = focus
+        if word:
+            town, kinds = focus_town, _TOWN_KINDS
+        else:
+            if focus_region is None:
+                focus_region = main(("admin1", "country")) or main(("admin2",))
+            town, kinds = focus_region, _CONTAINER_KINDS
         pos = order.index(i)
+        # past the other names of a list without a candidate ("Foua and Kfraya in Idlib")
+        while not word and pos + 1 < len(order):
+            j = order[pos + 1]
+            gj = t.group_of[j]
+            gap = text[mentions[order[pos]].end : mentions[j].start]
+            if gj in t.local and not t.local[gj] and _LIST_GAP.fullmatch(gap):
+                pos += 1
+                continue
+            break
+        last = mentions[order[pos]]
+        named_after = False
         if pos + 1 < len(order):
             j = order[pos + 1]
             nxt = results[t.group_of[j]][0]
             same = mentions[j].sentence_start == mentions[i].sentence_start
-            gap = text[mentions[i].end : mentions[j].start]
-            if nxt is not None and nxt.kind in ("city", "admin2") and same and _WITHIN.fullmatch(gap):
-                town = nxt
+            gap = text[last.end : mentions[j].start]
+            within = _WITHIN if word else _WITHIN_AREA
+            if nxt is not None and nxt.kind in kinds and same and within.fullmatch(gap):
+                town, named_after = nxt, True
+        k = order.index(i)
+        if not word and not named_after and k > 0:
+            j = order[k - 1]
+            prv = results[t.group_of[j]][0]
+            gap = text[mentions[j].end : mentions[i].start]
+            if prv is not None and prv.kind in kinds and _OWNER_GAP.fullmatch(gap):
+                town = prv
         if town is None:
             continue
         place = Candidate(
@@ -906,6 +947,16 @@ def _approximate(
             APPROXIMATE_SOURCE + town.name,
         )
         results[g] = (place, APPROXIMATE_CONFIDENCE, (town,))
+
+
+_TOWN_KINDS = ("city", "admin2")
+_CONTAINER_KINDS = ("city", "admin2", "admin1", "country", "sea")
+# Between a village, camp or oilfield and the area holding it: "X in Idlib", "X in the northern Gulf".
+_WITHIN_AREA = re.compile(r"\s*(?:,|in|at|of|near|off|, in)(?:\s+the)?\s*", re.IGNORECASE)
+# Between two names of a list: "X, Y and Z".
+_LIST_GAP = re.compile(r"\s*(?:,|,? and|,? or|&)\s*", re.IGNORECASE)
+# An owner before a name: "Iran's Sassan oilfield", "the Georgian-controlled villages of" is no owner.
+_OWNER_GAP = re.compile(r"['’]s\s+(?:\w+\s+){0,2}", re.IGNORECASE)
 
 
 _SPATIAL_WEIGHT = 1.0

@@ -306,6 +306,22 @@ def test_unknown_name_before_a_lower_case_place_phrase(rec: Recognizer) -> None:
     assert found(rec, "Protesters met in Damascus's Qassali neighbourhood.") == ["Damascus", "Qassali"]
 
 
+def test_unknown_names_of_oilfields_and_camps_in_lists(rec: Recognizer) -> None:
+    # a plural place phrase takes the list before it, back to its article or owner
+    assert found(rec, "Jets hit Syria's Zarbun, Qelvash and Drumna offshore oilfields.") == [
+        "Syria",
+        "Zarbun",
+        "Qelvash",
+        "Drumna",
+    ]
+    assert found(rec, "Jets struck the oilfields at Zorvani, Abrel and Mosqi.") == ["Zorvani", "Abrel", "Mosqi"]
+    assert found(rec, "Guards left the Tarvun oil platform.") == ["Tarvun"]
+    # no article or owner before the list, a company, the plain word "fields"
+    assert found(rec, "Zarbun and Qelvash oilfields were hit.") == []
+    assert found(rec, "Workers at Mopani Copper Mines went on strike.") == []
+    assert found(rec, "Farmers walked the fields at dawn.") == []
+
+
 def test_settlement_context_does_not_take_people_or_organisations(rec: Recognizer) -> None:
     # a person in apposition with an office ("a town councillor", "a village elder")
     assert found(rec, "Brenner, a town councillor in Syria, resigned.") == ["Syria"]
