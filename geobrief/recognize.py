@@ -56,7 +56,7 @@ _JOINERS = frozenset({" ", "-", "‐", "–", "—", ". ", "-\u200b"})
 # Lower-case words that may stand inside a multi-word name ("Bay of Bengal").
 _INNER_LOWER = frozenset(
     str.split(
-        "of the de del della di da du des la le les los las el al y en sur upon on am im an der den van von and "
+        "of the de del della di da do dos das du des la le les los las el al y en sur upon on am im an der den van von and "
         "ad ar as ash at az ez es ed er et ul ud"
     )
 )

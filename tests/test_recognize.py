@@ -72,6 +72,8 @@ def gaz() -> Gazetteer:
         (_c("nile", "Nile", 27.0, 31.0, "river", "EG"), []),
         (_c("man", "Man", 7.41, -7.55, "city", "CI", "Montagnes", 240_000, "PPLA"), []),
         (_c("hus", "Hussein", 30.0, 70.0, "city", "PK", "Punjab", 2_000, "PPL"), []),
+        (_c("rgs", "Rio Grande do Sul", -29.6, -52.7, "admin1", "BR", pop=11_000_000), []),
+        (_c("rg", "Rio Grande", -32.0, -52.1, "city", "BR", pop=200_000), []),
         (
             _c("ksu", "Frankfort campus", 38.2, -84.87, "landmark", "US", "Kentucky"),
             [("Kentucky State", "alias")],
@@ -304,6 +306,12 @@ def test_unknown_name_before_a_lower_case_place_phrase(rec: Recognizer) -> None:
     ]
     assert found(rec, "Shops closed in the Marvesh district.") == ["Marvesh"]
     assert found(rec, "Protesters met in Damascus's Qassali neighbourhood.") == ["Damascus", "Qassali"]
+
+
+def test_portuguese_lower_case_joiners_stay_inside_a_name(rec: Recognizer) -> None:
+    assert found(rec, "Farmers marched in Rio Grande do Sul.") == ["Rio Grande do Sul"]
+    # not when the whole is no known name: the shorter name stands alone
+    assert found(rec, "Ships reached Rio Grande do Norte.") == ["Rio Grande"]
 
 
 def test_unknown_names_of_oilfields_and_camps_in_lists(rec: Recognizer) -> None:
