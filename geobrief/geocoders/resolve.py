@@ -8,7 +8,7 @@ from typing import Any
 
 from geobrief.errors import GeobriefError
 from geobrief.geocoders.base import Geocoder, candidate_from_location, translate_geopy_error
-from geobrief.model import Candidate, Failure, Resolution
+from geobrief.model import APPROXIMATE_KIND, Candidate, Failure, Resolution
 
 __all__ = ["ONLINE_CONFIDENCE", "GeocoderFailure", "resolve_unresolved"]
 
@@ -29,7 +29,7 @@ def resolve_unresolved(
     failures: list[Failure] | None = None,
     confidence: float = ONLINE_CONFIDENCE,
 ) -> list[Resolution]:
-    """Resolve the mentions the gazetteer left without a place, with *geocoder*.
+    """Resolve the mentions the gazetteer left without a place, or placed approximately, with *geocoder*.
 
     Resolved ones are returned untouched, in the same order.  Each distinct
     name is asked once; the answer becomes a :class:`~geobrief.model.Candidate`
@@ -65,7 +65,9 @@ def resolve_unresolved(
     answers: dict[str, Candidate | None] = {}
     out: list[Resolution] = []
     for r in resolutions:
-        if r.place is not None:
+        # an approximate place (a street or village placed at its town or region) is asked too:
+        # a service that knows it gives a better point; one that does not leaves the approximation
+        if r.place is not None and r.place.kind != APPROXIMATE_KIND:
             out.append(r)
             continue
         query = r.mention.text.strip()
@@ -79,7 +81,7 @@ def resolve_unresolved(
                 answers[query] = None
         place = answers[query]
         if place is None:
-            out.append(r)
+            out.append(r)  # unresolved, or its approximation
         else:
             out.append(Resolution(r.mention, place, confidence, r.alternatives))
     return out
