@@ -5,7 +5,9 @@ text each) that name two to four of 40 places with a claim, so one place's
 claim gathers thousands of excerpts, renders ``briefing.html`` and measures:
 
 * ``html_bytes``     - size of the self-contained page;
-* ``build_s``        - time to build and render the page in Python;
+* ``build_s``        - time to build and render the page in Python (``build_cpu_s``
+  its CPU time, less sensitive to other work on the machine);
+* ``peak_rss_mb``    - peak memory of this process (the synthetic briefing and the page);
 * ``interactive_s``  - time from navigation until the map is interactive in
   headless Chromium (markers placed, panel built; ``data-gb-loaded="1"``);
   ``interactive_page_ms`` the same by the page's own clock;
@@ -16,7 +18,11 @@ claim gathers thousands of excerpts, renders ``briefing.html`` and measures:
 
 Usage::
 
-    python bench/bench_sources.py [--articles 10000] [--out DIR]
+    python bench/bench_sources.py [--articles 10000] [--filler words|repeat] [--out DIR]
+
+``--filler words`` (the default) fills each story with random words that compress like news
+(deflate: about 37 % of their size), so the compressed page of a big feed is sized honestly;
+``repeat`` is one sentence eight times (compresses to almost nothing).
 
 Prints one JSON object; Chromium timings are null when Playwright or
 Chromium is missing.  The page is opened offline.
@@ -26,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import sys
 import tempfile
 import time
@@ -75,23 +82,29 @@ def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--out", type=Path, default=None, help="keep briefing.html here")
+
+    parser.add_argument("--filler", choices=("words", "repeat"), default="words")
     args = parser.parse_args(argv)
 
-    briefing = many_sources_briefing(args.articles)
-    t0 = time.perf_counter()
+    briefing = many_sources_briefing(args.articles, filler=args.filler)
+    t0, c0 = time.perf_counter(), time.process_time()
     html = page_html(briefing, tiles=False)
-    build = time.perf_counter() - t0
+    build, build_cpu = time.perf_counter() - t0, time.process_time() - c0
     out = args.out or Path(tempfile.mkdtemp(prefix="geobrief-bench-"))
     out.mkdir(parents=True, exist_ok=True)
     path = out / "briefing.html"
     path.write_text(html, encoding="utf-8")
+    del html
     top = max(briefing.places, key=lambda p: max((len(c.evidence) for c in p.claims), default=0))
     result = {
         "articles": args.articles,
         "places": len(briefing.places),
         "most_excerpts": max(len(c.evidence) for c in top.claims),
         "html_bytes": path.stat().st_size,
+        "text_chars": sum(len(a.text) for a in briefing.articles),
         "build_s": round(build, 3),
+        "build_cpu_s": round(build_cpu, 3),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         **browser_timings(path, top.id),
     }
     print(json.dumps(result))

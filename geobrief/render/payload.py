@@ -8,11 +8,13 @@ markup; :func:`script_json` makes the JSON safe inside a ``<script>`` block.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import math
 import re
 import unicodedata
+import zlib
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -544,6 +546,103 @@ def build_payload(briefing: Briefing, *, cluster: bool = False, panel_open: bool
         "credits": [list(c) for c in CREDITS],
         "opts": {"cluster": bool(cluster), "panelOpen": bool(panel_open)},
     }
-    digest = hashlib.sha1(script_json(payload).encode("utf-8")).hexdigest()[:10]
-    payload["id"] = f"gb{digest}"
+    # The id names DOM anchors: a hash of the content (texts hashed apart, not serialised twice).
+    digest = hashlib.sha1(_meta_json(payload).encode("utf-8"))
+    for text in texts:
+        digest.update(b"\0" + text.encode("utf-8", "surrogatepass"))
+    payload["id"] = f"gb{digest.hexdigest()[:10]}"
     return payload
+
+
+#: Above this many characters of article text in all, a page embeds the texts (and the rest of
+#: its data) deflate-compressed; the browser inflates them with ``DecompressionStream``.
+COMPRESS_TEXTS_ABOVE = 500_000
+#: Compression level of embedded data (6: zlib's default; 9 gains under 1 % on news text).
+_DEFLATE_LEVEL = 6
+#: Texts are compressed in blocks of about this many characters, on two threads (zlib releases
+#: the GIL); the blocks form one raw deflate stream (each ends on a byte boundary, as pigz does).
+_BLOCK_CHARS = 4_000_000
+
+
+def _meta_json(payload: dict[str, Any]) -> str:
+    """The payload without the article texts, each article's text replaced by its length in
+    UTF-16 code units (what JavaScript's ``String.length`` and ``slice`` count)."""
+    meta = dict(payload)
+    meta.pop("id", None)
+    meta["articles"] = [
+        {**{k: v for k, v in a.items() if k != "text"}, "tn": _js_length(a["text"])}
+        for a in payload["articles"]
+    ]
+    return json.dumps(meta, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+
+
+def _js_length(text: str) -> int:
+    if text.isascii():
+        return len(text)
+    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)  # astral: two UTF-16 units
+
+
+def _deflate_block(data: bytes, last: bool) -> bytes:
+    comp = zlib.compressobj(_DEFLATE_LEVEL, zlib.DEFLATED, -15)
+    return comp.compress(data) + comp.flush(zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH)
+
+
+def deflate(data: bytes) -> bytes:
+    """Raw deflate (RFC 1951, what ``DecompressionStream("deflate-raw")`` reads) of *data*.
+
+    Blocks of :data:`_BLOCK_CHARS` bytes are compressed independently on two threads and
+    concatenated: all but the last end with a sync flush (no final-block bit), so together
+    they are one valid stream.  The output depends only on *data*.
+
+    Parameters
+    ----------
+    data : bytes
+        What to compress.
+
+    Returns
+    -------
+    bytes
+        The raw deflate stream.
+    """
+    blocks = [data[i : i + _BLOCK_CHARS] for i in range(0, len(data), _BLOCK_CHARS)] or [b""]
+    lasts = [i == len(blocks) - 1 for i in range(len(blocks))]
+    if len(blocks) == 1:
+        return _deflate_block(blocks[0], True)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return b"".join(pool.map(_deflate_block, blocks, lasts))
+
+
+def page_data(payload: dict[str, Any], *, compress_above: int = COMPRESS_TEXTS_ABOVE) -> str:
+    """The text of a page's data block (``<script type="application/json">``) for *payload*.
+
+    A small briefing's block is the payload itself (:func:`script_json`).  Above
+    *compress_above* characters of article text it is ``{"id": ..., "packed": {"data": ...,
+    "texts": ...}}``: the payload without texts and all texts end to end, each
+    deflate-compressed (:func:`deflate`) and base64-encoded; the runtime inflates both with the
+    browser's ``DecompressionStream`` and cuts the texts by their lengths (``tn``).  News text
+    takes about half its size this way (37 % compressed, base64 adds a third).
+
+    Parameters
+    ----------
+    payload : dict
+        From :func:`build_payload`.
+    compress_above : int
+        Characters of article text above which the data is compressed (``-1``: always).
+
+    Returns
+    -------
+    str
+        JSON, safe inside a ``<script>`` element.
+    """
+    texts = [a["text"] for a in payload["articles"]]
+    if sum(len(t) for t in texts) <= compress_above:
+        return script_json(payload)
+    meta = _meta_json(payload).encode("utf-8")
+    blob = "".join(texts).encode("utf-8", "replace")  # "?" for a lone surrogate: lengths kept
+    packed = {
+        "data": base64.b64encode(deflate(meta)).decode("ascii"),
+        "texts": base64.b64encode(deflate(blob)).decode("ascii"),
+    }
+    return script_json({"id": payload["id"], "packed": packed})

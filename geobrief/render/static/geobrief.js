@@ -1149,10 +1149,54 @@
     return out;
   };
 
+  /* ------------------------------------------------------ the page's data */
+  // A page's payload is a JSON data block (read by id).  A big briefing's block holds it
+  // deflate-compressed and base64-encoded ("packed": the payload without the article texts,
+  // and the texts end to end, cut by their lengths "tn"); see payload.page_data in Python.
+  function readData(id) {
+    var node = document.getElementById(id);
+    return node ? JSON.parse(node.textContent) : null;
+  }
+
+  function base64Bytes(s) {
+    if (typeof Uint8Array.fromBase64 === "function") { return Uint8Array.fromBase64(s); }
+    var bin = atob(s), n = bin.length, out = new Uint8Array(n);
+    for (var i = 0; i < n; i++) { out[i] = bin.charCodeAt(i); }
+    return out;
+  }
+
+  function inflate(b64) {
+    var stream = new Blob([base64Bytes(b64)]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+    return new Response(stream).arrayBuffer().then(function (buf) { return new TextDecoder().decode(buf); });
+  }
+
+  function unpack(packed) {
+    return Promise.all([inflate(packed.data), inflate(packed.texts)]).then(function (parts) {
+      var data = JSON.parse(parts[0]), all = parts[1], pos = 0;
+      data.articles.forEach(function (a) { a.text = all.slice(pos, pos + a.tn); pos += a.tn; });
+      return data;
+    });
+  }
+
   /* ------------------------------------------------------------ public API */
-  window.geobrief = {
+  var api = window.geobrief = {
     version: 1,
+    // data: the payload, or the id of its data block; a packed payload is drawn once inflated.
     load: function (data, group, options) {
+      if (typeof data === "string") { data = readData(data); }
+      if (!data) { return null; }
+      if (data.packed) {
+        if (typeof DecompressionStream !== "function") {
+          console.error("geobrief: this browser cannot open a compressed briefing (no DecompressionStream)");
+          return null;
+        }
+        var id = data.id;
+        unpack(data.packed).then(function (full) {
+          full.id = id;
+          api.load(full, group, options);
+        }, function (err) { console.error("geobrief: the briefing's data cannot be read:", err); });
+        return null;
+      }
       var ctl = new Controller(data, group);
       ctl.fitOnAttach = !!(options && options.fit);
       controllers[data.id] = ctl;
