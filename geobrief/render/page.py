@@ -139,7 +139,7 @@ def standalone_page(
     ]
     lines = [
         f"var {map_id} = L.map({script_json(map_id)}, {{center: [20.0, 0.0], crs: L.CRS.EPSG3857, "
-        'zoom: 2, zoomControl: true, preferCanvas: false, worldCopyJump: true});',
+        "zoom: 2, zoomControl: true, preferCanvas: false, worldCopyJump: true});",
         f"L.control.scale().addTo({map_id});",
     ]
     overlays: list[tuple[str, str]] = []
@@ -162,9 +162,7 @@ def standalone_page(
     for i, (label, dim, key) in enumerate(layers, start=1):
         group = f"briefing_layer_{ctl}_{i}"
         lines.append(f"var {group} = L.featureGroup({{}});")
-        lines.append(
-            f"geobrief.facet({script_json(ctl)}, {script_json(dim)}, {script_json(key)}, {group});"
-        )
+        lines.append(f"geobrief.facet({script_json(ctl)}, {script_json(dim)}, {script_json(key)}, {group});")
         lines.append(f"{group}.addTo({map_id});")
         overlays.append((label, group))
 

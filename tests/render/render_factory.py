@@ -403,7 +403,10 @@ def _news_like_words(rng: random.Random, n: int = 5000) -> tuple[list[str], list
     its size, as news does (37 % for the Reuters pool), so compressed pages are sized honestly."""
     letters = "etaoinshrdlcumwfgypbvkjxqz"
     words = [
-        "".join(rng.choice(letters[: rng.choice((10, 15, 20, 26))]) for _ in range(max(1, min(12, int(rng.gauss(5, 2.2))))))
+        "".join(
+            rng.choice(letters[: rng.choice((10, 15, 20, 26))])
+            for _ in range(max(1, min(12, int(rng.gauss(5, 2.2)))))
+        )
         for _ in range(n)
     ]
     return words, [1 / (i + 1) for i in range(n)]
