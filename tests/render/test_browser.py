@@ -17,6 +17,21 @@ def _open(session, briefing, tmp_path, **kwargs):
     return session.open(html)
 
 
+@pytest.fixture(params=["plain", "packed"])
+def packing(request, monkeypatch):
+    """Pages with their data as plain JSON, and deflate-compressed as a big briefing's is."""
+    if request.param == "packed":
+        monkeypatch.setattr("geobrief.render.payload.COMPRESS_TEXTS_ABOVE", -1)
+    return request.param
+
+
+def _packed(page):
+    """Whether the page's data block is compressed (``payload.page_data``)."""
+    return page.evaluate(
+        "'packed' in JSON.parse(document.querySelector('script[type=\"application/json\"]').textContent)"
+    )
+
+
 def _markers(page, frame=None):
     return (frame or page).locator(".leaflet-marker-icon[data-gb-place]")
 
@@ -99,8 +114,9 @@ def test_marker_click_opens_popup_with_claims_side_by_side(browser_page, briefin
     _clean(browser_page)
 
 
-def test_excerpt_link_scrolls_to_and_highlights_the_passage(browser_page, briefing, tmp_path):
+def test_excerpt_link_scrolls_to_and_highlights_the_passage(browser_page, briefing, tmp_path, packing):
     page = _open(browser_page, briefing, tmp_path)
+    assert _packed(page) == (packing == "packed")
     page.evaluate("geobrief.controllers()[0].openPlace(0)")
     _settle(page)
     link = page.locator(".leaflet-popup .gb-goto").last
@@ -126,8 +142,9 @@ def test_panel_place_name_opens_its_popup(browser_page, briefing, tmp_path):
     _clean(browser_page)
 
 
-def test_articles_panel_shows_full_text_unresolved_and_failures(browser_page, briefing, tmp_path):
+def test_articles_panel_shows_full_text_unresolved_and_failures(browser_page, briefing, tmp_path, packing):
     page = _open(browser_page, briefing, tmp_path)
+    assert _packed(page) == (packing == "packed")
     texts = page.locator(".gb-article-text").all_text_contents()
     assert texts == [a.text for a in briefing.articles]
     assert page.locator(".gb-unresolved li").inner_text().startswith("Zembla")
@@ -244,13 +261,14 @@ def _no_injection(page):
         assert frame.evaluate("window.__gbPwned") == []
 
 
-def test_hostile_text_is_shown_literally_and_never_runs(browser_page, hostile, tmp_path):
+def test_hostile_text_is_shown_literally_and_never_runs(browser_page, hostile, tmp_path, packing):
     import html as htmllib
 
     from geobrief.render import briefing_layers
     from geobrief.render.payload import article_lead, display_name
 
     page = _open(browser_page, hostile, tmp_path)
+    assert _packed(page) == (packing == "packed")
     assert page.title() == hostile.title
     assert page.locator(".gb-title").text_content() == hostile.title
     # articles: full text, title (or opening words, or id), source, date, all as text
@@ -857,7 +875,7 @@ def test_offline_inlines_leaflet_into_a_users_own_map(browser_page, briefing, tm
     assert browser_page.errors == []
 
 
-def test_popup_shows_three_excerpts_and_pages_the_rest_in_the_panel(browser_page, tmp_path):
+def test_popup_shows_three_excerpts_and_pages_the_rest_in_the_panel(browser_page, tmp_path, packing):
     from render_factory import many_sources_briefing
 
     b = many_sources_briefing(60, n_places=4)
@@ -866,6 +884,7 @@ def test_popup_shows_three_excerpts_and_pages_the_rest_in_the_panel(browser_page
     n = len(claim.evidence)
     assert n > 2 * 20  # the claim needs three pages
     page = _open(browser_page, b, tmp_path)
+    assert _packed(page) == (packing == "packed")
     # The page holds every excerpt: the list is capped on screen only.
     held = page.evaluate(
         f"geobrief.controllers()[0].d.places.find(p => p.id === '{place.id}').c[{ci}].ev.length"

@@ -261,3 +261,64 @@ def test_claim_order_follows_main_claim_rules():
     # equal claims are told apart by position
     twins = (Claim("p", "visit"), Claim("p", "visit"))
     assert claim_order(twins) == [0, 1]
+
+
+def _unpack(block: str) -> dict:
+    """Decode a packed data block as the runtime does (inflate, then cut the texts by bytes)."""
+    import base64
+    import zlib
+
+    wrapper = json.loads(block)
+    packed = wrapper["packed"]
+    data = json.loads(zlib.decompress(base64.b64decode(packed["data"]), -15))
+    texts = zlib.decompress(base64.b64decode(packed["texts"]), -15)
+    pos = 0
+    for a in data["articles"]:
+        n = a.pop("tb")
+        a["text"] = texts[pos : pos + n].decode("utf-8")
+        pos += n
+    keys = data.pop("evk")
+    for p in data["places"]:
+        for c in p["c"]:
+            c["ev"] = [{k: v for k, v in zip(keys, row, strict=True) if v is not None} for row in c["ev"]]
+    data["id"] = wrapper["id"]
+    return data
+
+
+def test_big_briefing_data_is_compressed_and_decodes_to_the_payload():
+    from dataclasses import replace
+
+    from render_factory import many_sources_briefing
+
+    from geobrief.render.payload import page_data
+
+    b = many_sources_briefing(300, n_places=6, filler="words")
+    # non-ASCII and astral text: the runtime cuts the texts by their UTF-8 bytes
+    b = replace(
+        b,
+        articles=(
+            replace(b.articles[0], text=b.articles[0].text + " Ţarţūs \U0001f600 </script>"),
+            *b.articles[1:],
+        ),
+    )
+    payload = build_payload(b)
+    small = page_data(payload)
+    assert json.loads(small) == payload  # under the limit: the payload as it is
+    block = page_data(payload, compress_above=1000)
+    assert "<" not in block and len(block) < len(small) * 0.6
+    decoded = _unpack(block)
+    for p in payload["places"]:  # the runtime reads a missing key and a null alike
+        for c in p["c"]:
+            c["ev"] = [{k: v for k, v in ev.items() if v is not None} for ev in c["ev"]]
+    assert decoded == payload
+    assert page_data(payload, compress_above=1000) == block  # deterministic
+
+
+def test_deflate_blocks_form_one_stream():
+    import zlib
+
+    from geobrief.render import payload as payload_module
+
+    data = bytes(range(256)) * 40_000  # 10 MB: three blocks
+    assert zlib.decompress(payload_module.deflate(data), -15) == data
+    assert zlib.decompress(payload_module.deflate(b""), -15) == b""

@@ -1151,8 +1151,9 @@
 
   /* ------------------------------------------------------ the page's data */
   // A page's payload is a JSON data block (read by id).  A big briefing's block holds it
-  // deflate-compressed and base64-encoded ("packed": the payload without the article texts,
-  // and the texts end to end, cut by their lengths "tn"); see payload.page_data in Python.
+  // deflate-compressed and base64-encoded ("packed": the payload without the article texts, its
+  // evidence items as rows of values, and the texts end to end in UTF-8, "tb" bytes each); see
+  // payload.page_data in Python.  An article's text is decoded when first read.
   function readData(id) {
     var node = document.getElementById(id);
     return node ? JSON.parse(node.textContent) : null;
@@ -1167,13 +1168,30 @@
 
   function inflate(b64) {
     var stream = new Blob([base64Bytes(b64)]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
-    return new Response(stream).arrayBuffer().then(function (buf) { return new TextDecoder().decode(buf); });
+    return new Response(stream).arrayBuffer().then(function (buf) { return new Uint8Array(buf); });
+  }
+
+  function lazyText(a, bytes, from, to) {
+    var text = null;
+    Object.defineProperty(a, "text", { enumerable: true, configurable: true, get: function () {
+      if (text === null) { text = new TextDecoder().decode(bytes.subarray(from, to)); }
+      return text;
+    } });
   }
 
   function unpack(packed) {
     return Promise.all([inflate(packed.data), inflate(packed.texts)]).then(function (parts) {
-      var data = JSON.parse(parts[0]), all = parts[1], pos = 0;
-      data.articles.forEach(function (a) { a.text = all.slice(pos, pos + a.tn); pos += a.tn; });
+      var data = JSON.parse(new TextDecoder().decode(parts[0])), bytes = parts[1], pos = 0, keys = data.evk;
+      data.articles.forEach(function (a) { lazyText(a, bytes, pos, pos + a.tb); pos += a.tb; });
+      data.places.forEach(function (p) {
+        p.c.forEach(function (c) {
+          c.ev = c.ev.map(function (row) {
+            var ev = {};
+            for (var k = 0; k < keys.length; k++) { ev[keys[k]] = row[k]; }
+            return ev;
+          });
+        });
+      });
       return data;
     });
   }
