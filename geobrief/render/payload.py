@@ -559,9 +559,12 @@ def build_payload(briefing: Briefing, *, cluster: bool = False, panel_open: bool
 COMPRESS_TEXTS_ABOVE = 500_000
 #: Compression level of embedded data (6: zlib's default; 9 gains under 1 % on news text).
 _DEFLATE_LEVEL = 6
-#: Texts are compressed in blocks of about this many characters, on two threads (zlib releases
-#: the GIL); the blocks form one raw deflate stream (each ends on a byte boundary, as pigz does).
+#: Blocks of about this many bytes are compressed on two threads (zlib releases the GIL) and
+#: form one raw deflate stream (each ends on a byte boundary, as pigz does).
 _BLOCK_CHARS = 4_000_000
+#: Article texts are packed in separately compressed blocks of about this many UTF-8 bytes: the
+#: page inflates the first block before it draws and the others after, or when one is needed.
+TEXT_BLOCK_BYTES = 1_000_000
 
 
 #: The keys of an evidence item, in the order a packed payload lists their values.
@@ -618,10 +621,13 @@ def page_data(payload: dict[str, Any], *, compress_above: int | None = None) -> 
 
     A small briefing's block is the payload itself (:func:`script_json`).  Above
     *compress_above* characters of article text it is ``{"id": ..., "packed": {"data": ...,
-    "texts": ...}}``: the payload without texts (evidence items as rows of values, keys in
-    ``evk``) and all texts end to end in UTF-8, each deflate-compressed (:func:`deflate`) and
-    base64-encoded; the runtime inflates both with the browser's ``DecompressionStream`` and
-    decodes an article's text (its bytes: ``tb``) when it is first read.  News text takes about
+    "texts": [...], "blocks": [...]}}``: the payload without texts (evidence items as rows of
+    values, keys in ``evk``), and the texts end to end in UTF-8 in blocks of about
+    :data:`TEXT_BLOCK_BYTES` (``blocks``: articles per block), each deflate-compressed
+    (:func:`deflate`) and base64-encoded.  The runtime inflates the data and the first block
+    with the browser's ``DecompressionStream`` before it draws, the other blocks after (or
+    at once when a popup or the panel needs one), and decodes an article's text (its bytes:
+    ``tb``) when it is first read.  News text takes about
     half its size this way (37 % compressed, base64 adds a third).
 
     Parameters
@@ -644,8 +650,15 @@ def page_data(payload: dict[str, Any], *, compress_above: int | None = None) -> 
     meta = _meta(payload)
     # "?" for a lone surrogate (UTF-8 cannot hold one): a text keeps its length.
     encoded = [t.encode("utf-8", "replace") for t in texts]
+    blocks: list[list[bytes]] = [[]]
+    size = 0
     for a, b in zip(meta["articles"], encoded, strict=True):
         a["tb"] = len(b)  # the text's UTF-8 bytes: the runtime decodes each text when first read
+        if size >= TEXT_BLOCK_BYTES:
+            blocks.append([])
+            size = 0
+        blocks[-1].append(b)
+        size += len(b)
     # Evidence items as rows of values (EVIDENCE_KEYS): a third of the size to parse.
     meta["places"] = [
         {**p, "c": [{**c, "ev": [[ev.get(k) for k in EVIDENCE_KEYS] for ev in c["ev"]]} for c in p["c"]]}
@@ -653,8 +666,13 @@ def page_data(payload: dict[str, Any], *, compress_above: int | None = None) -> 
     ]
     meta["evk"] = list(EVIDENCE_KEYS)
     data = json.dumps(meta, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        zipped = list(pool.map(lambda block: deflate(b"".join(block)), blocks))
     packed = {
         "data": base64.b64encode(deflate(data.encode("utf-8"))).decode("ascii"),
-        "texts": base64.b64encode(deflate(b"".join(encoded))).decode("ascii"),
+        "texts": [base64.b64encode(z).decode("ascii") for z in zipped],
+        "blocks": [len(block) for block in blocks],  # articles per block, in order
     }
     return script_json({"id": payload["id"], "packed": packed})

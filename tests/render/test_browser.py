@@ -14,7 +14,10 @@ pytestmark = pytest.mark.browser
 
 def _open(session, briefing, tmp_path, **kwargs):
     html, _ = save_briefing(briefing, tmp_path, tiles=kwargs.pop("tiles", False), **kwargs)
-    return session.open(html)
+    page = session.open(html)
+    # every article text in (a packed page inflates its text blocks after drawing the map)
+    page.wait_for_selector('.gb-map[data-gb-texts="1"]', state="attached", timeout=15_000)
+    return page
 
 
 @pytest.fixture(params=["plain", "packed"])
@@ -22,6 +25,7 @@ def packing(request, monkeypatch):
     """Pages with their data as plain JSON, and deflate-compressed as a big briefing's is."""
     if request.param == "packed":
         monkeypatch.setattr("geobrief.render.payload.COMPRESS_TEXTS_ABOVE", -1)
+        monkeypatch.setattr("geobrief.render.payload.TEXT_BLOCK_BYTES", 1)  # a block per article
     return request.param
 
 
@@ -873,6 +877,34 @@ def test_offline_inlines_leaflet_into_a_users_own_map(browser_page, briefing, tm
     assert _markers(page).count() == len(briefing.places)
     assert browser_page.blocked == []  # not even tried: nothing on the page points outside it
     assert browser_page.errors == []
+
+
+def test_packed_page_draws_first_and_fills_texts_as_their_blocks_arrive(browser_page, tmp_path, monkeypatch):
+    from render_factory import many_sources_briefing
+
+    monkeypatch.setattr("geobrief.render.payload.COMPRESS_TEXTS_ABOVE", -1)
+    monkeypatch.setattr("geobrief.render.payload.TEXT_BLOCK_BYTES", 2_000)  # two articles a block
+    b = many_sources_briefing(120, n_places=4, filler="words")
+    html, _ = save_briefing(b, tmp_path, tiles=False)
+    page = browser_page.open(html)
+    assert _packed(page)
+    # Straight away, before the other blocks are in: the last article's passage, from its excerpt.
+    last = len(b.articles) - 1
+    place = next(
+        p for p in b.places if any(e.article_id == b.articles[last].id for c in p.claims for e in c.evidence)
+    )
+    ev = next(e for c in place.claims for e in c.evidence if e.article_id == b.articles[last].id)
+    page.evaluate(f"geobrief.controllers()[0].goPassage({last}, {ev.start}, 'p')")
+    passage = page.locator(".gb-passage.gb-hl")
+    passage.wait_for(timeout=10_000)
+    assert passage.inner_text() == b.articles[last].text[ev.start : ev.end]
+    page.wait_for_selector('.gb-map[data-gb-texts="1"]', state="attached", timeout=15_000)
+    assert page.locator(".gb-loading").count() == 0
+    # every article's box, from every block (the panel fills a box as it scrolls into view)
+    page.evaluate("c => { for (let i = 0; i < 120; i++) geobrief.controllers()[0].ensureArticle(i); }", None)
+    texts = page.locator(".gb-article-text").all_text_contents()
+    assert texts == [a.text for a in b.articles[: len(texts)]] and len(texts) == 120
+    _clean(browser_page)
 
 
 def test_popup_shows_three_excerpts_and_pages_the_rest_in_the_panel(browser_page, tmp_path, packing):

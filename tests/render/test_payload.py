@@ -271,12 +271,15 @@ def _unpack(block: str) -> dict:
     wrapper = json.loads(block)
     packed = wrapper["packed"]
     data = json.loads(zlib.decompress(base64.b64decode(packed["data"]), -15))
-    texts = zlib.decompress(base64.b64decode(packed["texts"]), -15)
-    pos = 0
-    for a in data["articles"]:
-        n = a.pop("tb")
-        a["text"] = texts[pos : pos + n].decode("utf-8")
-        pos += n
+    articles = iter(data["articles"])
+    for block, count in zip(packed["texts"], packed["blocks"], strict=True):
+        texts, pos = zlib.decompress(base64.b64decode(block), -15), 0
+        for _ in range(count):
+            a = next(articles)
+            n = a.pop("tb")
+            a["text"] = texts[pos : pos + n].decode("utf-8")
+            pos += n
+        assert pos == len(texts)
     keys = data.pop("evk")
     for p in data["places"]:
         for c in p["c"]:
@@ -285,7 +288,7 @@ def _unpack(block: str) -> dict:
     return data
 
 
-def test_big_briefing_data_is_compressed_and_decodes_to_the_payload():
+def test_big_briefing_data_is_compressed_and_decodes_to_the_payload(monkeypatch):
     from dataclasses import replace
 
     from render_factory import many_sources_briefing
@@ -306,12 +309,19 @@ def test_big_briefing_data_is_compressed_and_decodes_to_the_payload():
     assert json.loads(small) == payload  # under the limit: the payload as it is
     block = page_data(payload, compress_above=1000)
     assert "<" not in block and len(block) < len(small) * 0.6
+    assert len(json.loads(block)["packed"]["blocks"]) == 1
     decoded = _unpack(block)
     for p in payload["places"]:  # the runtime reads a missing key and a null alike
         for c in p["c"]:
             c["ev"] = [{k: v for k, v in ev.items() if v is not None} for ev in c["ev"]]
     assert decoded == payload
     assert page_data(payload, compress_above=1000) == block  # deterministic
+    # texts in blocks of about 20 KB (the page inflates the first before drawing, the rest after)
+    monkeypatch.setattr("geobrief.render.payload.TEXT_BLOCK_BYTES", 20_000)
+    block = page_data(payload, compress_above=1000)
+    counts = json.loads(block)["packed"]["blocks"]
+    assert len(counts) > 5 and sum(counts) == len(payload["articles"])
+    assert _unpack(block) == payload
 
 
 def test_deflate_blocks_form_one_stream():
