@@ -14,7 +14,10 @@ claim gathers thousands of excerpts, renders ``briefing.html`` and measures:
 * ``popup_s``        - time to open the popup of the place with the most
   excerpts (it shows three of them);
 * ``show_all_s``     - time from "show all N excerpts" to the first page of
-  the list in the panel.
+  the list in the panel;
+* ``texts_page_ms``  - when every article text is inflated, by the page's clock
+  (a compressed page inflates its first text block before drawing the map and
+  the others after; ``data-gb-texts="1"``).
 
 Usage::
 
@@ -51,7 +54,7 @@ from geobrief.render import chromium_executable, page_html  # noqa: E402
 def browser_timings(path: Path, place_id: str) -> dict[str, float | int | None]:
     """Open the page offline in headless Chromium and time it."""
     timings: dict[str, float | int | None] = dict.fromkeys(
-        ("interactive_s", "interactive_page_ms", "popup_s", "show_all_s")
+        ("interactive_s", "interactive_page_ms", "popup_s", "show_all_s", "texts_page_ms")
     )
     try:
         from playwright.sync_api import sync_playwright
@@ -74,6 +77,8 @@ def browser_timings(path: Path, place_id: str) -> dict[str, float | int | None]:
         page.locator(".leaflet-popup .gb-show-all").first.dispatch_event("click")
         page.wait_for_selector(".gb-evidence .gb-ev", timeout=30_000)
         timings["show_all_s"] = round(time.perf_counter() - t2, 3)
+        page.wait_for_selector('.gb-map[data-gb-texts="1"]', state="attached", timeout=120_000)
+        timings["texts_page_ms"] = round(page.evaluate("performance.now()"))
         browser.close()
     return timings
 

@@ -632,6 +632,8 @@ def snapshot(
                     )
                 if page.query_selector(".folium-map"):
                     page.wait_for_selector('.gb-map[data-gb-loaded="1"]', timeout=60_000)
+                    # A big (packed) page inflates its article texts just after drawing the map.
+                    page.wait_for_selector('.gb-map[data-gb-texts="1"]', state="attached", timeout=60_000)
                     if place is not None or zoom is not None or passage:
                         prepare_view(page, place=place, zoom=zoom, passage=passage)
                 page.wait_for_timeout(200)  # let Leaflet finish painting
