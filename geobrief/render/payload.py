@@ -621,8 +621,9 @@ def page_data(payload: dict[str, Any], *, compress_above: int | None = None) -> 
 
     A small briefing's block is the payload itself (:func:`script_json`).  Above
     *compress_above* characters of article text it is ``{"id": ..., "packed": {"data": ...,
-    "texts": [...], "blocks": [...]}}``: the payload without texts (evidence items as rows of
-    values, keys in ``evk``), and the texts end to end in UTF-8 in blocks of about
+    "texts": [...], "blocks": [...]}}``: the payload without texts (each claim's evidence
+    items as one flat row of values, keys in ``evk``; the articles as columns, ``ac``, their
+    marks and passages flat), and the texts end to end in UTF-8 in blocks of about
     :data:`TEXT_BLOCK_BYTES` (``blocks``: articles per block), each deflate-compressed
     (:func:`deflate`) and base64-encoded.  The runtime inflates the data and the first block
     with the browser's ``DecompressionStream`` before it draws, the other blocks after (or
@@ -659,12 +660,20 @@ def page_data(payload: dict[str, Any], *, compress_above: int | None = None) -> 
             size = 0
         blocks[-1].append(b)
         size += len(b)
-    # Evidence items as rows of values (EVIDENCE_KEYS): a third of the size to parse.
+    # Evidence items as one flat row of values per claim (EVIDENCE_KEYS each), and the articles
+    # as columns (marks and passages flat): far fewer objects and arrays for the browser to parse.
     meta["places"] = [
-        {**p, "c": [{**c, "ev": [[ev.get(k) for k in EVIDENCE_KEYS] for ev in c["ev"]]} for c in p["c"]]}
+        {**p, "c": [{**c, "ev": [ev.get(k) for ev in c["ev"] for k in EVIDENCE_KEYS]} for c in p["c"]]}
         for p in meta["places"]
     ]
     meta["evk"] = list(EVIDENCE_KEYS)
+    articles = meta.pop("articles")
+    columns: dict[str, list[Any]] = {
+        k: [a.get(k) for a in articles] for k in sorted({k for a in articles for k in a})
+    }
+    for key in ("marks", "passages"):
+        columns[key] = [[x for item in a[key] for x in item] for a in articles]
+    meta["ac"] = columns
     data = json.dumps(meta, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
     from concurrent.futures import ThreadPoolExecutor
 

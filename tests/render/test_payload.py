@@ -271,6 +271,11 @@ def _unpack(block: str) -> dict:
     wrapper = json.loads(block)
     packed = wrapper["packed"]
     data = json.loads(zlib.decompress(base64.b64decode(packed["data"]), -15))
+    columns = data.pop("ac")
+    data["articles"] = [{k: columns[k][i] for k in columns} for i in range(len(columns["id"]))]
+    for a in data["articles"]:
+        a["marks"] = [a["marks"][i : i + 3] for i in range(0, len(a["marks"]), 3)]
+        a["passages"] = [a["passages"][i : i + 2] for i in range(0, len(a["passages"]), 2)]
     articles = iter(data["articles"])
     for block, count in zip(packed["texts"], packed["blocks"], strict=True):
         texts, pos = zlib.decompress(base64.b64decode(block), -15), 0
@@ -283,7 +288,8 @@ def _unpack(block: str) -> dict:
     keys = data.pop("evk")
     for p in data["places"]:
         for c in p["c"]:
-            c["ev"] = [{k: v for k, v in zip(keys, row, strict=True) if v is not None} for row in c["ev"]]
+            rows = [c["ev"][i : i + len(keys)] for i in range(0, len(c["ev"]), len(keys))]
+            c["ev"] = [{k: v for k, v in zip(keys, row, strict=True) if v is not None} for row in rows]
     data["id"] = wrapper["id"]
     return data
 

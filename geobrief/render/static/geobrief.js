@@ -1283,24 +1283,48 @@
     next();
   };
 
-  // Evidence rows become objects when a claim is first read (a popup, "show all").
+  // A claim's evidence (one flat row of values) becomes objects when first read (a popup, "show all").
   function lazyEvidence(c, keys) {
-    var rows = c.ev, objs = null;
+    var row = c.ev, objs = null, n = keys.length;
     Object.defineProperty(c, "ev", { enumerable: true, configurable: true, get: function () {
       if (!objs) {
-        objs = rows.map(function (row) {
+        objs = [];
+        for (var i = 0; i + n <= row.length; i += n) {
           var ev = {};
-          for (var k = 0; k < keys.length; k++) { ev[keys[k]] = row[k]; }
-          return ev;
-        });
+          for (var k = 0; k < n; k++) { ev[keys[k]] = row[i + k]; }
+          objs.push(ev);
+        }
       }
       return objs;
     } });
   }
 
+  // The articles of a packed page come as columns ("ac"; marks and passages flat): each article
+  // is a small object whose fields are read from the columns.
+  function columnArticles(cols) {
+    function Article(i) { this.i = i; }
+    Object.keys(cols).forEach(function (key) {
+      var col = cols[key], width = key === "marks" ? 3 : (key === "passages" ? 2 : 0);
+      Object.defineProperty(Article.prototype, key, { get: width ? function () {
+        var memo = "_" + key;
+        if (!this[memo]) {
+          var flat = col[this.i], out = [];
+          for (var j = 0; j + width <= flat.length; j += width) { out.push(flat.slice(j, j + width)); }
+          this[memo] = out;
+        }
+        return this[memo];
+      } : function () { return col[this.i]; } });
+    });
+    var out = [], n = cols.id.length;
+    for (var i = 0; i < n; i++) { out.push(new Article(i)); }
+    return out;
+  }
+
   function unpack(packed) {
     return inflate(packed.data).then(function (bytes) {
       var data = JSON.parse(new TextDecoder().decode(bytes));
+      data.articles = columnArticles(data.ac);
+      delete data.ac;
       data.places.forEach(function (p) { p.c.forEach(function (c) { lazyEvidence(c, data.evk); }); });
       var store = new TextStore(packed, data.articles);
       return (store.blocks.length ? store.load(0) : Promise.resolve()).then(function () {
