@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from geobrief.atomic import AtomicFiles, write_atomic
 from geobrief.errors import MissingDependencyError, RenderError
 from geobrief.model import EVENTS, event_label
-from geobrief.render.payload import article_lead, build_payload, script_json
+from geobrief.render.payload import ARTICLE_LAYERS, article_lead, build_payload, script_json
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import folium
@@ -49,9 +49,6 @@ __all__ = [
 
 #: Above this many places, markers are clustered (unless ``cluster=`` says otherwise).
 CLUSTER_THRESHOLD = 150
-
-#: Up to this many articles, each has a layer of its own in the layer control.
-ARTICLE_LAYERS = 50
 
 #: Chromium flags for headless use in containers and CI (the sandbox: see :func:`launch_chromium`).
 CHROMIUM_ARGS = (

@@ -65,6 +65,10 @@ STYLES: dict[str, tuple[str, str]] = {
     "mentioned": ("#7f8c8d", '<circle cx="8" cy="8" r="3" stroke="none"/>'),
 }
 
+#: Up to this many articles, each has a layer of its own in the layer control (and places
+#: carry the "article" facet that layer filters on; a bigger feed is read in the panel).
+ARTICLE_LAYERS = 50
+
 #: Place kinds drawn as areal context (lighter ring symbol, "Countries & regions" layer).
 AREA_KINDS = frozenset({"continent", "country", "admin1", "region", "sea", "river"})
 
@@ -453,10 +457,9 @@ def build_payload(briefing: Briefing, *, cluster: bool = False, panel_open: bool
             article_ids.extend(ev.article_id for ev in c.evidence)
         art_idx = sorted({index[a] for a in article_ids if a in index})
         main = place.main_claim
-        facets: dict[str, list[str]] = {
-            "status": place_events(place),
-            "article": [f"a{i}" for i in art_idx],
-        }
+        facets: dict[str, list[str]] = {"status": place_events(place)}
+        if len(articles) <= ARTICLE_LAYERS:
+            facets["article"] = [f"a{i}" for i in art_idx]
         if is_area(place):
             facets["scope"] = ["areas"]
         shown = display_name(place)

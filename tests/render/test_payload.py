@@ -338,3 +338,16 @@ def test_deflate_blocks_form_one_stream():
     data = bytes(range(256)) * 40_000  # 10 MB: three blocks
     assert zlib.decompress(payload_module.deflate(data), -15) == data
     assert zlib.decompress(payload_module.deflate(b""), -15) == b""
+
+
+def test_article_facets_only_while_articles_have_layers():
+    from render_factory import many_sources_briefing
+
+    from geobrief.render.payload import ARTICLE_LAYERS
+
+    small = build_payload(many_sources_briefing(ARTICLE_LAYERS, n_places=4))
+    assert all(p["f"]["article"] for p in small["places"])
+    # a bigger feed has no per-article layers: its places do not carry the facet
+    big = build_payload(many_sources_briefing(ARTICLE_LAYERS + 1, n_places=4))
+    assert not any("article" in p["f"] for p in big["places"])
+    assert all(p["ar"] for p in big["places"])  # the sources are still counted and linked
