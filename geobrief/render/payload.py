@@ -631,8 +631,8 @@ def page_data(payload: dict[str, Any], *, compress_above: int | None = None) -> 
     (:func:`deflate`) and base64-encoded.  The runtime inflates the data and the first block
     with the browser's ``DecompressionStream`` before it draws, the other blocks after (or
     at once when a popup or the panel needs one), and decodes an article's text (its bytes:
-    ``tb``) when it is first read.  News text takes about
-    half its size this way (37 % compressed, base64 adds a third).
+    ``tb``) when it is first read.  News text takes about half its size this way (deflate
+    leaves 37 %, base64 adds a third).
 
     Parameters
     ----------
