@@ -5,18 +5,33 @@ text each) that name two to four of 40 places with a claim, so one place's
 claim gathers thousands of excerpts, renders ``briefing.html`` and measures:
 
 * ``html_bytes``     - size of the self-contained page;
-* ``build_s``        - time to build and render the page in Python;
+* ``build_s``        - time to build and render the page in Python (``build_cpu_s``
+  its CPU time, less sensitive to other work on the machine);
+* ``peak_rss_mb``    - peak memory of this process (the synthetic briefing and the page);
 * ``interactive_s``  - time from navigation until the map is interactive in
   headless Chromium (markers placed, panel built; ``data-gb-loaded="1"``);
-  ``interactive_page_ms`` the same by the page's own clock;
+  ``interactive_page_ms`` the same by the page's own clock; ``interactive_busy_s``
+  the renderer's main-thread busy time until then (Chromium's ``TaskDuration``:
+  parsing, scripts, layout; wall time, stretched on a busy machine);
+  ``interactive_cpu_s`` and ``interactive_thread_cpu_s`` the CPU time of the
+  renderer process and of its main thread until then (``ProcessTime``,
+  ``ThreadTime``): the page's cost, much less sensitive to other work on the
+  machine than the wall times;
 * ``popup_s``        - time to open the popup of the place with the most
   excerpts (it shows three of them);
 * ``show_all_s``     - time from "show all N excerpts" to the first page of
-  the list in the panel.
+  the list in the panel;
+* ``texts_page_ms``  - when every article text is inflated, by the page's clock
+  (a compressed page inflates its first text block before drawing the map and
+  the others after; ``data-gb-texts="1"``).
 
 Usage::
 
-    python bench/bench_sources.py [--articles 10000] [--out DIR]
+    python bench/bench_sources.py [--articles 10000] [--filler words|repeat] [--out DIR]
+
+``--filler words`` (the default) fills each story with random words that compress like news
+(deflate: about 37 % of their size), so the compressed page of a big feed is sized honestly;
+``repeat`` is one sentence eight times (compresses to almost nothing).
 
 Prints one JSON object; Chromium timings are null when Playwright or
 Chromium is missing.  The page is opened offline.
@@ -26,6 +41,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import sys
 import tempfile
 import time
@@ -35,16 +51,22 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "render"))
 
-from bench_render import open_interactive  # noqa: E402  (bench/ is on the path when run as a script)
 from render_factory import many_sources_briefing  # noqa: E402
 
-from geobrief.render import chromium_executable, page_html  # noqa: E402
+from geobrief.render import CHROMIUM_ARGS, chromium_executable, offline_route, page_html  # noqa: E402
 
 
 def browser_timings(path: Path, place_id: str) -> dict[str, float | int | None]:
     """Open the page offline in headless Chromium and time it."""
     timings: dict[str, float | int | None] = dict.fromkeys(
-        ("interactive_s", "interactive_page_ms", "popup_s", "show_all_s")
+        (
+            "interactive_s",
+            "interactive_page_ms",
+            "interactive_busy_s",
+            "popup_s",
+            "show_all_s",
+            "texts_page_ms",
+        )
     )
     try:
         from playwright.sync_api import sync_playwright
@@ -54,9 +76,22 @@ def browser_timings(path: Path, place_id: str) -> dict[str, float | int | None]:
     if exe is None:
         return timings
     with sync_playwright() as pw:
-        browser, page, interactive, page_ms = open_interactive(pw, exe, path)
-        timings["interactive_s"] = round(interactive, 3)
-        timings["interactive_page_ms"] = round(page_ms)
+        # As bench_render.open_interactive, with Chromium's performance metrics on from the start.
+        browser = pw.chromium.launch(executable_path=exe, args=list(CHROMIUM_ARGS))
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.route("**/*", offline_route)
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Performance.enable")
+        t0 = time.perf_counter()
+        page.goto(path.resolve().as_uri(), wait_until="load")
+        page.wait_for_selector('.gb-map[data-gb-loaded="1"]', state="attached", timeout=180_000)
+        page.wait_for_selector(".gb-panel .gb-article", state="attached")
+        timings["interactive_s"] = round(time.perf_counter() - t0, 3)
+        timings["interactive_page_ms"] = round(page.evaluate("performance.now()"))
+        metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+        timings["interactive_busy_s"] = round(metrics.get("TaskDuration", float("nan")), 3)
+        timings["interactive_cpu_s"] = round(metrics.get("ProcessTime", float("nan")), 3)
+        timings["interactive_thread_cpu_s"] = round(metrics.get("ThreadTime", float("nan")), 3)
         t1 = time.perf_counter()
         page.evaluate(
             "id => { const c = geobrief.controllers()[0]; c.openPlace(geobrief.find(c, id)); }", place_id
@@ -67,6 +102,8 @@ def browser_timings(path: Path, place_id: str) -> dict[str, float | int | None]:
         page.locator(".leaflet-popup .gb-show-all").first.dispatch_event("click")
         page.wait_for_selector(".gb-evidence .gb-ev", timeout=30_000)
         timings["show_all_s"] = round(time.perf_counter() - t2, 3)
+        page.wait_for_selector('.gb-map[data-gb-texts="1"]', state="attached", timeout=120_000)
+        timings["texts_page_ms"] = round(page.evaluate("performance.now()"))
         browser.close()
     return timings
 
@@ -75,23 +112,29 @@ def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--out", type=Path, default=None, help="keep briefing.html here")
+
+    parser.add_argument("--filler", choices=("words", "repeat"), default="words")
     args = parser.parse_args(argv)
 
-    briefing = many_sources_briefing(args.articles)
-    t0 = time.perf_counter()
+    briefing = many_sources_briefing(args.articles, filler=args.filler)
+    t0, c0 = time.perf_counter(), time.process_time()
     html = page_html(briefing, tiles=False)
-    build = time.perf_counter() - t0
+    build, build_cpu = time.perf_counter() - t0, time.process_time() - c0
     out = args.out or Path(tempfile.mkdtemp(prefix="geobrief-bench-"))
     out.mkdir(parents=True, exist_ok=True)
     path = out / "briefing.html"
     path.write_text(html, encoding="utf-8")
+    del html
     top = max(briefing.places, key=lambda p: max((len(c.evidence) for c in p.claims), default=0))
     result = {
         "articles": args.articles,
         "places": len(briefing.places),
         "most_excerpts": max(len(c.evidence) for c in top.claims),
         "html_bytes": path.stat().st_size,
+        "text_chars": sum(len(a.text) for a in briefing.articles),
         "build_s": round(build, 3),
+        "build_cpu_s": round(build_cpu, 3),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         **browser_timings(path, top.id),
     }
     print(json.dumps(result))

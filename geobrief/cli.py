@@ -175,6 +175,13 @@ def _parser() -> argparse.ArgumentParser:
         help="leave out the online OpenStreetMap tiles: the page then makes no request at all",
     )
     b.add_argument("--quiet", "-q", action="store_true", help="print only errors")
+    b.add_argument(
+        "--warn-articles",
+        type=_count,
+        default=PAGE_WARN_ARTICLES,
+        metavar="N",
+        help=f"warn when the page holds more than N articles (default: {PAGE_WARN_ARTICLES:,}; 0: never)",
+    )
     jobs(b)
     st = b.add_argument_group("from a store (filled by 'geobrief extract INPUT... --store DIR')")
     st.add_argument("--store", metavar="DIR", help="build from this store instead of INPUT files")
@@ -599,6 +606,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
     from geobrief.render import save_briefing
 
     written = save_briefing(briefing, Path(args.out), cdn=args.cdn, tiles=args.tiles)
+    if args.warn_articles and len(briefing.articles) > args.warn_articles:
+        _warn_page_size(len(briefing.articles), args.warn_articles, written[0].stat().st_size, args.store)
     if not args.quiet:
         n_mentions = sum(len(p.mentions) for p in briefing.places)
         print(
@@ -613,6 +622,22 @@ def _cmd_build(args: argparse.Namespace) -> int:
         print("files written: " + ", ".join(_shown(p) for p in written))
     # Geocoder failures are counted in the summary, not in the exit status: no input was lost.
     return EXIT_PARTIAL if failed else EXIT_OK
+
+
+#: Above this many articles ``build`` warns that the page is big (50,000 open in about 3 s).
+PAGE_WARN_ARTICLES = 50_000
+
+
+def _warn_page_size(articles: int, limit: int, size: int, store: str | None) -> None:
+    """Say that the page is big, and how to make smaller briefings (``--store`` filters)."""
+    where = f"--store {store}" if store else "--store DIR"
+    how = "" if store else "put the articles in a store (geobrief extract INPUT... --store DIR), then "
+    _err(
+        f"geobrief: warning: the briefing holds {articles:,} articles (more than {limit:,}); "
+        f"briefing.html is {size / 1e6:.1f} MB and may open slowly. For smaller briefings, "
+        f"{how}build from it with filters: geobrief build {where} --since DATE, --bbox W,S,E,N, "
+        "--event EVENT or --query TEXT (--warn-articles N sets this limit)"
+    )
 
 
 def article_record(analysis: Any) -> dict[str, Any]:

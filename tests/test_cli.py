@@ -51,6 +51,23 @@ def test_build_with_only_unreadable_inputs_fails_and_names_them(tmp_path, capsys
     assert not (tmp_path / "out" / "briefing.html").exists()
 
 
+def test_build_warns_above_the_page_size_and_suggests_store_filters(tmp_path, capsys):
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("Troops withdrew from Aleppo on Monday.", encoding="utf-8")
+    b.write_text("Protesters gathered in Homs.", encoding="utf-8")
+    assert main(["build", str(a), str(b), "--out", str(tmp_path / "quiet"), "--quiet"]) == 0
+    assert "warning" not in capsys.readouterr().err  # two articles: far below the default limit
+    status = main(
+        ["build", str(a), str(b), "--out", str(tmp_path / "out"), "--quiet", "--warn-articles", "1"]
+    )
+    err = capsys.readouterr().err
+    assert status == 0 and (tmp_path / "out" / "briefing.html").exists()  # a warning, not a failure
+    assert "2 articles (more than 1)" in err and "briefing.html is" in err
+    assert "--store DIR" in err and "--since DATE" in err and "--bbox" in err
+    assert main(["build", str(a), str(b), "--out", str(tmp_path / "off"), "-q", "--warn-articles", "0"]) == 0
+    assert "warning" not in capsys.readouterr().err
+
+
 def _help_examples():
     import argparse
     import shlex

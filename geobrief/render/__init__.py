@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from geobrief.atomic import AtomicFiles, write_atomic
 from geobrief.errors import MissingDependencyError, RenderError
 from geobrief.model import EVENTS, event_label
-from geobrief.render.payload import article_lead, build_payload, script_json
+from geobrief.render.payload import ARTICLE_LAYERS, article_lead, build_payload, script_json
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import folium
@@ -49,9 +49,6 @@ __all__ = [
 
 #: Above this many places, markers are clustered (unless ``cluster=`` says otherwise).
 CLUSTER_THRESHOLD = 150
-
-#: Up to this many articles, each has a layer of its own in the layer control.
-ARTICLE_LAYERS = 50
 
 #: Chromium flags for headless use in containers and CI (the sandbox: see :func:`launch_chromium`).
 CHROMIUM_ARGS = (
@@ -106,9 +103,33 @@ def briefing_layers(
         cluster = len(briefing.places) > CLUSTER_THRESHOLD
     payload = build_payload(briefing, cluster=cluster)
     ctl = payload["id"]
-    places = payload["places"]
     layers = [BriefingLayer("Briefing places", ctl=ctl, payload=payload, cdn=cdn)]
+    for name, dim, key in layer_specs(payload):
+        layers.append(BriefingLayer(name, ctl=ctl, dim=dim, key=key))
+    for i, layer in enumerate(layers):  # deterministic JS names
+        layer._id = f"{ctl}_{i}"
+    return layers
 
+
+def layer_specs(payload: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """The toggleable layers of a briefing: ``(name, dimension, key)`` for each.
+
+    One layer per event type, the *Mentioned only* and *Countries & regions*
+    context layers, and one per article up to :data:`ARTICLE_LAYERS`
+    articles.  Names are HTML-escaped (Leaflet's layer control inserts them
+    as HTML) and carry the number of places in the layer.
+
+    Parameters
+    ----------
+    payload : dict
+        From :func:`geobrief.render.payload.build_payload`.
+
+    Returns
+    -------
+    list of tuple
+        In layer-control order.
+    """
+    places = payload["places"]
     counts: Counter[tuple[str, str]] = Counter(
         (dim, key) for p in places for dim, keys in p["f"].items() for key in keys
     )
@@ -116,18 +137,18 @@ def briefing_layers(
     def count(dim: str, key: str) -> int:
         return counts[(dim, key)]
 
+    specs: list[tuple[str, str, str]] = []
     # Layer names reach Leaflet's layer control as HTML: escape them.
     for event in EVENTS:
         n = count("status", event)
         if n:
-            name = _layer_name(f"{event_label(event).capitalize()} ({n})")
-            layers.append(BriefingLayer(name, ctl=ctl, dim="status", key=event))
+            specs.append((_layer_name(f"{event_label(event).capitalize()} ({n})"), "status", event))
     n = count("status", "mentioned")
     if n:
-        layers.append(BriefingLayer(f"Mentioned only ({n})", ctl=ctl, dim="status", key="mentioned"))
+        specs.append((f"Mentioned only ({n})", "status", "mentioned"))
     n = count("scope", "areas")
     if n:
-        layers.append(BriefingLayer(f"Countries &amp; regions ({n})", ctl=ctl, dim="scope", key="areas"))
+        specs.append((f"Countries &amp; regions ({n})", "scope", "areas"))
     # One layer per article while the layer control can list them; a big feed is read in the panel.
     per_article = payload["articles"] if len(payload["articles"]) <= ARTICLE_LAYERS else []
     for ai, article in enumerate(per_article):
@@ -137,11 +158,8 @@ def briefing_layers(
         label = label or article["id"]
         if article["source"]:
             label = f"{_short(article['source'], 24)}: {label}"
-        name = _layer_name(f"Article: {label} ({count('article', key)})")
-        layers.append(BriefingLayer(name, ctl=ctl, dim="article", key=key))
-    for i, layer in enumerate(layers):  # deterministic JS names
-        layer._id = f"{ctl}_{i}"
-    return layers
+        specs.append((_layer_name(f"Article: {label} ({count('article', key)})"), "article", key))
+    return specs
 
 
 def _walk(element: Any):
@@ -246,12 +264,19 @@ def _csp(*, cdn: bool, tiles: bool) -> str:
 def page_html(
     briefing: Briefing, *, cdn: bool = False, tiles: bool = True, cluster: bool | None = None
 ) -> str:
-    """The standalone HTML page of a briefing (what ``briefing.html`` holds)."""
-    m = to_map(briefing, cdn=cdn, tiles=tiles, cluster=cluster)
-    try:
-        return m.get_root().render()
-    except Exception as exc:  # jinja / folium errors
-        raise RenderError(f"cannot render the briefing page: {exc}") from exc
+    """The standalone HTML page of a briefing (what ``briefing.html`` holds).
+
+    Written without folium (see :mod:`geobrief.render.page`): the same map
+    as :func:`to_map` draws, and a fast start for ``geobrief build``.
+    """
+    from geobrief.render.page import standalone_page
+
+    if cluster is None:
+        cluster = len(briefing.places) > CLUSTER_THRESHOLD
+    payload = build_payload(briefing, cluster=cluster)
+    return standalone_page(
+        briefing, payload, layer_specs(payload), csp=_csp(cdn=cdn, tiles=tiles), cdn=cdn, tiles=tiles
+    )
 
 
 def save_briefing(
@@ -604,6 +629,8 @@ def snapshot(
                     )
                 if page.query_selector(".folium-map"):
                     page.wait_for_selector('.gb-map[data-gb-loaded="1"]', timeout=60_000)
+                    # A big (packed) page inflates its article texts just after drawing the map.
+                    page.wait_for_selector('.gb-map[data-gb-texts="1"]', state="attached", timeout=60_000)
                     if place is not None or zoom is not None or passage:
                         prepare_view(page, place=place, zoom=zoom, passage=passage)
                 page.wait_for_timeout(200)  # let Leaflet finish painting
@@ -644,6 +671,7 @@ __all__ += [
     "prepare_view",
     "wait_until_settled",
     "CHROMIUM_ARGS",
+    "layer_specs",
 ]
 
 

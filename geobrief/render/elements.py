@@ -7,7 +7,7 @@ from folium.map import FeatureGroup, Layer
 from jinja2 import Template
 
 from geobrief.render import assets
-from geobrief.render.payload import script_json
+from geobrief.render.payload import page_data, script_json
 
 
 class InlineScript(Element):
@@ -121,14 +121,17 @@ class BriefingLayer(FeatureGroup):
         self.cdn = cdn
         self.fit = False
         self.cluster = bool(payload and payload["opts"]["cluster"])
-        self.payload_js = script_json(payload) if payload is not None else ""
+        # The payload travels in a data block (JSON.parse reads it much faster than a script
+        # literal of the same size); a big briefing's block is compressed (payload.page_data).
+        self.data = page_data(payload) if payload is not None else ""
+        self.data_id = f"{ctl}-data"
         self.ctl_js = script_json(ctl)
         self.dim_js = script_json(dim)
         self.key_js = script_json(key)
 
     def render(self, **kwargs) -> None:
         figure = self.get_root()
-        if isinstance(figure, Figure) and self.payload_js:
+        if isinstance(figure, Figure) and self.data:
             if self.cluster:
                 if self.cdn:
                     add_asset(figure, "gb_markercluster_css", cdn=assets.CDN["markercluster_css"])
@@ -143,6 +146,11 @@ class BriefingLayer(FeatureGroup):
             js, css = assets.runtime()
             add_asset(figure, "gb_runtime_css", css=css)
             add_asset(figure, "gb_runtime_js", js=js)
+            # Before the scripts that read it (folium writes the body scripts last).
+            figure.html.add_child(
+                RawHTML(f'<script type="application/json" id="{self.data_id}">{self.data}</script>'),
+                name=self.data_id,
+            )
         if isinstance(figure, Figure):
             figure.script.add_child(RawHTML(self.script()), name=self.get_name())
         super().render(**kwargs)
@@ -151,9 +159,9 @@ class BriefingLayer(FeatureGroup):
         """The layer's JavaScript: create the group, then load data or register as a facet."""
         name = self.get_name()
         lines = [f"var {name} = L.featureGroup({{}});"]
-        if self.payload_js:
+        if self.data:
             fit = "true" if self.fit else "false"
-            lines.append(f"geobrief.load({self.payload_js}, {name}, {{fit: {fit}}});")
+            lines.append(f"geobrief.load({script_json(self.data_id)}, {name}, {{fit: {fit}}});")
         else:
             lines.append(f"geobrief.facet({self.ctl_js}, {self.dim_js}, {self.key_js}, {name});")
         return "\n".join(lines) + "\n"

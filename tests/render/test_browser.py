@@ -14,7 +14,26 @@ pytestmark = pytest.mark.browser
 
 def _open(session, briefing, tmp_path, **kwargs):
     html, _ = save_briefing(briefing, tmp_path, tiles=kwargs.pop("tiles", False), **kwargs)
-    return session.open(html)
+    page = session.open(html)
+    # every article text in (a packed page inflates its text blocks after drawing the map)
+    page.wait_for_selector('.gb-map[data-gb-texts="1"]', state="attached", timeout=15_000)
+    return page
+
+
+@pytest.fixture(params=["plain", "packed"])
+def packing(request, monkeypatch):
+    """Pages with their data as plain JSON, and deflate-compressed as a big briefing's is."""
+    if request.param == "packed":
+        monkeypatch.setattr("geobrief.render.payload.COMPRESS_TEXTS_ABOVE", -1)
+        monkeypatch.setattr("geobrief.render.payload.TEXT_BLOCK_BYTES", 1)  # a block per article
+    return request.param
+
+
+def _packed(page):
+    """Whether the page's data block is compressed (``payload.page_data``)."""
+    return page.evaluate(
+        "'packed' in JSON.parse(document.querySelector('script[type=\"application/json\"]').textContent)"
+    )
 
 
 def _markers(page, frame=None):
@@ -99,8 +118,9 @@ def test_marker_click_opens_popup_with_claims_side_by_side(browser_page, briefin
     _clean(browser_page)
 
 
-def test_excerpt_link_scrolls_to_and_highlights_the_passage(browser_page, briefing, tmp_path):
+def test_excerpt_link_scrolls_to_and_highlights_the_passage(browser_page, briefing, tmp_path, packing):
     page = _open(browser_page, briefing, tmp_path)
+    assert _packed(page) == (packing == "packed")
     page.evaluate("geobrief.controllers()[0].openPlace(0)")
     _settle(page)
     link = page.locator(".leaflet-popup .gb-goto").last
@@ -126,8 +146,9 @@ def test_panel_place_name_opens_its_popup(browser_page, briefing, tmp_path):
     _clean(browser_page)
 
 
-def test_articles_panel_shows_full_text_unresolved_and_failures(browser_page, briefing, tmp_path):
+def test_articles_panel_shows_full_text_unresolved_and_failures(browser_page, briefing, tmp_path, packing):
     page = _open(browser_page, briefing, tmp_path)
+    assert _packed(page) == (packing == "packed")
     texts = page.locator(".gb-article-text").all_text_contents()
     assert texts == [a.text for a in briefing.articles]
     assert page.locator(".gb-unresolved li").inner_text().startswith("Zembla")
@@ -244,13 +265,14 @@ def _no_injection(page):
         assert frame.evaluate("window.__gbPwned") == []
 
 
-def test_hostile_text_is_shown_literally_and_never_runs(browser_page, hostile, tmp_path):
+def test_hostile_text_is_shown_literally_and_never_runs(browser_page, hostile, tmp_path, packing):
     import html as htmllib
 
     from geobrief.render import briefing_layers
     from geobrief.render.payload import article_lead, display_name
 
     page = _open(browser_page, hostile, tmp_path)
+    assert _packed(page) == (packing == "packed")
     assert page.title() == hostile.title
     assert page.locator(".gb-title").text_content() == hostile.title
     # articles: full text, title (or opening words, or id), source, date, all as text
@@ -857,7 +879,35 @@ def test_offline_inlines_leaflet_into_a_users_own_map(browser_page, briefing, tm
     assert browser_page.errors == []
 
 
-def test_popup_shows_three_excerpts_and_pages_the_rest_in_the_panel(browser_page, tmp_path):
+def test_packed_page_draws_first_and_fills_texts_as_their_blocks_arrive(browser_page, tmp_path, monkeypatch):
+    from render_factory import many_sources_briefing
+
+    monkeypatch.setattr("geobrief.render.payload.COMPRESS_TEXTS_ABOVE", -1)
+    monkeypatch.setattr("geobrief.render.payload.TEXT_BLOCK_BYTES", 2_000)  # two articles a block
+    b = many_sources_briefing(120, n_places=4, filler="words")
+    html, _ = save_briefing(b, tmp_path, tiles=False)
+    page = browser_page.open(html)
+    assert _packed(page)
+    # Straight away, before the other blocks are in: the last article's passage, from its excerpt.
+    last = len(b.articles) - 1
+    place = next(
+        p for p in b.places if any(e.article_id == b.articles[last].id for c in p.claims for e in c.evidence)
+    )
+    ev = next(e for c in place.claims for e in c.evidence if e.article_id == b.articles[last].id)
+    page.evaluate(f"geobrief.controllers()[0].goPassage({last}, {ev.start}, 'p')")
+    passage = page.locator(".gb-passage.gb-hl")
+    passage.wait_for(timeout=10_000)
+    assert passage.inner_text() == b.articles[last].text[ev.start : ev.end]
+    page.wait_for_selector('.gb-map[data-gb-texts="1"]', state="attached", timeout=15_000)
+    assert page.locator(".gb-loading").count() == 0
+    # every article's box, from every block (the panel fills a box as it scrolls into view)
+    page.evaluate("c => { for (let i = 0; i < 120; i++) geobrief.controllers()[0].ensureArticle(i); }", None)
+    texts = page.locator(".gb-article-text").all_text_contents()
+    assert texts == [a.text for a in b.articles[: len(texts)]] and len(texts) == 120
+    _clean(browser_page)
+
+
+def test_popup_shows_three_excerpts_and_pages_the_rest_in_the_panel(browser_page, tmp_path, packing):
     from render_factory import many_sources_briefing
 
     b = many_sources_briefing(60, n_places=4)
@@ -866,6 +916,7 @@ def test_popup_shows_three_excerpts_and_pages_the_rest_in_the_panel(browser_page
     n = len(claim.evidence)
     assert n > 2 * 20  # the claim needs three pages
     page = _open(browser_page, b, tmp_path)
+    assert _packed(page) == (packing == "packed")
     # The page holds every excerpt: the list is capped on screen only.
     held = page.evaluate(
         f"geobrief.controllers()[0].d.places.find(p => p.id === '{place.id}').c[{ci}].ev.length"

@@ -261,3 +261,93 @@ def test_claim_order_follows_main_claim_rules():
     # equal claims are told apart by position
     twins = (Claim("p", "visit"), Claim("p", "visit"))
     assert claim_order(twins) == [0, 1]
+
+
+def _unpack(block: str) -> dict:
+    """Decode a packed data block as the runtime does (inflate, then cut the texts by bytes)."""
+    import base64
+    import zlib
+
+    wrapper = json.loads(block)
+    packed = wrapper["packed"]
+    data = json.loads(zlib.decompress(base64.b64decode(packed["data"]), -15))
+    columns = data.pop("ac")
+    data["articles"] = [{k: columns[k][i] for k in columns} for i in range(len(columns["id"]))]
+    for a in data["articles"]:
+        a["marks"] = [a["marks"][i : i + 3] for i in range(0, len(a["marks"]), 3)]
+        a["passages"] = [a["passages"][i : i + 2] for i in range(0, len(a["passages"]), 2)]
+    articles = iter(data["articles"])
+    for block, count in zip(packed["texts"], packed["blocks"], strict=True):
+        texts, pos = zlib.decompress(base64.b64decode(block), -15), 0
+        for _ in range(count):
+            a = next(articles)
+            n = a.pop("tb")
+            a["text"] = texts[pos : pos + n].decode("utf-8")
+            pos += n
+        assert pos == len(texts)
+    keys = data.pop("evk")
+    for p in data["places"]:
+        for c in p["c"]:
+            rows = [c["ev"][i : i + len(keys)] for i in range(0, len(c["ev"]), len(keys))]
+            c["ev"] = [{k: v for k, v in zip(keys, row, strict=True) if v is not None} for row in rows]
+    data["id"] = wrapper["id"]
+    return data
+
+
+def test_big_briefing_data_is_compressed_and_decodes_to_the_payload(monkeypatch):
+    from dataclasses import replace
+
+    from render_factory import many_sources_briefing
+
+    from geobrief.render.payload import page_data
+
+    b = many_sources_briefing(300, n_places=6, filler="words")
+    # non-ASCII and astral text: the runtime cuts the texts by their UTF-8 bytes
+    b = replace(
+        b,
+        articles=(
+            replace(b.articles[0], text=b.articles[0].text + " Ţarţūs \U0001f600 </script>"),
+            *b.articles[1:],
+        ),
+    )
+    payload = build_payload(b)
+    small = page_data(payload)
+    assert json.loads(small) == payload  # under the limit: the payload as it is
+    block = page_data(payload, compress_above=1000)
+    assert "<" not in block and len(block) < len(small) * 0.6
+    assert len(json.loads(block)["packed"]["blocks"]) == 1
+    decoded = _unpack(block)
+    for p in payload["places"]:  # the runtime reads a missing key and a null alike
+        for c in p["c"]:
+            c["ev"] = [{k: v for k, v in ev.items() if v is not None} for ev in c["ev"]]
+    assert decoded == payload
+    assert page_data(payload, compress_above=1000) == block  # deterministic
+    # texts in blocks of about 20 KB (the page inflates the first before drawing, the rest after)
+    monkeypatch.setattr("geobrief.render.payload.TEXT_BLOCK_BYTES", 20_000)
+    block = page_data(payload, compress_above=1000)
+    counts = json.loads(block)["packed"]["blocks"]
+    assert len(counts) > 5 and sum(counts) == len(payload["articles"])
+    assert _unpack(block) == payload
+
+
+def test_deflate_blocks_form_one_stream():
+    import zlib
+
+    from geobrief.render import payload as payload_module
+
+    data = bytes(range(256)) * 40_000  # 10 MB: three blocks
+    assert zlib.decompress(payload_module.deflate(data), -15) == data
+    assert zlib.decompress(payload_module.deflate(b""), -15) == b""
+
+
+def test_article_facets_only_while_articles_have_layers():
+    from render_factory import many_sources_briefing
+
+    from geobrief.render.payload import ARTICLE_LAYERS
+
+    small = build_payload(many_sources_briefing(ARTICLE_LAYERS, n_places=4))
+    assert all(p["f"]["article"] for p in small["places"])
+    # a bigger feed has no per-article layers: its places do not carry the facet
+    big = build_payload(many_sources_briefing(ARTICLE_LAYERS + 1, n_places=4))
+    assert not any("article" in p["f"] for p in big["places"])
+    assert all(p["ar"] for p in big["places"])  # the sources are still counted and linked

@@ -173,8 +173,10 @@ def test_layer_control_starts_folded(briefing):
 
 
 def _page_payload(html: str) -> dict:
-    """The JSON payload a page hands to ``geobrief.load``."""
+    """The JSON payload a page hands to ``geobrief.load`` (its data block, read by id)."""
     start = html.index("geobrief.load(") + len("geobrief.load(")
+    block_id, _ = json.JSONDecoder().raw_decode(html, start)
+    start = html.index(f'<script type="application/json" id="{block_id}">') + len(block_id) + 38
     payload, _ = json.JSONDecoder().raw_decode(html, start)
     return payload
 

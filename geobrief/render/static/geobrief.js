@@ -103,6 +103,8 @@
   /* ------------------------------------------------------------ controller */
   function Controller(data, group) {
     this.d = data;
+    this.texts = data.texts || null;  // a packed page's TextStore (else each article has its text)
+    this.waiting = {};     // article index -> its box, built before its text was inflated
     this.id = data.id;
     this.container = group;
     this.facets = {};      // dim -> key -> [featureGroup]
@@ -133,6 +135,10 @@
       : L.featureGroup([], { attribution: ATTRIBUTION });
     this.clustered = useCluster;
     data.places.forEach(function (p, i) { self.markers.push(self.makeMarker(p, i)); self.visible.push(false); });
+    if (this.texts) {
+      this.texts.onBlock = function (k) { self.textsArrived(k); };
+      if (!this.texts.left) { this.textsDone(); }
+    }
     group.on("add", function () { self.attach(group._map); });
     group.on("remove", function () { self.detach(); });
     this.schedule();
@@ -312,6 +318,40 @@
     return box;
   };
 
+  /* ------------------------------------------- texts of a packed page */
+  // Article ai's text; null while its block is still compressed (it is then being inflated, and
+  // textsArrived redraws what needed it).
+  Controller.prototype.text = function (ai) {
+    if (this.texts) { return this.texts.text(ai); }
+    var a = this.d.articles[ai];
+    return a ? a.text : null;
+  };
+
+  Controller.prototype.textsArrived = function (k) {
+    var block = this.texts.blocks[k], self = this;
+    for (var ai = block.from; ai < block.to; ai++) {
+      var box = this.waiting[ai];
+      if (box) {
+        delete this.waiting[ai];
+        box.textContent = "";
+        this.buildArticle(this.d.articles[ai], ai, box);
+      }
+    }
+    if (this.shown && this.shown.popup.isOpen()) { this.shown.popup.update(); }
+    if (this.evidenceBox && this.evidenceArgs) { this.showEvidence.apply(this, this.evidenceArgs.concat([true])); }
+    var go = this.pendingGo;
+    if (go && go[0] >= block.from && go[0] < block.to) { this.pendingGo = null; this.goPassage(go[0], go[1], go[2]); }
+    if (!this.texts.left) { this.textsDone(); }
+    return self;
+  };
+
+  // data-gb-texts="1" once every text is inflated (a packed page; plain pages set it at once).
+  Controller.prototype.textsDone = function () {
+    this.allTexts = true;
+    var root = this.map && this.map.getContainer();
+    if (root) { root.setAttribute("data-gb-texts", "1"); }
+  };
+
   Controller.prototype.popupOptions = function () {
     return { maxWidth: 420, minWidth: 240, maxHeight: 360, className: "gb-popup-wrap", autoPan: true,
       autoPanPaddingTopLeft: this.panPadTL, autoPanPaddingBottomRight: this.panPad };
@@ -391,6 +431,12 @@
   Controller.prototype.loaded = function (done) {
     var root = this.map && this.map.getContainer();
     if (root) { root.setAttribute("data-gb-loaded", done ? "1" : "0"); }
+    if (done && root && this.texts && !this.textsStarted) {
+      // A packed page's other text blocks, once the map is drawn.
+      this.textsStarted = true;
+      var texts = this.texts;
+      setTimeout(function () { texts.loadAll(); }, 0);
+    }
   };
 
   /* ---------------------------------------------------------- map chrome */
@@ -418,6 +464,7 @@
     if (this.fitOnAttach) { this.fit(); }
     this.schedule();
     map.getContainer().setAttribute("data-gb-ready", "1");
+    if (!this.texts || this.allTexts) { this.textsDone(); }
   };
 
   // On a small map the attribution is one line; a tap unfolds it (the first tap does not follow a link).
@@ -798,8 +845,13 @@
       meta.appendChild(link);
     }
     box.appendChild(meta);
+    var t = this.text(ai);
+    if (t === null) {  // still compressed: drawn again when its block is inflated
+      this.waiting[ai] = box;
+      box.appendChild(el("p", "gb-loading", "loading the text\u2026"));
+      return;
+    }
     var text = el("div", "gb-article-text");
-    var t = a.text;
     // Passages (evidence sentences) become anchors; overlapping ones alias the kept one.
     var passages = a.passages.slice().sort(function (x, y) { return x[0] - y[0] || y[1] - x[1]; });
     var kept = [], last = null;
@@ -869,6 +921,7 @@
   Controller.prototype.goPassage = function (ai, start, kind) {
     this.openPanel(true);
     this.ensureArticle(ai);
+    if (this.waiting[ai]) { this.pendingGo = [ai, start, kind]; return null; }  // followed on arrival
     var target = null;
     if (kind === "p") {
       var rec = this.passages[ai + ":p" + start];
@@ -914,7 +967,12 @@
 
   /* --------------------------------------------------------------- popups */
   Controller.prototype.excerpt = function (ai, s, e, ms, me, fallback) {
-    var a = this.d.articles[ai], t = a ? a.text : null, q = el("q", "gb-excerpt");
+    var a = this.d.articles[ai], t = a ? this.text(ai) : null, q = el("q", "gb-excerpt");
+    if (a && t === null && !fallback) {  // its text is being inflated: the popup is redrawn then
+      q.className += " gb-loading";
+      q.textContent = "\u2026";
+      return q;
+    }
     var text, rs = -1, re = -1;
     if (t && s >= 0 && s < e && e <= t.length) {
       text = t.slice(s, e);
@@ -1094,10 +1152,11 @@
   }
 
   // Every excerpt of one claim, in the panel, PAGE at a time.
-  Controller.prototype.showEvidence = function (i, ci, page) {
+  Controller.prototype.showEvidence = function (i, ci, page, refresh) {
     var p = this.d.places[i], c = p && p.c[ci], self = this;
     if (!c || !this.panel) { return null; }
-    this.openPanel(true);
+    this.evidenceArgs = [i, ci, page];
+    if (!refresh) { this.openPanel(true); }
     page = Math.max(0, Math.min(page || 0, Math.ceil(c.ev.length / PAGE) - 1));
     var box = this.evidenceBox;
     if (!box) {
@@ -1128,7 +1187,7 @@
     nav.appendChild(el("span", "gb-page", (from + 1) + "\u2013" + to + " of " + c.ev.length));
     nav.appendChild(next);
     box.appendChild(nav);
-    this.panelBody.scrollTop = 0;
+    if (!refresh) { this.panelBody.scrollTop = 0; }
     return box;
   };
 
@@ -1149,10 +1208,151 @@
     return out;
   };
 
+  /* ------------------------------------------------------ the page's data */
+  // A page's payload is a JSON data block (read by id).  A big briefing's block holds it
+  // deflate-compressed and base64-encoded ("packed": the payload without the article texts, its
+  // evidence items as rows of values, and the texts in UTF-8 in blocks of about 1 MB, "tb" bytes
+  // per article); see payload.page_data in Python.  The first block is inflated before the map
+  // is drawn, the others after it, one at a time (or at once when a popup or the panel needs
+  // one); an article's text is decoded when first read.
+  function readData(id) {
+    var node = document.getElementById(id);
+    return node ? JSON.parse(node.textContent) : null;
+  }
+
+  function base64Bytes(s) {
+    if (typeof Uint8Array.fromBase64 === "function") { return Uint8Array.fromBase64(s); }
+    var bin = atob(s), n = bin.length, out = new Uint8Array(n);
+    for (var i = 0; i < n; i++) { out[i] = bin.charCodeAt(i); }
+    return out;
+  }
+
+  function inflate(b64) {
+    var stream = new Blob([base64Bytes(b64)]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+    return new Response(stream).arrayBuffer().then(function (buf) { return new Uint8Array(buf); });
+  }
+
+  // The article texts of a packed page, block by block.
+  function TextStore(packed, articles) {
+    var self = this, ai = 0;
+    this.blocks = [];
+    this.where = [];  // article -> [block, first byte]
+    packed.blocks.forEach(function (count, k) {
+      var pos = 0;
+      for (var j = 0; j < count; j++, ai++) { self.where.push([k, pos]); pos += articles[ai].tb; }
+      self.blocks.push({ b64: packed.texts[k], bytes: null, wait: null, from: ai - count, to: ai });
+    });
+    this.articles = articles;
+    this.cache = {};
+    this.onBlock = null;   // called with a block's index once it is inflated
+    this.left = this.blocks.length;
+  }
+
+  TextStore.prototype.load = function (k) {
+    var block = this.blocks[k], self = this;
+    if (!block.wait) {
+      block.wait = inflate(block.b64).then(function (bytes) {
+        block.bytes = bytes;
+        block.b64 = null;
+        self.left--;
+        if (self.onBlock) { self.onBlock(k); }
+        return k;
+      });
+    }
+    return block.wait;
+  };
+
+  // Article ai's text, or null while its block is still compressed (asking for it).
+  TextStore.prototype.text = function (ai) {
+    if (this.cache[ai] !== undefined) { return this.cache[ai]; }
+    var w = this.where[ai], block = w && this.blocks[w[0]];
+    if (!block) { return ""; }
+    if (!block.bytes) { this.load(w[0]); return null; }
+    var t = new TextDecoder().decode(block.bytes.subarray(w[1], w[1] + this.articles[ai].tb));
+    this.cache[ai] = t;
+    return t;
+  };
+
+  // Every block, one after the other (the page stays responsive between them).
+  TextStore.prototype.loadAll = function () {
+    var self = this, k = 0;
+    function next() {
+      while (k < self.blocks.length && self.blocks[k].bytes) { k++; }
+      if (k < self.blocks.length) { self.load(k).then(function () { setTimeout(next, 0); }); }
+    }
+    next();
+  };
+
+  // A claim's evidence (one flat row of values) becomes objects when first read (a popup, "show all").
+  function lazyEvidence(c, keys) {
+    var row = c.ev, objs = null, n = keys.length;
+    Object.defineProperty(c, "ev", { enumerable: true, configurable: true, get: function () {
+      if (!objs) {
+        objs = [];
+        for (var i = 0; i + n <= row.length; i += n) {
+          var ev = {};
+          for (var k = 0; k < n; k++) { ev[keys[k]] = row[i + k]; }
+          objs.push(ev);
+        }
+      }
+      return objs;
+    } });
+  }
+
+  // The articles of a packed page come as columns ("ac"; marks and passages flat): each article
+  // is a small object whose fields are read from the columns.
+  function columnArticles(cols) {
+    function Article(i) { this.i = i; }
+    Object.keys(cols).forEach(function (key) {
+      var col = cols[key], width = key === "marks" ? 3 : (key === "passages" ? 2 : 0);
+      Object.defineProperty(Article.prototype, key, { get: width ? function () {
+        var memo = "_" + key;
+        if (!this[memo]) {
+          var flat = col[this.i], out = [];
+          for (var j = 0; j + width <= flat.length; j += width) { out.push(flat.slice(j, j + width)); }
+          this[memo] = out;
+        }
+        return this[memo];
+      } : function () { return col[this.i]; } });
+    });
+    var out = [], n = cols.id.length;
+    for (var i = 0; i < n; i++) { out.push(new Article(i)); }
+    return out;
+  }
+
+  function unpack(packed) {
+    return inflate(packed.data).then(function (bytes) {
+      var data = JSON.parse(new TextDecoder().decode(bytes));
+      data.articles = columnArticles(data.ac);
+      delete data.ac;
+      data.places.forEach(function (p) { p.c.forEach(function (c) { lazyEvidence(c, data.evk); }); });
+      var store = new TextStore(packed, data.articles);
+      return (store.blocks.length ? store.load(0) : Promise.resolve()).then(function () {
+        data.texts = store;
+        return data;
+      });
+    });
+  }
+
   /* ------------------------------------------------------------ public API */
-  window.geobrief = {
+  var api = window.geobrief = {
     version: 1,
+    // data: the payload, or the id of its data block; a packed payload is drawn once inflated.
     load: function (data, group, options) {
+      if (typeof data === "string") { data = readData(data); }
+      if (!data) { return null; }
+      if (data.packed) {
+        if (typeof DecompressionStream !== "function") {
+          console.error("geobrief: this browser cannot open a compressed briefing (no DecompressionStream)");
+          return null;
+        }
+        var id = data.id;
+        unpack(data.packed).then(function (full) {
+          full.id = id;
+          api.load(full, group, options);
+        }, function (err) { console.error("geobrief: the briefing's data cannot be read:", err); });
+        return null;
+      }
       var ctl = new Controller(data, group);
       ctl.fitOnAttach = !!(options && options.fit);
       controllers[data.id] = ctl;
