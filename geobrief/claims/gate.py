@@ -186,6 +186,54 @@ def leading_literals(pattern: re.Pattern[str]) -> tuple[frozenset[str], str] | N
     return frozenset(strings), _start_rule(items[0])
 
 
+_REPEATS = tuple(
+    op for op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)) if op is not None
+)
+
+
+def required_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """Lower-case strings one of which every match of *pattern* contains, or None when it cannot say.
+
+    For patterns whose start cannot be listed (``[,;]\\s*(?P<object>...) ... (?P<verb>denied|...)``)
+    but that need one word of a list somewhere: a text whose lower case holds none of those
+    strings cannot match, so the pattern need not be run on it.  None when no item every match
+    passes through can be listed with strings of at least three characters.
+    """
+    try:
+        parsed = _sre_parse.parse(pattern.pattern, pattern.flags)
+    except re.error:  # pragma: no cover - the pattern compiled, so it parses
+        return None
+    return _required(list(parsed))
+
+
+def _required(items: list[tuple[object, object]]) -> frozenset[str] | None:
+    """The most selective listable item of a sequence every match passes through (see above)."""
+    best: frozenset[str] | None = None
+    for op, av in items:
+        found: frozenset[str] | None = None
+        try:
+            listed = _item(op, av, MAX_PREFIX)
+        except _Unbounded:
+            listed = None
+        if listed is not None:
+            strings = {x.removesuffix(_CUT) for x in listed}
+            if strings and min(len(x) for x in strings) >= _KEY:
+                found = frozenset(strings)
+        if found is None and op is _c.SUBPATTERN:
+            found = _required(list(av[-1]))  # type: ignore[index]
+        elif found is None and op in _REPEATS and av[0] >= 1:  # type: ignore[index]
+            found = _required(list(av[2]))  # type: ignore[index]
+        elif found is None and op is _c.BRANCH:
+            alts = [_required(list(alt)) for alt in av[1]]  # type: ignore[index]
+            if all(a is not None for a in alts):
+                found = frozenset().union(*alts)  # type: ignore[arg-type]
+        if found is not None and (
+            best is None or (min(map(len, found)), -len(found)) > (min(map(len, best)), -len(best))
+        ):
+            best = found
+    return best
+
+
 def _trie(strings: Iterable[str]) -> str:
     """A regex matching exactly the given strings, as a trie ("deny|denied" -> "den(?:ied|y)")."""
     root: dict[str, dict] = {}
@@ -260,6 +308,13 @@ class Gate:
                 strings_of[word_start].setdefault(s, set()).add(id(rx))
         self._indexes = [_Index(by, ws) for ws, by in strings_of.items() if by]
         self._gated_ids = frozenset(self._gated)
+        # the others, where they need one of a list of words somewhere: run only where one is
+        self._required: dict[int, tuple[str, ...]] = {}
+        for rx in self._patterns:
+            if id(rx) not in self._gated and id(rx) not in self._required:
+                needed = required_literals(rx)
+                if needed is not None:
+                    self._required[id(rx)] = tuple(sorted(needed))
 
     def gates(self, rx: re.Pattern[str]) -> bool:
         """Whether *rx* is one of the gated patterns."""
@@ -287,11 +342,17 @@ class Gate:
         if len(self._indexes) > 1:
             for pos in hits.values():
                 pos.sort()
+        for k, needed in self._required.items():
+            if any(w in low for w in needed):
+                hits[k] = []  # present: scanned in full (no start positions listed)
         return hits
 
     def may_match(self, rx: re.Pattern[str], positions: dict[int, list[int]] | None) -> bool:
         """False only when *rx* surely has no match in the text *positions* were found in."""
-        return positions is None or id(rx) not in self._gated or id(rx) in positions
+        if positions is None:
+            return True
+        k = id(rx)
+        return k in positions or (k not in self._gated and k not in self._required)
 
     def finditer(
         self, rx: re.Pattern[str], text: str, positions: dict[int, list[int]] | None
@@ -302,7 +363,11 @@ class Gate:
         a candidate start is tried with ``rx.match(text, i)``, which sees the text before ``i``
         for lookbehinds as ``finditer`` does.
         """
-        if positions is None or id(rx) not in self._gated:
+        if positions is None:
+            return list(rx.finditer(text))
+        if id(rx) not in self._gated:
+            if id(rx) in self._required and id(rx) not in positions:
+                return []  # none of the words every match holds is in the text
             return list(rx.finditer(text))
         out: list[re.Match[str]] = []
         end = last = -1
