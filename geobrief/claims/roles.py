@@ -490,12 +490,20 @@ def _find_links(s: _Sentence, theme: str | None, fire: bool = False) -> list[_Li
                 cues.append((rng[0], rng[1], g, role))
     # a cue inside a longer cue of another event ("strikes" in "air strikes") gives way
     if len(cues) > 1:
-        spans = [(o[0], o[1], o[2].event) for o in cues]
+        # only a cue starting at most ``longest`` tokens before b can hold [a, b): look those up
+        by_start: dict[int, list[tuple[int, str]]] = {}
+        for x, y, o, _ in cues:
+            by_start.setdefault(x, []).append((y, o.event))
+        longest = max(y - x for x, y, _, _ in cues)
         kept = []
         for c in cues:
             a, b, g, _ = c
             ev, w = g.event, b - a
-            if any(e != ev and x <= a and b <= y and y - x > w for x, y, e in spans):
+            if any(
+                e != ev and b <= y and y - x > w
+                for x in range(max(0, b - longest), a + 1)
+                for y, e in by_start.get(x, ())
+            ):
                 continue
             kept.append(c)
         cues = kept
