@@ -13,6 +13,7 @@ no word-start anchor) is always scanned, so the gate never changes a result, onl
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 
 try:  # Python's own table of characters that match other letters case-insensitively ("ſ" ~ "s")
@@ -346,6 +347,47 @@ class Gate:
             if any(w in low for w in needed):
                 hits[k] = []  # present: scanned in full (no start positions listed)
         return hits
+
+    @staticmethod
+    def flatten(positions: dict[int, list[int]] | None) -> tuple[list[int], list[int]] | None:
+        """The candidate starts of :meth:`positions` as two parallel lists sorted by position
+        (positions, pattern ids), for :meth:`within`."""
+        if positions is None:
+            return None
+        pairs = sorted((i, k) for k, starts in positions.items() for i in starts)
+        return [i for i, _ in pairs], [k for _, k in pairs]
+
+    def within(
+        self,
+        text: str,
+        positions: dict[int, list[int]] | None,
+        flat: tuple[list[int], list[int]] | None,
+        start: int,
+        end: int,
+    ) -> dict[int, list[int]] | None:
+        """:meth:`positions` of ``text[start:end]``, read off those of the whole *text* when it can.
+
+        Every candidate start of the part is among those of the whole text, as long as the part
+        opens after a space (a word-start test then reads the same): the starts in
+        ``[start, end)`` are a superset of the part's own (a listed string may run past its
+        end), and a superset only means a few more ``match`` calls that fail.
+        """
+        if positions is None or flat is None or (start > 0 and not text[start - 1].isspace()):
+            return self.positions(text[start:end])
+        at, ids = flat
+        out: dict[int, list[int]] = {}
+        for n in range(bisect_left(at, start), bisect_left(at, end)):
+            k = ids[n]
+            if k in out:
+                out[k].append(at[n] - start)
+            else:
+                out[k] = [at[n] - start]
+        if self._required:
+            low = text[start:end].lower()
+            for k, needed in self._required.items():
+                if k in positions and any(w in low for w in needed):
+                    out[k] = []  # one of the words it needs is in the part: scanned in full
+        return out
 
     def may_match(self, rx: re.Pattern[str], positions: dict[int, list[int]] | None) -> bool:
         """False only when *rx* surely has no match in the text *positions* were found in."""

@@ -16,6 +16,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from geobrief.claims.rules import claim_gate
 from geobrief.model import Resolution
@@ -169,11 +170,24 @@ class _Sentence:
         self._starts = [t.start for t in self.toks]
         self._positions: dict[int, list[int]] | None = None
         self._scanned = False
+        self._article: tuple[str, Any, Any] | None = None
         self._found: dict[int, list[re.Match[str]]] = {}  # by id(pattern): hashing a pattern is slow
+
+    def share_positions(self, article_text: str, positions: Any, flat: Any) -> None:
+        """Read the gate's candidate starts off those of the whole article (one scan per article).
+
+        ``positions`` and ``flat`` are ``claim_gate().positions(article_text)`` and
+        :meth:`Gate.flatten` of it; the sentence must be ``article_text[start:end]``.
+        """
+        self._article = (article_text, positions, flat)
 
     def _candidate_starts(self) -> dict[int, list[int]] | None:
         if not self._scanned:
-            self._positions = claim_gate().positions(self.text)
+            art = self._article
+            if art is not None:
+                self._positions = claim_gate().within(art[0], art[1], art[2], self.start, self.end)
+            else:
+                self._positions = claim_gate().positions(self.text)
             self._scanned = True
         return self._positions
 

@@ -120,3 +120,23 @@ def test_a_pattern_needing_absent_words_is_not_run_and_matches_stay_the_same() -
         starts = gate.positions(text)
         assert [m.span() for m in gate.finditer(rx, text, starts)] == [m.span() for m in rx.finditer(text)]
         assert gate.may_match(rx, starts) == (rx.search(text) is not None)
+
+
+def test_a_sentence_reads_its_candidate_starts_off_the_whole_article() -> None:
+    patterns = _all_claim_patterns()
+    gate = Gate(patterns)
+    text = " ".join(SENTENCES[:-1]) + " Glued:Troops arrived."  # the last part opens after no space
+    starts = gate.positions(text)
+    flat = Gate.flatten(starts)
+    offset = 0
+    parts = [*SENTENCES[:-1], "Glued:", "Troops arrived."]
+    for part in parts:
+        offset = text.index(part, offset)
+        end = offset + len(part)
+        own, read = gate.positions(part), gate.within(text, starts, flat, offset, end)
+        assert read is not None and own is not None
+        for rx in patterns:
+            # a superset of the part's own starts: the same matches, and never "cannot match" wrongly
+            assert set(own.get(id(rx), ())) <= set(read.get(id(rx), ()))
+            assert [m.span() for m in gate.finditer(rx, part, read)] == [m.span() for m in rx.finditer(part)]
+        offset = end
