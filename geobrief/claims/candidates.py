@@ -323,6 +323,9 @@ def sentence_candidates(
     linked_events: dict[int, set[str]] = {}
     for lk in links:
         linked_events.setdefault(lk.mention, set()).add(lk.event)
+    linked_to: dict[str, set[int]] = {}  # event -> the places a role links to it
+    for kk, ev in role_of:
+        linked_to.setdefault(ev, set()).add(kk)
 
     places = [k for k, r in enumerate(s.mentions) if r.place is not None and s.mention_tok[k] >= 0]
     preps = {k: _prep_before(s, s.mention_tok[k]) for k in places}
@@ -376,8 +379,9 @@ def sentence_candidates(
                     f["cue_linked_elsewhere"] = 1.0
                 if linked_events.get(k):
                     f["place_linked_other_event"] = 1.0
-                if any(ev == event for (kk, ev) in role_of if kk != k):
-                    f["event_linked_elsewhere"] = 1.0
+                linked = linked_to.get(event, ())
+                if len(linked) > 1 or (linked and k not in linked):
+                    f["event_linked_elsewhere"] = 1.0  # another place has a role link to this event
             f[f"entry:{entry}"] = 1.0
             dist = _bin(d)
             f[f"dist:{dist}"] = 1.0

@@ -515,6 +515,8 @@ def _find_links(s: _Sentence, theme: str | None, fire: bool = False) -> list[_Li
         for k, mt in enumerate(s.mention_tok)
         if mt >= 0 and k not in adjective
     }
+    # "a US soldier": a place used as a modifier (per mention, not per cue and mention)
+    attributive = [mt >= 0 and _attributive(s, mt) for mt in s.mention_tok]
     for a, b, g, role in cues:
         if g.demonym_modifier and role == "after" and a > 0 and _demonym_before(s, a, b, adjective, cues):
             # "the Chilean wildfires", "the Haitian cholera outbreak": the adjective names the place hit
@@ -591,7 +593,7 @@ def _find_links(s: _Sentence, theme: str | None, fire: bool = False) -> list[_Li
                 links.append(_Link(k, event, a, b, role))
             continue
         for k, mt in enumerate(s.mention_tok):
-            if mt < 0 or k in adjective or (role in ("after", "object") and _attributive(s, mt)):
+            if mt < 0 or k in adjective or (role in ("after", "object") and attributive[k]):
                 continue
             if role == "after" and mt < b:
                 continue
