@@ -102,9 +102,7 @@ def main() -> None:
             f"{corpus}-{r['id']}"
             for r in rows
             if f"{corpus}-{r['id']}" not in status_dev | taken
-            and (
-                (_score(r["text"]) >= 3 and len(r["text"]) < 6000) or _score(r["text"]) >= 5
-            )
+            and ((_score(r["text"]) >= 3 and len(r["text"]) < 6000) or _score(r["text"]) >= 5)
         )
     dev2 += round4
     OUT.parent.mkdir(parents=True, exist_ok=True)
