@@ -88,6 +88,18 @@ def find_short_names(
         (r.place.lat, r.place.lon) for r in resolutions if r.place is not None and r.place.kind != "sea"
     ]
     out: list[Resolution] = []
+    # each candidate's soft count depends only on its coordinates: once per article, not per
+    # occurrence (a long text repeating "the Gulf" would otherwise cost occurrences x places)
+    near: dict[tuple[float, float], float] = {}
+
+    def nearby(c: Any) -> float:
+        got = near.get((c.lat, c.lon))
+        if got is None:
+            got = near[(c.lat, c.lon)] = sum(
+                math.exp(-haversine_km(c.lat, c.lon, la, lo) / NEAR_KM) for la, lo in points
+            )
+        return got
+
     for m in found:
         start, end = m.start("name"), m.end("name")
         if any(a < end and start < b for a, b in taken):
@@ -97,12 +109,7 @@ def find_short_names(
         if points and cands:
             # a soft count of the story's places near each candidate: one far-off country
             # ("U.S. warships in the Gulf near Iran") does not outweigh the places around it
-            place = max(
-                cands,
-                key=lambda c: sum(
-                    math.exp(-haversine_km(c.lat, c.lon, la, lo) / NEAR_KM) for la, lo in points
-                ),
-            )
+            place = max(cands, key=nearby)
         ss, se = sentence_at(sentences, start) if sentences else (0, len(text))
         mention = Mention(article_id, start, end, text[start:end], ss, se)
         out.append(

@@ -323,6 +323,9 @@ def sentence_candidates(
     linked_events: dict[int, set[str]] = {}
     for lk in links:
         linked_events.setdefault(lk.mention, set()).add(lk.event)
+    linked_to: dict[str, set[int]] = {}  # event -> the places a role links to it
+    for kk, ev in role_of:
+        linked_to.setdefault(ev, set()).add(kk)
 
     places = [k for k, r in enumerate(s.mentions) if r.place is not None and s.mention_tok[k] >= 0]
     preps = {k: _prep_before(s, s.mention_tok[k]) for k in places}
@@ -330,6 +333,24 @@ def sentence_candidates(
         (a, b): " ".join(t.low for t in toks[a:b]) for spans in by_event.values() for a, b, _ in spans
     }
     n_places = len({s.mentions[k].place.id for k in places})  # type: ignore[union-attr]
+    # per sentence, not per candidate: counts of token kinds before each token (for "between"
+    # tests over any span) and whether each token stands inside quotation marks
+    n_toks = len(toks)
+    is_place = [0] * (n_toks + 1)
+    semis = [0] * (n_toks + 1)
+    commas = [0] * (n_toks + 1)
+    quoted = [False] * (n_toks + 1)
+    open_quote = False
+    for i, t in enumerate(toks):
+        quoted[i] = open_quote  # _in_quotes(s, i): an odd number of quote marks before it
+        if t.low in _QUOTES:
+            open_quote = not open_quote
+        placed = t.mention >= 0 and s.mentions[t.mention].place is not None
+        is_place[i + 1] = is_place[i] + placed
+        semis[i + 1] = semis[i] + (t.low in (";", ":"))
+        commas[i + 1] = commas[i] + (t.low == ",")
+    # the two nearest places to each cue span, of all places and of those in a locative phrase
+    nearest: dict[tuple[int, int], tuple[list[tuple[int, int]], list[tuple[int, int]]]] = {}
     out: list[ClaimCandidate] = []
     for event, spans in by_event.items():
         for k in places:
@@ -358,8 +379,9 @@ def sentence_candidates(
                     f["cue_linked_elsewhere"] = 1.0
                 if linked_events.get(k):
                     f["place_linked_other_event"] = 1.0
-                if any(ev == event for (kk, ev) in role_of if kk != k):
-                    f["event_linked_elsewhere"] = 1.0
+                linked = linked_to.get(event, ())
+                if len(linked) > 1 or (linked and k not in linked):
+                    f["event_linked_elsewhere"] = 1.0  # another place has a role link to this event
             f[f"entry:{entry}"] = 1.0
             dist = _bin(d)
             f[f"dist:{dist}"] = 1.0
@@ -369,24 +391,25 @@ def sentence_candidates(
             lo, hi = (min(m, a), max(m, b - 1))
             if toks[m].clause == toks[a].clause:
                 f["same_clause"] = 1.0
-            if any(t.low in (";", ":") for t in toks[lo:hi]):
+            if hi > lo and semis[hi] > semis[lo]:
                 f["semicolon_between"] = 1.0
-            between = sum(
-                1
-                for t in toks[lo + 1 : hi]
-                if t.mention >= 0 and t.mention != k and s.mentions[t.mention].place is not None
-            )
+            # the places strictly between, this mention's own token left out
+            between = is_place[hi] - is_place[lo + 1] - (lo + 1 <= m < hi) if hi > lo + 1 else 0
             f[f"between:{min(between, 2)}"] = 1.0
-            if any(t.low == "," for t in toks[lo:hi]):
+            if hi > lo and commas[hi] > commas[lo]:
                 f["comma_between"] = 1.0
             prep = preps[k]
             if not (a <= m < b):  # a cue that is the place's own name says nothing general
                 f[f"cue:{event}:{cue_words[(a, b)]}"] = 1.0
             # is this the place nearest to the cue, of all places / of the places in a locative phrase?
-            others = [(_distance(s.mention_tok[j], a, b)[0], j) for j in places if j != k]
-            if all(d < od for od, _ in others):
+            near = nearest.get((a, b))
+            if near is None:
+                dists = sorted((_distance(s.mention_tok[j], a, b)[0], j) for j in places)
+                near = nearest[(a, b)] = (dists[:2], [x for x in dists if preps[x[1]] in _LOCATIVE][:2])
+            # nearer than every other place: than the nearest of the places that are not this one
+            if all(d < od for od, j in near[0] if j != k):
                 f["nearest_place"] = 1.0
-            if prep in _LOCATIVE and all(d < od for od, j in others if preps[j] in _LOCATIVE):
+            if prep in _LOCATIVE and all(d < od for od, j in near[1] if j != k):
                 f["nearest_locative"] = 1.0
             conf = r.confidence
             f["resconf:" + ("low" if conf < 0.5 else "mid" if conf < 0.8 else "high")] = 1.0
@@ -411,7 +434,7 @@ def sentence_candidates(
                 f["possessive"] = 1.0
             if m + 1 < len(toks) and nxt in _FORCES:
                 f["forces_after_place"] = 1.0
-            if _in_quotes(s, m):
+            if quoted[m]:
                 f["quoted"] = 1.0
             if s.lede:
                 f["lede"] = 1.0

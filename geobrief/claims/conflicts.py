@@ -212,13 +212,16 @@ def _denial_gate() -> Gate:
     return Gate(p.pattern for p in conflict_rules().patterns)
 
 
-def find_denials(text: str) -> list[Denial]:
+def find_denials(text: str, starts: Any = None) -> list[Denial]:
     """The denials in one sentence that refer back to a claim.
 
     Parameters
     ----------
     text : str
         One sentence (or any text: offsets are into it).
+    starts : dict, optional
+        The denial gate's candidate starts in *text* (read off a whole article's by
+        :meth:`Gate.within`); scanned here when omitted.
 
     Returns
     -------
@@ -229,7 +232,8 @@ def find_denials(text: str) -> list[Denial]:
     """
     r = conflict_rules()
     gate = _denial_gate()
-    starts = gate.positions(text)  # only where a pattern's first words are
+    if starts is None:
+        starts = gate.positions(text)  # only where a pattern's first words are
     hits: list[tuple[int, int, DenialPattern, re.Match[str]]] = []
     for p in r.patterns:
         for m in gate.finditer(p.pattern, text, starts):
@@ -326,9 +330,13 @@ def attach_denials(
     spans = list(sentences) if sentences is not None else sentence_spans(text)
     mentions = [res for res in resolutions if res.place is not None]
     added: dict[int, list[Evidence]] = {}
+    # the denial gate scans the article once; each sentence reads its part off it
+    gate = _denial_gate()
+    starts = gate.positions(text)
+    flat = gate.flatten(starts)
     for si, (s_start, s_end) in enumerate(spans):
         stext = text[s_start:s_end]
-        for d in find_denials(stext):
+        for d in find_denials(stext, gate.within(text, starts, flat, s_start, s_end)):
             a, b = s_start + d.start, s_start + d.end
             pa, pb = s_start + d.party_start, s_start + d.party_end
             if d.party_end > d.party_start and d.party_start < d.start:

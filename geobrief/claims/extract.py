@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
 
 from geobrief.claims.anaphora import _anaphors, _restatements, _story_places, adjectival
 from geobrief.claims.modality import PRESUPPOSED, _frames, _modality
@@ -78,17 +79,21 @@ def _boilerplate(sentence: str) -> bool:
     return any(rx.match(text) for rx in event_rules().skip_sentences)
 
 
+_SCAN: Any = object()  # default of _theme's ``starts``: scan the text
+
+
 def _fire_article(text: str) -> bool:
     """Whether the article names a wildfire (``fire_articles`` of ``events.json``)."""
     rx = event_rules().fire_article
     return rx is not None and rx.search(text) is not None
 
 
-def _theme(text: str, fire: bool = False) -> str | None:
+def _theme(text: str, fire: bool = False, starts: Any = _SCAN) -> str | None:
     rules = event_rules()
     ctx = rules.context
     gate = claim_gate()
-    starts = gate.positions(text)  # the whole article: try the nouns only where their words start
+    if starts is _SCAN:
+        starts = gate.positions(text)  # the whole article: try the nouns only where their words start
     n_dis = len(gate.finditer(ctx["disaster"], text, starts))
     n_att = len(gate.finditer(ctx["attack"], text, starts))
     if fire and rules.fire_words is not None:
@@ -132,7 +137,10 @@ def extract(
     text = article.text
     spans = sentences if sentences is not None else sentence_spans(text)
     fire = _fire_article(text)
-    theme = _theme(text, fire)
+    # the keyword gate scans the whole article once; each sentence reads its part off it
+    gate_starts = claim_gate().positions(text)
+    gate_flat = claim_gate().flatten(gate_starts)
+    theme = _theme(text, fire, gate_starts)
     ref_year = latest_year(text) if not article.published else None
     order = sorted(range(len(resolutions)), key=lambda k: resolutions[k].mention.start)
     by_key: dict[tuple[str, str, str], list[Evidence]] = {}
@@ -164,12 +172,14 @@ def extract(
             continue  # feed boilerplate ("The post <title> appeared first on <site>.") is not evidence
         lede = s_start == first_start
         sent = _sentence(stext, s_start, s_end, group, lede, article.source)
+        sent.share_positions(text, gate_starts, gate_flat)
         links = _find_links(sent, theme, fire)
         if restated:
             # the role linker reads the sentence as written; the restatements ("the country") join
             # only as candidate places, its links carried over by their character offsets
             base, group = sent, group + restated
             sent = _sentence(stext, s_start, s_end, group, lede, article.source)
+            sent.share_positions(text, gate_starts, gate_flat)
             links = _carry_links(base, sent, links)
         adjective = {k for k, r in enumerate(group) if adjectival(r)}
         cands = sentence_candidates(sent, links, theme, adjective, n_named, place_counts, s_index)

@@ -13,6 +13,7 @@ no word-start anchor) is always scanned, so the gate never changes a result, onl
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 
 try:  # Python's own table of characters that match other letters case-insensitively ("ſ" ~ "s")
@@ -186,6 +187,54 @@ def leading_literals(pattern: re.Pattern[str]) -> tuple[frozenset[str], str] | N
     return frozenset(strings), _start_rule(items[0])
 
 
+_REPEATS = tuple(
+    op for op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)) if op is not None
+)
+
+
+def required_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """Lower-case strings one of which every match of *pattern* contains, or None when it cannot say.
+
+    For patterns whose start cannot be listed (``[,;]\\s*(?P<object>...) ... (?P<verb>denied|...)``)
+    but that need one word of a list somewhere: a text whose lower case holds none of those
+    strings cannot match, so the pattern need not be run on it.  None when no item every match
+    passes through can be listed with strings of at least three characters.
+    """
+    try:
+        parsed = _sre_parse.parse(pattern.pattern, pattern.flags)
+    except re.error:  # pragma: no cover - the pattern compiled, so it parses
+        return None
+    return _required(list(parsed))
+
+
+def _required(items: list[tuple[object, object]]) -> frozenset[str] | None:
+    """The most selective listable item of a sequence every match passes through (see above)."""
+    best: frozenset[str] | None = None
+    for op, av in items:
+        found: frozenset[str] | None = None
+        try:
+            listed = _item(op, av, MAX_PREFIX)
+        except _Unbounded:
+            listed = None
+        if listed is not None:
+            strings = {x.removesuffix(_CUT) for x in listed}
+            if strings and min(len(x) for x in strings) >= _KEY:
+                found = frozenset(strings)
+        if found is None and op is _c.SUBPATTERN:
+            found = _required(list(av[-1]))  # type: ignore[index]
+        elif found is None and op in _REPEATS and av[0] >= 1:  # type: ignore[index]
+            found = _required(list(av[2]))  # type: ignore[index]
+        elif found is None and op is _c.BRANCH:
+            alts = [_required(list(alt)) for alt in av[1]]  # type: ignore[index]
+            if all(a is not None for a in alts):
+                found = frozenset().union(*alts)  # type: ignore[arg-type]
+        if found is not None and (
+            best is None or (min(map(len, found)), -len(found)) > (min(map(len, best)), -len(best))
+        ):
+            best = found
+    return best
+
+
 def _trie(strings: Iterable[str]) -> str:
     """A regex matching exactly the given strings, as a trie ("deny|denied" -> "den(?:ied|y)")."""
     root: dict[str, dict] = {}
@@ -260,6 +309,13 @@ class Gate:
                 strings_of[word_start].setdefault(s, set()).add(id(rx))
         self._indexes = [_Index(by, ws) for ws, by in strings_of.items() if by]
         self._gated_ids = frozenset(self._gated)
+        # the others, where they need one of a list of words somewhere: run only where one is
+        self._required: dict[int, tuple[str, ...]] = {}
+        for rx in self._patterns:
+            if id(rx) not in self._gated and id(rx) not in self._required:
+                needed = required_literals(rx)
+                if needed is not None:
+                    self._required[id(rx)] = tuple(sorted(needed))
 
     def gates(self, rx: re.Pattern[str]) -> bool:
         """Whether *rx* is one of the gated patterns."""
@@ -287,11 +343,58 @@ class Gate:
         if len(self._indexes) > 1:
             for pos in hits.values():
                 pos.sort()
+        for k, needed in self._required.items():
+            if any(w in low for w in needed):
+                hits[k] = []  # present: scanned in full (no start positions listed)
         return hits
+
+    @staticmethod
+    def flatten(positions: dict[int, list[int]] | None) -> tuple[list[int], list[int]] | None:
+        """The candidate starts of :meth:`positions` as two parallel lists sorted by position
+        (positions, pattern ids), for :meth:`within`."""
+        if positions is None:
+            return None
+        pairs = sorted((i, k) for k, starts in positions.items() for i in starts)
+        return [i for i, _ in pairs], [k for _, k in pairs]
+
+    def within(
+        self,
+        text: str,
+        positions: dict[int, list[int]] | None,
+        flat: tuple[list[int], list[int]] | None,
+        start: int,
+        end: int,
+    ) -> dict[int, list[int]] | None:
+        """:meth:`positions` of ``text[start:end]``, read off those of the whole *text* when it can.
+
+        Every candidate start of the part is among those of the whole text, as long as the part
+        opens after a space (a word-start test then reads the same): the starts in
+        ``[start, end)`` are a superset of the part's own (a listed string may run past its
+        end), and a superset only means a few more ``match`` calls that fail.
+        """
+        if positions is None or flat is None or (start > 0 and not text[start - 1].isspace()):
+            return self.positions(text[start:end])
+        at, ids = flat
+        out: dict[int, list[int]] = {}
+        for n in range(bisect_left(at, start), bisect_left(at, end)):
+            k = ids[n]
+            if k in out:
+                out[k].append(at[n] - start)
+            else:
+                out[k] = [at[n] - start]
+        if self._required:
+            low = text[start:end].lower()
+            for k, needed in self._required.items():
+                if k in positions and any(w in low for w in needed):
+                    out[k] = []  # one of the words it needs is in the part: scanned in full
+        return out
 
     def may_match(self, rx: re.Pattern[str], positions: dict[int, list[int]] | None) -> bool:
         """False only when *rx* surely has no match in the text *positions* were found in."""
-        return positions is None or id(rx) not in self._gated or id(rx) in positions
+        if positions is None:
+            return True
+        k = id(rx)
+        return k in positions or (k not in self._gated and k not in self._required)
 
     def finditer(
         self, rx: re.Pattern[str], text: str, positions: dict[int, list[int]] | None
@@ -302,7 +405,11 @@ class Gate:
         a candidate start is tried with ``rx.match(text, i)``, which sees the text before ``i``
         for lookbehinds as ``finditer`` does.
         """
-        if positions is None or id(rx) not in self._gated:
+        if positions is None:
+            return list(rx.finditer(text))
+        if id(rx) not in self._gated:
+            if id(rx) in self._required and id(rx) not in positions:
+                return []  # none of the words every match holds is in the text
             return list(rx.finditer(text))
         out: list[re.Match[str]] = []
         end = last = -1

@@ -51,6 +51,14 @@ def _words(phrase: str) -> tuple[str, ...]:
     return tuple(phrase.casefold().split())
 
 
+def _by_length(phrases: Sequence[tuple[str, ...]]) -> dict[int, frozenset]:
+    """Word tuples grouped by their length."""
+    out: dict[int, set] = {}
+    for p in phrases:
+        out.setdefault(len(p), set()).add(p)
+    return {n: frozenset(ps) for n, ps in out.items()}
+
+
 class Lexicon:
     """Event cues indexed by their first word."""
 
@@ -71,6 +79,11 @@ class Lexicon:
                 self._by_first.setdefault(cue[0], []).append((cue, entry))
         for options in self._by_first.values():
             options.sort(key=lambda o: -len(o[0]))  # longest cue first
+        # each entry's vetoes grouped by length: one set lookup per length, not one test per phrase
+        self._vetoes: dict[int, tuple[dict[int, frozenset], dict[int, frozenset]]] = {
+            id(entry): (_by_length(entry.unless_prev), _by_length(entry.unless_next))
+            for entry in self.entries
+        }
 
     @classmethod
     def from_data(cls, data: dict) -> Lexicon:
@@ -132,9 +145,10 @@ class Lexicon:
                 seen.add(entry.id)
                 if entry.lowercase_only and raw is not None and raw[i] != raw[i].casefold():
                     continue
-                if any(i >= len(p) and tuple(words[i - len(p) : i]) == p for p in entry.unless_prev):
+                prev, nxt = self._vetoes[id(entry)]
+                if prev and any(i >= n and tuple(words[i - n : i]) in ps for n, ps in prev.items()):
                     continue
-                if any(tuple(words[j : j + len(p)]) == p for p in entry.unless_next):
+                if nxt and any(tuple(words[j : j + n]) in ps for n, ps in nxt.items()):
                     continue
                 hits.append(CueHit(i, j, entry))
         return hits

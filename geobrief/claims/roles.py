@@ -30,7 +30,9 @@ its link.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
+from typing import Any
 
 from geobrief.claims.anaphora import adjectival
 from geobrief.claims.modality import _frames
@@ -141,13 +143,40 @@ def _apposition_ok(gap: list[_Tok], fillers: frozenset[str], max_words: int) -> 
     )
 
 
+#: The prepositions of each ``CueGroup.after`` by their first word (keyed by ``id``; the tuple kept).
+_PREPS_BY_FIRST: dict[int, tuple[tuple[tuple[str, ...], ...], dict[str, list[tuple[str, ...]]]]] = {}
+
+
+def _preps_by_first(preps: tuple[tuple[str, ...], ...]) -> dict[str, list[tuple[str, ...]]]:
+    hit = _PREPS_BY_FIRST.get(id(preps))
+    if hit is None or hit[0] is not preps:
+        index: dict[str, list[tuple[str, ...]]] = {}
+        for p in preps:
+            if p:
+                index.setdefault(p[0], []).append(p)
+        hit = _PREPS_BY_FIRST[id(preps)] = (preps, index)
+    return hit[1]
+
+
 def _match_prep(toks: list[_Tok], i: int, preps: tuple[tuple[str, ...], ...]) -> int:
     """Length of the preposition of *preps* that starts at token i (0 if none)."""
+    if i >= len(toks):
+        return 0
+    t = toks[i]
+    if t.mention >= 0:
+        return 0
+    options = _preps_by_first(preps).get(t.low)
+    if not options:
+        return 0
     best = 0
-    for p in preps:
+    for p in options:
         n = len(p)
-        if i + n <= len(toks) and all(toks[i + k].low == p[k] and toks[i + k].mention < 0 for k in range(n)):
-            best = max(best, n)
+        if (
+            n > best
+            and i + n <= len(toks)
+            and all(toks[i + k].low == p[k] and toks[i + k].mention < 0 for k in range(1, n))
+        ):
+            best = n
     return best
 
 
@@ -396,6 +425,38 @@ def _context_event(s: _Sentence, a: int, theme: str | None, fire: bool = False) 
     return theme
 
 
+_PLANS: dict[tuple[int, int], tuple[Any, ...]] = {}
+
+
+def _cue_plan(
+    rules: Any, gate: Any
+) -> tuple[list[tuple[CueGroup, str, re.Pattern[str]]], list[int], dict[int, list[int]]]:
+    """The cue patterns of the event table in order, once per (rules, gate).
+
+    Returns the ``(group, role, pattern)`` entries, the indices of those tried on every sentence
+    (ungated patterns and ``self`` roles) and the indices of the others by their pattern's ``id``
+    (as :meth:`Gate.positions` keys them).
+    """
+    key = (id(rules), id(gate))
+    hit = _PLANS.get(key)
+    if hit is not None and hit[0] is rules and hit[1] is gate:
+        return hit[2], hit[3], hit[4]
+    plan: list[tuple[CueGroup, str, re.Pattern[str]]] = []
+    always: list[int] = []
+    by_id: dict[int, list[int]] = {}
+    gated = gate.gated_ids
+    for g in rules.groups:
+        for role, rx in g.patterns.items():
+            if role != "self" and id(rx) in gated:
+                by_id.setdefault(id(rx), []).append(len(plan))
+            else:
+                always.append(len(plan))
+            plan.append((g, role, rx))
+    _PLANS.clear()  # one table at a time (tests may load another)
+    _PLANS[key] = (rules, gate, plan, always, by_id)
+    return plan, always, by_id
+
+
 def _find_links(s: _Sentence, theme: str | None, fire: bool = False) -> list[_Link]:
     rules = event_rules()
     fillers, np_words = rules.np_fillers, rules.after_np_words
@@ -406,32 +467,46 @@ def _find_links(s: _Sentence, theme: str | None, fire: bool = False) -> list[_Li
     candidates: list[tuple[int, int, str]] = []  # cues whose event is decided: (start, end, event)
     people: list[tuple[int, int, str, CueGroup]] = []  # cues of groups with people_of
     mains: list[tuple[int, int, str]] = []  # cues that may take the place of the main clause
-    gated = claim_gate().gated_ids
     starts = s._candidate_starts()
-    for g in rules.groups:
+    plan, always, by_id = _cue_plan(rules, claim_gate())
+    # the (group, role, pattern) entries to try, in table order: a gated pattern only where one of
+    # its first words is in the sentence
+    order = (
+        range(len(plan)) if starts is None else sorted(always + [i for k in starts for i in by_id.get(k, ())])
+    )
+    for i in order:
+        g, role, rx = plan[i]
         if g.needs_fire_article and not fire:
             continue  # "the fire broke out near X" is a disaster only in a wildfire story
-        for role, rx in g.patterns.items():
-            if role == "self":
-                # "Hmeimim Air Base" as one mention: the name itself says what is there
-                for k, mt_i in enumerate(s.mention_tok):
-                    if mt_i >= 0 and rx.search(s.mentions[k].mention.text.strip()):
-                        links.append(_Link(k, g.event, mt_i, mt_i + 1, role))
-                continue
-            if starts is not None and id(rx) not in starts and id(rx) in gated:
-                continue  # none of its first words is in the sentence
-            for mt in s.finditer(rx):
-                rng = s.tok_range(s.start + mt.start(), s.start + mt.end())
-                if rng is not None:
-                    cues.append((rng[0], rng[1], g, role))
-    # a cue inside a longer cue of another event ("strikes" in "air strikes") gives way
-    kept = []
-    for c in cues:
-        a, b, g, _ = c
-        if any(o[2].event != g.event and o[0] <= a and b <= o[1] and (o[1] - o[0]) > (b - a) for o in cues):
+        if role == "self":
+            # "Hmeimim Air Base" as one mention: the name itself says what is there
+            for k, mt_i in enumerate(s.mention_tok):
+                if mt_i >= 0 and rx.search(s.mentions[k].mention.text.strip()):
+                    links.append(_Link(k, g.event, mt_i, mt_i + 1, role))
             continue
-        kept.append(c)
-    cues = kept
+        for mt in s.finditer(rx):
+            rng = s.tok_range(s.start + mt.start(), s.start + mt.end())
+            if rng is not None:
+                cues.append((rng[0], rng[1], g, role))
+    # a cue inside a longer cue of another event ("strikes" in "air strikes") gives way
+    if len(cues) > 1:
+        # only a cue starting at most ``longest`` tokens before b can hold [a, b): look those up
+        by_start: dict[int, list[tuple[int, str]]] = {}
+        for x, y, o, _ in cues:
+            by_start.setdefault(x, []).append((y, o.event))
+        longest = max(y - x for x, y, _, _ in cues)
+        kept = []
+        for c in cues:
+            a, b, g, _ = c
+            ev, w = g.event, b - a
+            if any(
+                e != ev and b <= y and y - x > w
+                for x in range(max(0, b - longest), a + 1)
+                for y, e in by_start.get(x, ())
+            ):
+                continue
+            kept.append(c)
+        cues = kept
 
     # demonyms ("Syrian", "Turkish") are never where something happens
     adjective = {k for k, r in enumerate(s.mentions) if adjectival(r)}
@@ -440,6 +515,8 @@ def _find_links(s: _Sentence, theme: str | None, fire: bool = False) -> list[_Li
         for k, mt in enumerate(s.mention_tok)
         if mt >= 0 and k not in adjective
     }
+    # "a US soldier": a place used as a modifier (per mention, not per cue and mention)
+    attributive = [mt >= 0 and _attributive(s, mt) for mt in s.mention_tok]
     for a, b, g, role in cues:
         if g.demonym_modifier and role == "after" and a > 0 and _demonym_before(s, a, b, adjective, cues):
             # "the Chilean wildfires", "the Haitian cholera outbreak": the adjective names the place hit
@@ -516,7 +593,7 @@ def _find_links(s: _Sentence, theme: str | None, fire: bool = False) -> list[_Li
                 links.append(_Link(k, event, a, b, role))
             continue
         for k, mt in enumerate(s.mention_tok):
-            if mt < 0 or k in adjective or (role in ("after", "object") and _attributive(s, mt)):
+            if mt < 0 or k in adjective or (role in ("after", "object") and attributive[k]):
                 continue
             if role == "after" and mt < b:
                 continue

@@ -16,6 +16,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from geobrief.claims.rules import claim_gate
 from geobrief.model import Resolution
@@ -140,7 +141,7 @@ _DETERMINERS = frozenset({"the", "a", "an"})
 _QUOTES = frozenset({'"', "“", "”"})
 
 
-@dataclass
+@dataclass(slots=True)  # slots: tokens are made and read by the hundred per sentence
 class _Tok:
     start: int  # article offsets
     end: int
@@ -169,11 +170,24 @@ class _Sentence:
         self._starts = [t.start for t in self.toks]
         self._positions: dict[int, list[int]] | None = None
         self._scanned = False
+        self._article: tuple[str, Any, Any] | None = None
         self._found: dict[int, list[re.Match[str]]] = {}  # by id(pattern): hashing a pattern is slow
+
+    def share_positions(self, article_text: str, positions: Any, flat: Any) -> None:
+        """Read the gate's candidate starts off those of the whole article (one scan per article).
+
+        ``positions`` and ``flat`` are ``claim_gate().positions(article_text)`` and
+        :meth:`Gate.flatten` of it; the sentence must be ``article_text[start:end]``.
+        """
+        self._article = (article_text, positions, flat)
 
     def _candidate_starts(self) -> dict[int, list[int]] | None:
         if not self._scanned:
-            self._positions = claim_gate().positions(self.text)
+            art = self._article
+            if art is not None:
+                self._positions = claim_gate().within(art[0], art[1], art[2], self.start, self.end)
+            else:
+                self._positions = claim_gate().positions(self.text)
             self._scanned = True
         return self._positions
 
@@ -206,50 +220,47 @@ class _Sentence:
 
 def _tokenise(text: str, offset: int, mentions: Sequence[Resolution]) -> tuple[list[_Tok], list[int]]:
     spans = sorted(((r.mention.start, r.mention.end, k) for k, r in enumerate(mentions)), key=lambda s: s[0])
-    toks: list[_Tok] = []
+    out: list[_Tok] = []
+    append = out.append
     mention_tok = [-1] * len(mentions)
     si = 0
     pos = 0
+    n_spans = len(spans)
     while pos < len(text):
         a = offset + pos
-        if si < len(spans) and spans[si][0] <= a:
+        if si < n_spans and spans[si][0] <= a:
             ms, me, k = spans[si]
             si += 1
             if me <= a:
                 continue
-            mention_tok[k] = len(toks)
-            toks.append(_Tok(ms, me, text[ms - offset : me - offset].casefold(), mention=k))
+            mention_tok[k] = len(out)
+            append(_Tok(ms, me, text[ms - offset : me - offset].casefold().replace("’", "'"), k))
             pos = max(pos, me - offset)
             continue
         # the words up to the next mention, in one regex pass
-        nxt = spans[si][0] - offset if si < len(spans) else len(text)
-        pos = nxt
-        for m in _TOKEN.finditer(text, a - offset):
-            if m.start() >= nxt:
+        nxt = spans[si][0] - offset if si < n_spans else len(text)
+        for m in _TOKEN.finditer(text, pos):
+            w0 = m.start()
+            if w0 >= nxt:
                 break
-            end = min(m.end(), nxt)
-            word = text[m.start() : end]
+            w1 = m.end()
+            end = w1 if w1 < nxt else nxt
+            word = text[w0:end]
             # a trailing full stop belongs to the sentence, not the word ("Idlib." / "U.S." kept)
-            if word.endswith(".") and len(word) > 1 and word.count(".") == 1:
-                toks.append(_Tok(offset + m.start(), offset + end - 1, word[:-1].casefold()))
-                toks.append(_Tok(offset + end - 1, offset + end, "."))
+            stop = word.endswith(".") and len(word) > 1 and word.count(".") == 1
+            low = word[:-1].casefold() if stop else word.casefold()
+            wend = offset + end - 1 if stop else offset + end
+            if len(low) > 2 and low[-2:] in ("'s", "’s"):
+                # split possessive "'s" off words ("Syria's" -> "syria" "'s")
+                append(_Tok(offset + w0, wend - 2, low[:-2].replace("’", "'")))
+                append(_Tok(wend - 2, wend, "'s"))
             else:
-                toks.append(_Tok(offset + m.start(), offset + end, word.casefold()))
-            if m.end() >= nxt:
+                append(_Tok(offset + w0, wend, low.replace("’", "'")))
+            if stop:
+                append(_Tok(offset + end - 1, offset + end, "."))
+            if w1 >= nxt:
                 break  # cut at the mention
-    # split possessive "'s" off words ("Syria's" -> "syria" "'s")
-    out: list[_Tok] = []
-    for t in toks:
-        if t.mention < 0 and len(t.low) > 2 and t.low[-2:] in ("'s", "’s"):
-            out.append(_Tok(t.start, t.end - 2, t.low[:-2]))
-            out.append(_Tok(t.end - 2, t.end, "'s"))
-        else:
-            out.append(t)
-    mention_tok = [-1] * len(mentions)
-    for i, t in enumerate(out):
-        if t.mention >= 0:
-            mention_tok[t.mention] = i
-        t.low = t.low.replace("’", "'")
+        pos = nxt
     return out, mention_tok
 
 

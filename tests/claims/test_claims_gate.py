@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from geobrief.claims.gate import Gate, leading_literals
+from geobrief.claims.gate import Gate, leading_literals, required_literals
 from geobrief.claims.rules import claim_gate
 
 SENTENCES = [
@@ -98,3 +98,45 @@ def test_the_sentence_gate_reads_every_event_and_modality_pattern() -> None:
     gate = claim_gate()
     cue_patterns = [rx for g in event_rules().groups for role, rx in g.patterns.items() if role != "self"]
     assert all(gate.gates(rx) for rx in cue_patterns)  # so sentences without their words skip them
+
+
+def test_required_literals_list_the_words_every_match_holds() -> None:
+    rx = re.compile(r"[,;]\s*(?:the )?reports? (?:\w+ ){0,3}(?P<verb>denied|rejected)(?: by \w+)?", re.I)
+    assert leading_literals(rx) is None  # its start cannot be listed: ", " or "; "
+    # the verb is the most selective item every match passes through ("report" is shorter)
+    assert required_literals(rx) == {"denied", "rejected"}
+    assert required_literals(re.compile(r"\w+ (?:x|y)?")) is None  # nothing listable is required
+
+
+def test_a_pattern_needing_absent_words_is_not_run_and_matches_stay_the_same() -> None:
+    rx = re.compile(r"[,;]\s*(?P<object>claims?|reports?)\s+(?:\w+\s+){0,3}(?P<verb>denied|rejected)", re.I)
+    gate = Gate([rx])
+    assert not gate.gates(rx)
+    for text in (
+        "Police fired, reports they denied.",
+        "Police fired; nothing was said.",
+        "A; CLAIMS BY X REJECTED",
+    ):
+        starts = gate.positions(text)
+        assert [m.span() for m in gate.finditer(rx, text, starts)] == [m.span() for m in rx.finditer(text)]
+        assert gate.may_match(rx, starts) == (rx.search(text) is not None)
+
+
+def test_a_sentence_reads_its_candidate_starts_off_the_whole_article() -> None:
+    patterns = _all_claim_patterns()
+    gate = Gate(patterns)
+    text = " ".join(SENTENCES[:-1]) + " Glued:Troops arrived."  # the last part opens after no space
+    starts = gate.positions(text)
+    flat = Gate.flatten(starts)
+    offset = 0
+    parts = [*SENTENCES[:-1], "Glued:", "Troops arrived."]
+    for part in parts:
+        offset = text.index(part, offset)
+        end = offset + len(part)
+        own, read = gate.positions(part), gate.within(text, starts, flat, offset, end)
+        assert read is not None and own is not None
+        for rx in patterns:
+            # a superset of the part's own starts: the same matches, and never "cannot match" wrongly
+            assert set(own.get(id(rx), ())) <= set(read.get(id(rx), ()))
+            assert [m.span() for m in gate.finditer(rx, part, read)] == [m.span() for m in rx.finditer(part)]
+        offset = end
