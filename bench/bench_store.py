@@ -2,7 +2,7 @@
 
 Usage::
 
-    python bench/bench_store.py [--articles 20000] [--partition-size 1000] [--workers 1 2]
+    python bench/bench_store.py [--articles 20000] [--partition-size 1000] [--workers 1 2] [--files]
 
 Makes a batch of the evaluation corpora's articles (read
 at run time from ``../shared/eval/``, repeated to the wanted count with their own
@@ -59,14 +59,31 @@ def main() -> None:
     ap.add_argument("--partition-size", type=int, default=1000)
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--no-serial", action="store_true", help="skip the serial run (no equality check)")
+    ap.add_argument(
+        "--files",
+        action="store_true",
+        help="write the articles to a JSON Lines file and ingest it as 'extract --store' does "
+        "(tasks read their own byte ranges) instead of passing the articles in the task graph",
+    )
     args = ap.parse_args()
 
     from distributed import Client, LocalCluster
 
-    from geobrief.store import ingest
+    from geobrief.store import ingest, ingest_files
 
     articles = _articles(args.articles)
     with tempfile.TemporaryDirectory() as tmp:
+        if args.files:
+            import json
+
+            feed = Path(tmp) / "feed.jsonl"
+            with open(feed, "w", encoding="utf-8") as f:
+                for a in articles:
+                    f.write(json.dumps({"id": a.id, "text": a.text}) + "\n")
+
+            def ingest(_articles, root, **kw):  # noqa: F811 - the same call, on the file
+                return ingest_files([feed], root, **kw)
+
         reference = None
         if not args.no_serial:
             root = Path(tmp) / "serial"
