@@ -417,6 +417,7 @@ def plan_inputs(
         read_file,
     )
 
+    _require()  # before reading anything: the batch could not be run without Dask
     if partition_size < 1:
         raise StoreError(f"partition size must be at least 1, not {partition_size}")
     limit = max_bytes or DEFAULT_MAX_BYTES
