@@ -2,7 +2,7 @@
 
 Usage::
 
-    python bench/bench_store.py [--articles 20000] [--partition-size 1000] [--workers 1 2]
+    python bench/bench_store.py [--articles 20000] [--partition-size 1000] [--workers 1 2] [--files]
 
 Makes a batch of the evaluation corpora's articles (read
 at run time from ``../shared/eval/``, repeated to the wanted count with their own
@@ -49,48 +49,80 @@ def _size(root: Path) -> float:
     return sum(p.stat().st_size for p in root.rglob("*.parquet")) / 2**20
 
 
+def _process_cpu() -> float:
+    return time.process_time()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--articles", type=int, default=20000)
     ap.add_argument("--partition-size", type=int, default=1000)
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--no-serial", action="store_true", help="skip the serial run (no equality check)")
+    ap.add_argument(
+        "--files",
+        action="store_true",
+        help="write the articles to a JSON Lines file and ingest it as 'extract --store' does "
+        "(tasks read their own byte ranges) instead of passing the articles in the task graph",
+    )
     args = ap.parse_args()
 
-    from distributed import LocalCluster
+    from distributed import Client, LocalCluster
 
-    from geobrief.store import ingest
+    from geobrief.store import ingest, ingest_files
 
     articles = _articles(args.articles)
     with tempfile.TemporaryDirectory() as tmp:
+        if args.files:
+            import json
+
+            feed = Path(tmp) / "feed.jsonl"
+            with open(feed, "w", encoding="utf-8") as f:
+                for a in articles:
+                    f.write(json.dumps({"id": a.id, "text": a.text}) + "\n")
+
+            def ingest(_articles, root, **kw):  # noqa: F811 - the same call, on the file
+                return ingest_files([feed], root, **kw)
+
         reference = None
         if not args.no_serial:
             root = Path(tmp) / "serial"
-            t0 = time.perf_counter()
+            load = os.getloadavg()[0]
+            t0, c0 = time.perf_counter(), time.process_time()
             ingest(articles, root, scheduler="synchronous", partition_size=args.partition_size)
-            dt = time.perf_counter() - t0
+            dt, cpu = time.perf_counter() - t0, time.process_time() - c0
             reference = _tables(root)
             print(
-                f"serial (this process): {dt:.1f} s, {args.articles / dt:.0f} articles/s, store {_size(root):.1f} MiB"
+                f"serial (this process): {dt:.1f} s, {args.articles / dt:.0f} articles/s, CPU {cpu:.1f} s "
+                f"({args.articles / cpu:.0f} articles per CPU second), store {_size(root):.1f} MiB "
+                f"(load average before: {load:.1f})",
+                flush=True,
             )
         first = None
         for n in args.workers:
             root = Path(tmp) / f"w{n}"
             load = os.getloadavg()[0]
-            with LocalCluster(
-                n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None
-            ) as cluster:
+            with (
+                LocalCluster(
+                    n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None
+                ) as cluster,
+                Client(cluster) as client,
+            ):
+                c0 = sum(client.run(_process_cpu).values())
                 t0 = time.perf_counter()
                 ingest(
                     articles, root, scheduler=cluster.scheduler_address, partition_size=args.partition_size
                 )
                 dt = time.perf_counter() - t0
+                cpu = sum(client.run(_process_cpu).values()) - c0
             first = first or dt
             same = "not checked" if reference is None else str(_tables(root) == reference)
             print(
                 f"LocalCluster {n} worker(s): {dt:.1f} s, {args.articles / dt:.0f} articles/s, "
+                f"workers' CPU {cpu:.1f} s, "
                 f"ratio to the first {first / dt:.2f}x, claims and mentions equal to serial: {same} "
-                f"(load average before: {load:.1f})"
+                f"(load average before: {load:.1f})",
+                flush=True,
             )
 
 

@@ -695,7 +695,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     from itertools import chain
 
     from geobrief.atomic import AtomicFiles
-    from geobrief.io import DEFAULT_MAX_BYTES, iter_inputs, read_inputs
+    from geobrief.io import DEFAULT_MAX_BYTES, iter_inputs
     from geobrief.model import Failure
     from geobrief.pipeline import Pipeline
 
@@ -705,13 +705,18 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         if args.output or args.geocoder or args.geocoder_url:
             raise _UsageError("--store writes the store: it takes neither --output nor --geocoder")
         _check_writable(args.store, folder=True, option="--store")
-        articles, failures = read_inputs(args.inputs, max_bytes=args.max_bytes or DEFAULT_MAX_BYTES)
-        for f in failures:
+        from geobrief.store import plan_inputs
+
+        # The client only plans (file names and byte ranges); each task reads its own part.
+        plan = plan_inputs(
+            args.inputs, partition_size=args.partition_size, max_bytes=args.max_bytes or DEFAULT_MAX_BYTES
+        )
+        for f in plan[2]:
             _report_failure(f)
-        if not articles:
+        if not plan[0]:
             _err("geobrief: error: no article could be read; nothing written")
             return EXIT_ERROR
-        return _ingest(args, articles, failures)
+        return _ingest(args, plan)
     if args.scheduler:
         raise _UsageError("--scheduler runs the Dask store: add --store DIR")
     from geobrief.parallel import analyse_articles
@@ -777,24 +782,26 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     return EXIT_PARTIAL if skipped else EXIT_OK
 
 
-def _ingest(args: argparse.Namespace, articles: list[Any], failures: list[Any]) -> int:
-    """``extract --store``: the articles through Dask into the store, as one new batch."""
-    from geobrief.store import ingest
+def _ingest(args: argparse.Namespace, plan: Any) -> int:
+    """``extract --store``: the planned partitions through Dask into the store, as one new batch."""
+    from geobrief.io import DEFAULT_MAX_BYTES
+    from geobrief.store import ingest_files
 
-    report = ingest(
-        articles,
+    report = ingest_files(
+        args.inputs,
         args.store,
         scheduler=args.scheduler,
         jobs=args.jobs,
         partition_size=args.partition_size,
-        failures=failures,
+        max_bytes=args.max_bytes or DEFAULT_MAX_BYTES,
+        plan=plan,
     )
     print(
         f"store {args.store}: batch {report.batch}: {report.articles} articles in {report.partitions} "
         f"partition(s), {report.mentions} mentions, {report.claims} claims"
         + (f"; {report.replaced} article id(s) replaced" if report.replaced else "")
     )
-    return EXIT_PARTIAL if failures else EXIT_OK
+    return EXIT_PARTIAL if report.failures else EXIT_OK
 
 
 def _cmd_export(args: argparse.Namespace) -> int:

@@ -273,7 +273,8 @@ def read_file(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterat
         suffix = path.suffix.lower()
         if suffix in JSONL_SUFFIXES and not _utf16_codec(f.read(4096)):
             f.seek(0)
-            yield from _read_jsonl(f, path, max_bytes)
+            for _, _, item in _read_jsonl(f, path, max_bytes):
+                yield item
             return
         f.seek(0)
         if st.st_size > max_bytes:
@@ -727,10 +728,11 @@ def _json_error(exc: Exception) -> str:
     return f"invalid JSON ({describe_error(exc)})"
 
 
-def _lines(f: IO[bytes], max_bytes: int) -> Iterator[bytes | int]:
-    """The lines of *f* without their line end; the length of a line over *max_bytes* instead of
-    the line (its bytes are skipped, never held)."""
-    while True:
+def _lines(f: IO[bytes], max_bytes: int, end: int | None = None) -> Iterator[tuple[int, bytes | int]]:
+    """The lines of *f* from where it stands (up to byte *end*), each with the byte offset after
+    it, without their line end; the length of a line over *max_bytes* instead of the line (its
+    bytes are skipped, never held)."""
+    while end is None or f.tell() < end:
         line = f.readline(max_bytes + 1)
         if not line:
             return
@@ -739,24 +741,30 @@ def _lines(f: IO[bytes], max_bytes: int) -> Iterator[bytes | int]:
             while line and not line.endswith(b"\n"):
                 line = f.readline(1 << 20)
                 size += len(line)
-            yield size
+            yield f.tell(), size
             continue
-        yield line.rstrip(b"\r\n")
+        yield f.tell(), line.rstrip(b"\r\n")
 
 
-def _read_jsonl(f: IO[bytes], path: Path, max_bytes: int) -> Iterator[Article | Failure]:
-    """Records of a JSON Lines file, one line at a time (the file is never held whole)."""
+def _read_jsonl(
+    f: IO[bytes], path: Path, max_bytes: int, *, end: int | None = None, first_line: int = 1
+) -> Iterator[tuple[int, int, Article | Failure]]:
+    """Records of a JSON Lines file, one line at a time (the file is never held whole), each
+    with its line number and the byte offset after its line; from where *f* stands (line
+    *first_line*) to byte *end*."""
     stem = _slug(path.stem)
-    head = f.read(4096)
-    f.seek(0)
-    if b"\x00" in head or _control_ratio(head.decode("latin-1")) > 0.05:
-        raise InputError(str(path), "binary data, not text")
+    whole = first_line == 1 and end is None
+    if whole:
+        head = f.read(4096)
+        f.seek(0)
+        if b"\x00" in head or _control_ratio(head.decode("latin-1")) > 0.05:
+            raise InputError(str(path), "binary data, not text")
     seen_text = False
-    for lineno, line in enumerate(_lines(f, max_bytes), 1):
+    for lineno, (after, line) in enumerate(_lines(f, max_bytes, end), first_line):
         origin = f"{path}:{lineno}"
         if isinstance(line, int):
             seen_text = True
-            yield failure(origin, _too_big(line, max_bytes))
+            yield lineno, after, failure(origin, _too_big(line, max_bytes))
             continue
         if lineno == 1:
             line = line.removeprefix(b"\xef\xbb\xbf")
@@ -770,14 +778,79 @@ def _read_jsonl(f: IO[bytes], path: Path, max_bytes: int) -> Iterator[Article | 
                 text = _detect(line, origin)
             obj = json.loads(text)
         except InputError as exc:
-            yield failure(origin, exc.reason)
+            yield lineno, after, failure(origin, exc.reason)
             continue
         except Exception as exc:
-            yield failure(origin, _json_error(exc))
+            yield lineno, after, failure(origin, _json_error(exc))
             continue
-        yield _record(obj, origin, f"{stem}-{lineno}")
-    if not seen_text:
+        yield lineno, after, _record(obj, origin, f"{stem}-{lineno}")
+    if whole and not seen_text:
         raise InputError(str(path), "empty file")
+
+
+def jsonl_positions(
+    path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Iterator[tuple[int, int, Article | Failure]] | None:
+    """The records of a JSON Lines file with where each lies, for splitting it among tasks.
+
+    Parameters
+    ----------
+    path : str or Path
+        A ``.jsonl`` / ``.ndjson`` file.
+    max_bytes : int
+        Size limit of one record.
+
+    Returns
+    -------
+    iterator of (int, int, Article or Failure), or None
+        ``(line number, byte offset after the line, record)`` for each non-blank line, as
+        :func:`read_file` reads them; ``None`` when the file is not UTF-8 JSON Lines (UTF-16,
+        decoded whole) and cannot be read by byte ranges.
+
+    Raises
+    ------
+    InputError
+        As :func:`read_file`, for a file that cannot be read at all.
+    """
+    path = Path(path)
+    if path.suffix.lower() not in JSONL_SUFFIXES:
+        return None
+    try:
+        with open(path, "rb") as f:
+            if _utf16_codec(f.read(4096)):
+                return None
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read: {exc.strerror or exc}") from exc
+    return _positions(path, max_bytes)
+
+
+def _positions(path: Path, max_bytes: int) -> Iterator[tuple[int, int, Article | Failure]]:
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read: {exc.strerror or exc}") from exc
+    with os.fdopen(fd, "rb") as f:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError(str(path), f"not a regular file ({_file_kind(st.st_mode)})")
+        yield from _read_jsonl(f, path, max_bytes)
+
+
+def read_jsonl_range(
+    path: str | Path, start: int, end: int, first_line: int, *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Iterator[Article | Failure]:
+    """The records of the bytes ``start:end`` of a JSON Lines file (whole lines), the first
+    being line *first_line*: the same articles, ids and origins as :func:`read_file` gives
+    for those lines (a task of the Dask store reads its own part of a file this way)."""
+    path = Path(path)
+    try:
+        f = open(path, "rb")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read: {exc.strerror or exc}") from exc
+    with f:
+        f.seek(start)
+        for _, _, item in _read_jsonl(f, path, max_bytes, end=end, first_line=first_line):
+            yield item
 
 
 def _read_json(text: str, path: Path) -> Iterator[Article | Failure]:

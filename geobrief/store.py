@@ -33,7 +33,7 @@ import json
 import os
 import shutil
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -157,6 +157,15 @@ def _published_date(published: str | None) -> str | None:
     return day.isoformat() if day else None
 
 
+_CANDIDATE_FIELDS = tuple(f.name for f in fields(Candidate))
+
+
+def _candidate_dict(c: Candidate) -> dict[str, Any]:
+    # What dataclasses.asdict gives for a Candidate (flat fields, same order) without its
+    # recursive deep copy, which cost more than the rest of the store's rows together.
+    return {name: getattr(c, name) for name in _CANDIDATE_FIELDS}
+
+
 def analysis_rows(analysis: Any, sig: Any, batch: str, seq: int) -> dict[str, list[dict[str, Any]]]:
     """The store rows of one :class:`~geobrief.pipeline.ArticleAnalysis`.
 
@@ -218,7 +227,9 @@ def analysis_rows(analysis: Any, sig: Any, batch: str, seq: int) -> dict[str, li
                 "population": c.population if c else None,
                 "place_source": c.source if c else None,
                 "confidence": res.confidence,
-                "alternatives": json.dumps([asdict(alt) for alt in res.alternatives], ensure_ascii=False),
+                "alternatives": json.dumps(
+                    [_candidate_dict(alt) for alt in res.alternatives], ensure_ascii=False
+                ),
                 "geometry": _point_wkb(c.lon, c.lat) if c else None,
             }
         )
@@ -299,6 +310,176 @@ def ingest_partition(
     return {t: len(tables[t]) for t in TABLES}
 
 
+@dataclass(frozen=True)
+class Source:
+    """Where a task reads its articles: a whole file, or lines of a JSON Lines file.
+
+    ``end`` is ``None`` for a whole file; otherwise the task reads the bytes
+    ``start:end`` (whole lines), the first being line ``first_line``.
+    """
+
+    path: str
+    start: int = 0
+    end: int | None = None
+    first_line: int = 1
+
+
+@dataclass(frozen=True)
+class InputPart:
+    """One partition of a batch, described by where its articles lie (not the articles).
+
+    ``renames`` maps the origin of an article whose id was made unique in the batch
+    (``a``, ``a-2``...) to that id; ``count`` is the number of articles it holds.
+    """
+
+    sources: tuple[Source, ...]
+    renames: Mapping[str, str]
+    count: int
+
+
+def read_part(part: InputPart, max_bytes: int) -> list[Article]:
+    """The articles of one partition, read where they lie (in the task, not the client).
+
+    Records that could not be read were reported when the batch was planned
+    (:func:`plan_inputs`) and are skipped here.
+
+    Raises
+    ------
+    StoreError
+        If an input no longer gives the articles it gave when the batch was planned.
+    """
+    from dataclasses import replace
+
+    from geobrief.errors import InputError
+    from geobrief.io import read_file, read_jsonl_range
+
+    articles: list[Article] = []
+    try:
+        for src in part.sources:
+            if src.end is None:
+                items = read_file(src.path, max_bytes=max_bytes)
+            else:
+                items = read_jsonl_range(src.path, src.start, src.end, src.first_line, max_bytes=max_bytes)
+            for item in items:
+                if isinstance(item, Article):
+                    new_id = part.renames.get(item.origin or "")
+                    articles.append(replace(item, id=new_id) if new_id else item)
+    except (OSError, InputError) as exc:
+        raise StoreError(f"an input changed while it was ingested ({exc})") from exc
+    if len(articles) != part.count:
+        where = ", ".join(sorted({s.path for s in part.sources}))
+        raise StoreError(
+            f"{where}: {len(articles)} articles read where {part.count} were planned; "
+            "an input changed while it was ingested"
+        )
+    return articles
+
+
+def ingest_part(
+    part: InputPart,
+    tmp: str,
+    batch: str,
+    k: int,
+    first_seq: int,
+    options: Mapping[str, str],
+    max_bytes: int,
+) -> dict[str, Any]:
+    """Read one partition's articles where they lie, analyse them, write its files (a Dask task)."""
+    return ingest_partition(read_part(part, max_bytes), tmp, batch, k, first_seq, options)
+
+
+def plan_inputs(
+    inputs: Iterable[str | Path], *, partition_size: int = PARTITION_SIZE, max_bytes: int | None = None
+) -> tuple[list[InputPart], set[str], list[Failure]]:
+    """Split files and folders into partitions that tasks read themselves.
+
+    The inputs are read once here, record by record and without keeping any text:
+    what is kept is, per partition, the files or byte ranges of JSON Lines files it
+    covers. Ids are made unique and bad inputs found exactly as
+    :func:`geobrief.io.iter_inputs` does, so a batch holds the same articles as
+    when they are read in one process; the task graph then carries file names and
+    offsets instead of texts.
+
+    Returns
+    -------
+    parts, ids, failures : list of InputPart, set of str, list of Failure
+        The partitions in input order, the batch's article ids, and the inputs or
+        records that could not be read.
+    """
+    from geobrief.errors import InputError
+    from geobrief.io import (
+        DEFAULT_MAX_BYTES,
+        _expand,
+        _unique,
+        describe_error,
+        failure,
+        jsonl_positions,
+        read_file,
+    )
+
+    _require()  # before reading anything: the batch could not be run without Dask
+    if partition_size < 1:
+        raise StoreError(f"partition size must be at least 1, not {partition_size}")
+    limit = max_bytes or DEFAULT_MAX_BYTES
+    parts: list[InputPart] = []
+    failures: list[Failure] = []
+    seen: set[str] = set()
+    sources: list[Source] = []
+    renames: dict[str, str] = {}
+    count = 0
+
+    def take(article: Article) -> None:
+        nonlocal count
+        unique = _unique(article, seen)
+        if unique.id != article.id:
+            renames[article.origin or ""] = unique.id
+        count += 1
+
+    def close() -> None:
+        nonlocal sources, renames, count
+        if count:
+            parts.append(InputPart(tuple(sources), renames, count))
+        sources, renames, count = [], {}, 0
+
+    for path in _expand(inputs):
+        if isinstance(path, Failure):
+            failures.append(path)
+            continue
+        try:
+            positions = jsonl_positions(path, max_bytes=limit)
+            if positions is None:  # not splittable: the task reads the whole file
+                before = count
+                for item in read_file(path, max_bytes=limit):
+                    if isinstance(item, Failure):
+                        failures.append(item)
+                    else:
+                        take(item)
+                if count > before:
+                    sources.append(Source(str(path)))
+                    if count >= partition_size:
+                        close()
+                continue
+            start, first, end = 0, 1, None
+            for lineno, after, item in positions:
+                if isinstance(item, Failure):
+                    failures.append(item)
+                    continue
+                take(item)
+                end = after
+                if count >= partition_size:
+                    sources.append(Source(str(path), start, end, first))
+                    close()
+                    start, first, end = after, lineno + 1, None
+            if end is not None:
+                sources.append(Source(str(path), start, end, first))
+        except InputError as exc:
+            failures.append(failure(exc.source, exc.reason))
+        except Exception as exc:  # any fault of one file costs that file only
+            failures.append(failure(str(path), f"cannot read ({describe_error(exc)})"))
+    close()
+    return parts, seen, failures
+
+
 # -- ingest ------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class IngestReport:
@@ -346,6 +527,9 @@ def ingest(
 ) -> IngestReport:
     """Analyse articles with Dask and add them to the store at *root* as a new batch.
 
+    The articles travel to the workers inside the task graph; for files, prefer
+    :func:`ingest_files`, whose tasks read their own part of the input.
+
     Parameters
     ----------
     articles : iterable of Article
@@ -371,14 +555,8 @@ def ingest(
     _require()
     import dask
 
-    from geobrief.parallel import usable_cores
-
     if partition_size < 1:
         raise StoreError(f"partition size must be at least 1, not {partition_size}")
-    root = Path(root)
-    root.mkdir(parents=True, exist_ok=True)
-    manifest = _manifest(root)
-    batch = f"b{len(manifest['batches']) + 1:06d}"
     items = list(articles)
     ids: set[str] = set()
     for a in items:
@@ -386,15 +564,98 @@ def ingest(
             raise StoreError(f"article id {a.id!r} comes twice in one batch; ids must be unique")
         ids.add(a.id)
     parts = [items[i : i + partition_size] for i in range(0, len(items), partition_size)]
+    options = dict(pipeline_options or {})
+
+    def tasks(tmp: str, batch: str) -> list[Any]:
+        return [
+            dask.delayed(ingest_partition)(part, tmp, batch, k, k * partition_size, options)
+            for k, part in enumerate(parts)
+        ]
+
+    return _run_batch(Path(root), tasks, len(parts), ids, scheduler, jobs, failures)
+
+
+def ingest_files(
+    inputs: Iterable[str | Path],
+    root: str | Path,
+    *,
+    scheduler: str | None = None,
+    jobs: int | None = None,
+    partition_size: int = PARTITION_SIZE,
+    pipeline_options: Mapping[str, str] | None = None,
+    max_bytes: int | None = None,
+    plan: tuple[list[InputPart], set[str], list[Failure]] | None = None,
+) -> IngestReport:
+    """Add the articles of files and folders to the store at *root*; each task reads its own part.
+
+    The client reads the inputs once to plan the partitions (:func:`plan_inputs`:
+    file names and byte ranges of JSON Lines files, no text kept); every Dask task
+    then reads its partition where it lies, so neither the client nor the task
+    graph holds the texts. The workers must see the input paths (this machine, or
+    a file system they share). The store is the same as with :func:`ingest` on
+    the articles of :func:`geobrief.io.read_inputs`.
+
+    Parameters
+    ----------
+    inputs : iterable of str or Path
+        Files and folders (as ``geobrief extract`` takes them).
+    root, scheduler, jobs, partition_size, pipeline_options
+        As for :func:`ingest`.
+    max_bytes : int, optional
+        Size limit of one input file (of one record in JSON Lines).
+    plan : tuple, optional
+        The result of :func:`plan_inputs` for these inputs, when already made.
+
+    Returns
+    -------
+    IngestReport
+        Its ``failures`` are the inputs and records that could not be read.
+    """
+    _require()
+    import dask
+
+    from geobrief.io import DEFAULT_MAX_BYTES
+
+    limit = max_bytes or DEFAULT_MAX_BYTES
+    if plan is None:
+        plan = plan_inputs(inputs, partition_size=partition_size, max_bytes=limit)
+    parts, ids, failures = plan
+    options = dict(pipeline_options or {})
+    firsts = [0]
+    for part in parts:
+        firsts.append(firsts[-1] + part.count)
+
+    def tasks(tmp: str, batch: str) -> list[Any]:
+        return [
+            dask.delayed(ingest_part)(part, tmp, batch, k, firsts[k], options, limit)
+            for k, part in enumerate(parts)
+        ]
+
+    return _run_batch(Path(root), tasks, len(parts), ids, scheduler, jobs, failures)
+
+
+def _run_batch(
+    root: Path,
+    make_tasks: Any,
+    n_parts: int,
+    ids: set[str],
+    scheduler: str | None,
+    jobs: int | None,
+    failures: Sequence[Failure],
+) -> IngestReport:
+    """Run a batch's tasks into a temporary folder, then move the files in and record the batch."""
+    import dask
+
+    from geobrief.parallel import usable_cores
+
+    root.mkdir(parents=True, exist_ok=True)
+    manifest = _manifest(root)
+    batch = f"b{len(manifest['batches']) + 1:06d}"
     tmp = root / f".tmp-{batch}"
     shutil.rmtree(tmp, ignore_errors=True)  # left by an ingest that failed
     for t in TABLES:
         (tmp / t).mkdir(parents=True, exist_ok=True)
-    options = dict(pipeline_options or {})
-    tasks = [
-        dask.delayed(ingest_partition)(part, str(tmp), batch, k, k * partition_size, options)
-        for k, part in enumerate(parts)
-    ]
+    tasks = make_tasks(str(tmp), batch)
     try:
         if scheduler == "synchronous":
             counts = dask.compute(*tasks, scheduler="synchronous")
@@ -404,7 +665,7 @@ def ingest(
             with Client(scheduler) as client:
                 counts = dask.compute(*tasks, scheduler=client)
         else:
-            n = min(jobs or usable_cores(), max(1, len(parts)))
+            n = min(jobs or usable_cores(), max(1, n_parts))
             counts = dask.compute(*tasks, scheduler="processes" if n > 1 else "synchronous", num_workers=n)
     except Exception:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -421,7 +682,7 @@ def ingest(
     manifest["batches"].append(
         {
             "batch": batch,
-            "partitions": len(parts),
+            "partitions": n_parts,
             **totals,
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
         }
@@ -429,7 +690,7 @@ def ingest(
     _save_manifest(root, manifest)
     replaced = len(earlier & ids)
     return IngestReport(
-        batch, len(parts), totals["articles"], totals["mentions"], totals["claims"], replaced, tuple(failures)
+        batch, n_parts, totals["articles"], totals["mentions"], totals["claims"], replaced, tuple(failures)
     )
 
 

@@ -15,9 +15,18 @@ pytest.importorskip("pyarrow", reason="the Dask store needs the 'scale' extra: p
 from news_factory import made_up_articles as _articles  # noqa: E402
 
 from geobrief.cli import main  # noqa: E402
+from geobrief.io import read_file, read_inputs, read_jsonl_range  # noqa: E402
 from geobrief.model import Article  # noqa: E402
 from geobrief.pipeline import brief  # noqa: E402
-from geobrief.store import MANIFEST, StoreError, brief_store, ingest, latest_batches  # noqa: E402
+from geobrief.store import (  # noqa: E402
+    MANIFEST,
+    StoreError,
+    brief_store,
+    ingest,
+    ingest_files,
+    latest_batches,
+    plan_inputs,
+)
 
 
 @pytest.fixture(scope="module")
@@ -196,3 +205,82 @@ def test_cli_store_usage_errors(argv, tmp_path, monkeypatch, capsys):
 def test_build_from_a_folder_that_is_not_a_store(tmp_path, capsys):
     assert main(["build", "--store", str(tmp_path), "--out", str(tmp_path / "out")]) == 3
     assert "not a geobrief store" in capsys.readouterr().err
+
+
+# -- tasks that read their own input (extract --store) -----------------------------------------
+def _inputs(tmp_path):
+    """A JSON Lines feed (an id twice, a bad record, a blank line, records without an id) and a
+    folder of text files, as a user would give them."""
+    arts = _articles(9)
+    lines = [json.dumps({"id": a.id, "text": a.text, "published": a.published}) for a in arts]
+    lines.insert(3, "{not json")
+    lines.insert(5, "")
+    lines.append(json.dumps({"id": arts[1].id, "text": "Floods reached Odesa again."}))  # s001 again
+    lines.append(json.dumps({"text": "Troops left Homs."}))  # no id: feed-<line>
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Market day\n\nShelling hit a market in Kharkiv.", encoding="utf-8")
+    (folder / "s002.txt").write_text("The minister visited Latakia.", encoding="utf-8")  # id taken
+    return [feed, folder]
+
+
+def _same_tables(a, b):
+    import pyarrow.parquet as pq
+
+    for table in ("articles", "mentions", "claims"):
+        files = sorted(p.name for p in (a / table).iterdir())
+        assert files == sorted(p.name for p in (b / table).iterdir())
+        for name in files:
+            assert pq.read_table(a / table / name).equals(pq.read_table(b / table / name)), (table, name)
+
+
+def test_jsonl_byte_ranges_read_the_same_records_as_the_whole_file(tmp_path):
+    feed = _inputs(tmp_path)[0]
+    whole = list(read_file(feed))
+    parts, ids, failures = plan_inputs([feed], partition_size=4)
+    assert [p.count for p in parts] == [4, 4, 4]
+    assert all(s.end is not None for p in parts for s in p.sources)  # byte ranges, not whole files
+    assert [f.source for f in failures] == [f"{feed}:4"]
+    again = [
+        item
+        for p in parts
+        for s in p.sources
+        for item in read_jsonl_range(feed, s.start, s.end, s.first_line)
+    ]
+    assert again == whole
+    assert "s001-2" in ids  # the second s001 made unique, as read_inputs does
+
+
+def test_ingest_files_equals_ingest_of_the_articles_read_in_one_process(tmp_path):
+    inputs = _inputs(tmp_path)
+    articles, failures = read_inputs(inputs)
+    ingest(articles, tmp_path / "a", scheduler="synchronous", partition_size=4)
+    report = ingest_files(inputs, tmp_path / "b", scheduler="synchronous", partition_size=4)
+    assert report.articles == len(articles) == 14
+    assert [f.source for f in report.failures] == [f.source for f in failures]
+    _same_tables(tmp_path / "a", tmp_path / "b")
+    ids = [a.id for a in brief_store(tmp_path / "b").articles]
+    assert {"s001", "s001-2", "feed-14", "a", "s002", "s002-2"} <= set(ids)
+
+
+@pytest.mark.slow
+def test_workers_read_their_own_byte_ranges(cluster, tmp_path):
+    inputs = _inputs(tmp_path)
+    ingest_files(inputs, tmp_path / "a", scheduler="synchronous", partition_size=3)
+    report = ingest_files(inputs, tmp_path / "b", scheduler=cluster.scheduler_address, partition_size=3)
+    assert report.partitions == 5
+    _same_tables(tmp_path / "a", tmp_path / "b")
+
+
+def test_an_input_changed_after_planning_fails_the_batch_and_adds_nothing(tmp_path):
+    feed = _inputs(tmp_path)[0]
+    plan = plan_inputs([feed], partition_size=4)
+    lines = feed.read_text(encoding="utf-8").splitlines()
+    feed.write_text("\n".join(lines[:2]) + "\n", encoding="utf-8")  # truncated under our feet
+    with pytest.raises(StoreError, match="changed"):
+        ingest_files([feed], tmp_path / "store", scheduler="synchronous", partition_size=4, plan=plan)
+    assert not list((tmp_path / "store").glob("*/*.parquet"))
+    manifest = tmp_path / "store" / MANIFEST
+    assert not manifest.exists() or json.loads(manifest.read_text())["batches"] == []
