@@ -527,7 +527,10 @@ class Resolver:
         own_bonus: dict[int, list[float]] = {}  # mention -> its own pattern bonus
         # list neighbours ("Benin, Niger and Togo"): names in one list are read at one level
         neighbours: list[set[int]] = [set() for _ in range(ng)]
-        for a, b in zip(order, order[1:], strict=False):
+        # the containment bonuses of a pair of names depend on the names alone: computed once per
+        # pair, however often a long list repeats it
+        contained: dict[tuple[int, int], list[float] | None] = {}
+        for pos, (a, b) in enumerate(zip(order, order[1:], strict=False)):
             ga, gb = group_of[a], group_of[b]
             if ga == gb or not gcands[ga] or not gcands[gb]:
                 continue
@@ -537,22 +540,29 @@ class Resolver:
             if (
                 len(gap) <= 7
                 and sep in _LIST_SEPARATORS
-                and (sep != "," or self._in_list(text, mentions, order, a, b))
+                and (sep != "," or self._in_list(text, mentions, order, pos))
             ):
                 neighbours[ga].add(gb)
                 neighbours[gb].add(ga)
             if gap.strip() not in (",", "(") or len(gap) > 3:
                 continue
-            if self._in_list(text, mentions, order, a, b) and not any(
+            if self._in_list(text, mentions, order, pos) and not any(
                 m.candidate.kind == "city" for m in gcands[ga][:3]
             ):
                 continue  # "Arizona, California, Colorado": a list, not "City, State"; but a list of
                 # "City, State" pairs is one ("Nashville, Tennessee, Richmond, Virginia")
+            if (ga, gb) in contained:
+                mine = contained[ga, gb]
+                if mine is not None:
+                    own_bonus[a] = mine
+                continue  # the group-level bonuses of this pair are already given
             if any(m.candidate.kind in _MAJOR and m.match == "name" for m in gcands[ga][:3]) and not any(
                 m.candidate.kind == "country" for m in gcands[gb][:3]
             ):
+                contained[ga, gb] = None
                 continue  # "Illinois, Missouri": a state is not inside another; "Queensland, Australia" is
             mine = [self._contained(m.candidate, gcands[gb]) for m in gcands[ga]]
+            contained[ga, gb] = mine
             own_bonus[a] = mine
             for k, bonus in enumerate(mine):
                 if bonus > pair_bonus[ga][k]:
@@ -675,6 +685,8 @@ class Resolver:
             ctx = _Context.build(gcands, feats, probs)
             scores = []
             parts = []
+            queries: list[tuple[int, int]] = []
+            rows: list[tuple[list[float], list[float], list[float]]] = []
             for g in range(ng):
                 sup = [ctx.support(g, feats[g][k], gcands[g][k]) for k in range(len(gcands[g]))]
                 sc = [priors[g][k] + pair_bonus[g][k] + sup[k] for k in range(len(gcands[g]))]
@@ -692,16 +704,25 @@ class Resolver:
                         same = level.get(_level(m.candidate.kind), 0.0)
                         lst[k] = _LIST_WEIGHT * min(same, _LIST_CAP)
                         sc[k] += lst[k]
-                # spatial coherence only for the leading candidates (it adds at most _MAX_SPATIAL)
-                near = [0.0] * len(sc)
+                # spatial coherence only for the leading candidates (it adds at most _MAX_SPATIAL),
+                # for all names at once below
                 if len(sc) > 1 and ctx.points:
                     top = max(sc)
-                    for k in range(len(sc)):
-                        if sc[k] > top - _MAX_SPATIAL:
-                            near[k] = ctx.nearness(g, feats[g][k], gcands[g][k].candidate)
-                            sc[k] += near[k]
+                    queries.extend(
+                        (g, k)
+                        for k in range(len(sc))
+                        if sc[k] > top - _MAX_SPATIAL and gcands[g][k].candidate.kind not in _NO_NEARNESS
+                    )
                 scores.append(sc)
-                parts.append(list(zip(sup, town, lst, near, sc, strict=True)))
+                rows.append((sup, town, lst))
+            nears = ctx.nearness_batch(queries, feats, gcands)
+            near_of: list[list[float]] = [[0.0] * len(sc) for sc in scores]
+            for (g, k), v in zip(queries, nears, strict=True):
+                near_of[g][k] = v
+                scores[g][k] += v
+            for g in range(ng):
+                sup, town, lst = rows[g]
+                parts.append(list(zip(sup, town, lst, near_of[g], scores[g], strict=True)))
         probs = [_softmax(sc) for sc in scores]
         features = _features(text, mentions, gmembers, keys, gcands, priors, pair_bonus, parts, probs)
         # streets, buildings, venues, neighbourhoods: no gazetteer holds them; located approximately
@@ -821,9 +842,9 @@ class Resolver:
         ) or any(w in _AREA_WORDS for w in m.text.casefold().split()[1:])
 
     @staticmethod
-    def _in_list(text: str, mentions: Sequence[Mention], order: list[int], a: int, b: int) -> bool:
-        """Whether mentions a, b stand in a list of three or more names."""
-        pos = order.index(a)
+    def _in_list(text: str, mentions: Sequence[Mention], order: list[int], pos: int) -> bool:
+        """Whether the mentions ``order[pos]`` and ``order[pos + 1]`` stand in a list of three or more names."""
+        a, b = order[pos], order[pos + 1]
         if pos > 0:
             before = text[mentions[order[pos - 1]].end : mentions[a].start].strip()
             if before in (",", ";"):
@@ -878,12 +899,13 @@ def _approximate(
     ]
     focus = results[max(towns)[2]][0] if towns else None
     order = sorted(range(len(mentions)), key=lambda k: mentions[k].start)
+    position = {i: pos for pos, i in enumerate(order)}
     for g in t.local:
         if results[g][0] is not None:
             continue
         i = t.gmembers[g][0]
         town = focus
-        pos = order.index(i)
+        pos = position[i]
         if pos + 1 < len(order):
             j = order[pos + 1]
             nxt = results[t.group_of[j]][0]
@@ -951,6 +973,13 @@ _POINTS_PER_NAME = 8
 # Most a name's spatial coherence adds (other names' closeness, summed).
 _NEAR_CAP = 4.0
 _MAX_SPATIAL = _NEAR_CAP * _SPATIAL_WEIGHT
+# Kinds that get no spatial coherence.
+_NO_NEARNESS = frozenset({"continent", "country", "admin1"})
+# Spatial coherence of a name counts the names within this many distinct names of it (in order of
+# first mention): every name of an ordinary article (the gold corpora have at most 43), a bounded
+# neighbourhood in a document of thousands, so its cost stays linear.
+_NEAR_WINDOW = 200
+_NEAR_BLOCK = 64
 
 #: Most candidates of one name considered (best-first from the gazetteer).
 _MAX_CANDIDATES = 40
@@ -1225,6 +1254,62 @@ class _Context:
         # world it does not pull a world city to a suburb of its name
         share = min(1.0, _FOCUS_SHARE * admin1 / others)
         return s + (min(named_a, 1.0) * 2.0 + min(admin1, 3.0) * 0.5) * share
+
+    def nearness_batch(
+        self, queries: list[tuple[int, int]], feats: list[list[tuple]], gcands: list[tuple[Match, ...]]
+    ) -> list[float]:
+        """:meth:`nearness` of many candidates at once (group, candidate index), with NumPy.
+
+        The same arithmetic in the same order as :meth:`nearness` (each other name's best point,
+        summed in the order of the names), so the values are the same.  Names far apart in the
+        text see each other only within :data:`_NEAR_WINDOW` names, so that a document of
+        thousands of names costs linear time; below that many names all names see each other.
+        """
+        if not queries or not self.points:
+            return [0.0] * len(queries)
+        import numpy as np
+
+        pts = self.points
+        ids: dict[str, int] = {}
+        ph = np.fromiter((p[0] for p in pts), dtype=np.int64, count=len(pts))
+        pp = np.fromiter((p[1] for p in pts), dtype=float, count=len(pts))
+        plat = np.fromiter((p[2] for p in pts), dtype=float, count=len(pts))
+        plon = np.fromiter((p[3] for p in pts), dtype=float, count=len(pts))
+        pcl = np.fromiter((p[4] for p in pts), dtype=float, count=len(pts))
+        pid = np.fromiter((ids.setdefault(p[5], len(ids)) for p in pts), dtype=np.int64, count=len(pts))
+        ploc = np.fromiter((p[6] for p in pts), dtype=float, count=len(pts))
+        weight = 0.3 + 0.7 * pp
+        qg = np.fromiter((g for g, _ in queries), dtype=np.int64, count=len(queries))
+        qlat = np.fromiter((feats[g][k][2] for g, k in queries), dtype=float, count=len(queries))
+        qlon = np.fromiter((feats[g][k][3] for g, k in queries), dtype=float, count=len(queries))
+        qcl = np.fromiter((feats[g][k][4] for g, k in queries), dtype=float, count=len(queries))
+        qid = np.fromiter(
+            (ids.get(gcands[g][k].candidate.id, -1) for g, k in queries), dtype=np.int64, count=len(queries)
+        )
+        out: list[float] = []
+        # queries come in group order; points too: a block of names against the names around it
+        qstarts = np.searchsorted(qg, np.arange(0, self.ng + _NEAR_BLOCK, _NEAR_BLOCK))
+        for b, a in enumerate(range(0, self.ng, _NEAR_BLOCK)):
+            q0, q1 = int(qstarts[b]), int(qstarts[b + 1])
+            if q0 == q1:
+                continue
+            p0, p1 = np.searchsorted(ph, (a - _NEAR_WINDOW, a + _NEAR_BLOCK + _NEAR_WINDOW))
+            if p0 == p1:
+                out.extend([0.0] * (q1 - q0))
+                continue
+            sl = slice(p0, p1)
+            x = (qlon[q0:q1, None] - plon[None, sl]) * 0.5 * (qcl[q0:q1, None] + pcl[None, sl])
+            y = qlat[q0:q1, None] - plat[None, sl]
+            d = _KM_PER_RAD * np.sqrt(x * x + y * y)
+            v = weight[None, sl] * (np.exp(-d / 200.0) + ploc[None, sl] * np.exp(-d / _LOCAL_KM))
+            keep = (d < 1000.0) & (qg[q0:q1, None] != ph[None, sl]) & (qid[q0:q1, None] != pid[None, sl])
+            v = np.where(keep, v, 0.0)
+            # each other name's best point, then their sum in name order (as the loop adds them)
+            h = ph[sl]
+            starts = np.flatnonzero(np.r_[True, h[1:] != h[:-1]])
+            best = np.maximum.reduceat(v, starts, axis=1)
+            out.extend(sum(row) for row in best.tolist())  # Python's own sum, as the loop does
+        return [min(near, _NEAR_CAP) * _SPATIAL_WEIGHT for near in out]
 
     def nearness(self, g: int, feat: tuple, c: Candidate) -> float:
         """Spatial coherence: probability-weighted closeness of the other names' places."""
