@@ -243,10 +243,11 @@ def tokenize(text: str) -> list[_Tok]:
     append = toks.append
     for m in _TOKEN.finditer(text):
         word = m.group()
-        if len(word) > 2 and word[-2] in "'’" and word[-1] in "sS":
-            append(_Tok(m.start(), m.end() - 2, word[:-2]))
-        else:
-            append(_Tok(m.start(), m.end(), word))
+        s, e = m.span()
+        if word[-1] in "sS" and len(word) > 2 and word[-2] in "'’":
+            word = word[:-2]
+            e -= 2
+        append(_Tok(s, e, word))
     return toks
 
 

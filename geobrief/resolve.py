@@ -980,6 +980,11 @@ _NO_NEARNESS = frozenset({"continent", "country", "admin1"})
 # neighbourhood in a document of thousands, so its cost stays linear.
 _NEAR_WINDOW = 200
 _NEAR_BLOCK = 64
+# Latitude difference (radians) beyond which a point is surely over 1000 km away (with a margin
+# for rounding, so that the check never drops a point the distance itself would keep).
+_NEAR_LAT = 1000.0 / EARTH_RADIUS_KM * 1.000001
+# Below this many (candidate, point) pairs spatial coherence is computed in a plain loop.
+_NEAR_LOOP_PAIRS = 3000
 
 #: Most candidates of one name considered (best-first from the gazetteer).
 _MAX_CANDIDATES = 40
@@ -1267,6 +1272,9 @@ class _Context:
         """
         if not queries or not self.points:
             return [0.0] * len(queries)
+        if len(queries) * len(self.points) <= _NEAR_LOOP_PAIRS and self.ng <= _NEAR_WINDOW:
+            # a short article: the plain loop costs less than setting up the arrays
+            return [self.nearness(g, feats[g][k], gcands[g][k].candidate) for g, k in queries]
         import numpy as np
 
         pts = self.points
@@ -1320,12 +1328,15 @@ class _Context:
         # "Paris and Henry County" pulls both to Tennessee even when each alone is ambiguous
         best: dict[int, float] = {}
         exp = math.exp
+        sqrt = math.sqrt
+        own = c.id
         for h, p, plat, plon, pcl, cid, local in self.points:
-            if h == g or cid == c.id:  # another name of the same place is no corroboration
-                continue
-            x = (lon - plon) * 0.5 * (cl + pcl)
             y = lat - plat
-            d = _KM_PER_RAD * math.sqrt(x * x + y * y)
+            # a point more than 1000 km north or south is too far whatever its longitude
+            if y > _NEAR_LAT or y < -_NEAR_LAT or h == g or cid == own:
+                continue  # (another name of the same place is no corroboration)
+            x = (lon - plon) * 0.5 * (cl + pcl)
+            d = _KM_PER_RAD * sqrt(x * x + y * y)
             if d < 1000.0:
                 v = (0.3 + 0.7 * p) * (exp(-d / 200.0) + local * exp(-d / _LOCAL_KM))
                 if v > best.get(h, 0.0):
