@@ -667,6 +667,8 @@ class Recognizer:
         n = len(toks)
         for idx, tok in enumerate(toks[:-1]):
             nxt = toks[idx + 1]
+            if not tok.cap and (not nxt.cap or nxt.upper):
+                continue  # (most words: every rule below needs a capital here or next)
             gap = text[tok.end : nxt.start]
             low = tok.text.casefold()
             # '"...," Hartl said': a single name between a closing quote and a verb of saying
