@@ -110,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     from geobrief.pipeline import Pipeline
 
     pipe = Pipeline()
+    pipe.analyse(Article("warm-up", "Talks in Paris and Kabul."))  # first use loads the index and rules
     rng = random.Random(1)
     for shape in args.shapes.split(","):
         for kb in (int(s) for s in args.sizes.split(",")):
