@@ -246,10 +246,11 @@ def tokenize(text: str) -> list[_Tok]:
     append = toks.append
     for m in _TOKEN.finditer(text):
         word = m.group()
-        if len(word) > 2 and word[-2] in "'’" and word[-1] in "sS":
-            append(_Tok(m.start(), m.end() - 2, word[:-2]))
-        else:
-            append(_Tok(m.start(), m.end(), word))
+        s, e = m.span()
+        if word[-1] in "sS" and len(word) > 2 and word[-2] in "'’":
+            word = word[:-2]
+            e -= 2
+        append(_Tok(s, e, word))
     return toks
 
 
@@ -669,6 +670,8 @@ class Recognizer:
         n = len(toks)
         for idx, tok in enumerate(toks[:-1]):
             nxt = toks[idx + 1]
+            if not tok.cap and (not nxt.cap or nxt.upper):
+                continue  # (most words: every rule below needs a capital here or next)
             gap = text[tok.end : nxt.start]
             low = tok.text.casefold()
             # '"...," Hartl said': a single name between a closing quote and a verb of saying

@@ -528,7 +528,10 @@ class Resolver:
         own_bonus: dict[int, list[float]] = {}  # mention -> its own pattern bonus
         # list neighbours ("Benin, Niger and Togo"): names in one list are read at one level
         neighbours: list[set[int]] = [set() for _ in range(ng)]
-        for a, b in zip(order, order[1:], strict=False):
+        # the containment bonuses of a pair of names depend on the names alone: computed once per
+        # pair, however often a long list repeats it
+        contained: dict[tuple[int, int], list[float] | None] = {}
+        for pos, (a, b) in enumerate(zip(order, order[1:], strict=False)):
             ga, gb = group_of[a], group_of[b]
             if ga == gb or not gcands[ga] or not gcands[gb]:
                 continue
@@ -538,22 +541,29 @@ class Resolver:
             if (
                 len(gap) <= 7
                 and sep in _LIST_SEPARATORS
-                and (sep != "," or self._in_list(text, mentions, order, a, b))
+                and (sep != "," or self._in_list(text, mentions, order, pos))
             ):
                 neighbours[ga].add(gb)
                 neighbours[gb].add(ga)
             if gap.strip() not in (",", "(") or len(gap) > 3:
                 continue
-            if self._in_list(text, mentions, order, a, b) and not any(
+            if self._in_list(text, mentions, order, pos) and not any(
                 m.candidate.kind == "city" for m in gcands[ga][:3]
             ):
                 continue  # "Arizona, California, Colorado": a list, not "City, State"; but a list of
                 # "City, State" pairs is one ("Nashville, Tennessee, Richmond, Virginia")
+            if (ga, gb) in contained:
+                mine = contained[ga, gb]
+                if mine is not None:
+                    own_bonus[a] = mine
+                continue  # the group-level bonuses of this pair are already given
             if any(m.candidate.kind in _MAJOR and m.match == "name" for m in gcands[ga][:3]) and not any(
                 m.candidate.kind == "country" for m in gcands[gb][:3]
             ):
+                contained[ga, gb] = None
                 continue  # "Illinois, Missouri": a state is not inside another; "Queensland, Australia" is
             mine = [self._contained(m.candidate, gcands[gb]) for m in gcands[ga]]
+            contained[ga, gb] = mine
             own_bonus[a] = mine
             for k, bonus in enumerate(mine):
                 if bonus > pair_bonus[ga][k]:
@@ -676,6 +686,8 @@ class Resolver:
             ctx = _Context.build(gcands, feats, probs)
             scores = []
             parts = []
+            queries: list[tuple[int, int]] = []
+            rows: list[tuple[list[float], list[float], list[float]]] = []
             for g in range(ng):
                 sup = [ctx.support(g, feats[g][k], gcands[g][k]) for k in range(len(gcands[g]))]
                 sc = [priors[g][k] + pair_bonus[g][k] + sup[k] for k in range(len(gcands[g]))]
@@ -693,16 +705,25 @@ class Resolver:
                         same = level.get(_level(m.candidate.kind), 0.0)
                         lst[k] = _LIST_WEIGHT * min(same, _LIST_CAP)
                         sc[k] += lst[k]
-                # spatial coherence only for the leading candidates (it adds at most _MAX_SPATIAL)
-                near = [0.0] * len(sc)
+                # spatial coherence only for the leading candidates (it adds at most _MAX_SPATIAL),
+                # for all names at once below
                 if len(sc) > 1 and ctx.points:
                     top = max(sc)
-                    for k in range(len(sc)):
-                        if sc[k] > top - _MAX_SPATIAL:
-                            near[k] = ctx.nearness(g, feats[g][k], gcands[g][k].candidate)
-                            sc[k] += near[k]
+                    queries.extend(
+                        (g, k)
+                        for k in range(len(sc))
+                        if sc[k] > top - _MAX_SPATIAL and gcands[g][k].candidate.kind not in _NO_NEARNESS
+                    )
                 scores.append(sc)
-                parts.append(list(zip(sup, town, lst, near, sc, strict=True)))
+                rows.append((sup, town, lst))
+            nears = ctx.nearness_batch(queries, feats, gcands)
+            near_of: list[list[float]] = [[0.0] * len(sc) for sc in scores]
+            for (g, k), v in zip(queries, nears, strict=True):
+                near_of[g][k] = v
+                scores[g][k] += v
+            for g in range(ng):
+                sup, town, lst = rows[g]
+                parts.append(list(zip(sup, town, lst, near_of[g], scores[g], strict=True)))
         probs = [_softmax(sc) for sc in scores]
         features = _features(text, mentions, gmembers, keys, gcands, priors, pair_bonus, parts, probs)
         # names the recogniser is sure of that no gazetteer holds: streets, buildings, venues and
@@ -801,13 +822,20 @@ class Resolver:
         ending in this one agree on one place and it is among this name's candidates.
         """
         gkeys = [keys[ms[0]] for ms in gmembers]
+        # the names ending in each word-suffix of a name ("st petersburg" -> "petersburg"), in order:
+        # each name looks up its longer forms instead of comparing itself with every other name
+        ending: dict[str, list[int]] = defaultdict(list)
+        for h, long in enumerate(gkeys):
+            for pos, ch in enumerate(long):
+                if ch == " ":
+                    ending[long[pos + 1 :]].append(h)
         for g, short in enumerate(gkeys):
             if not gcands[g] or len(short) < 4:
                 continue
             found = {
                 results[h][0].id: results[h]
-                for h, long in enumerate(gkeys)
-                if h != g and results[h][0] is not None and long.endswith(" " + short)
+                for h in ending.get(short, ())
+                if h != g and results[h][0] is not None
             }
             if len(found) != 1:
                 continue
@@ -828,9 +856,9 @@ class Resolver:
         ) or any(w in _AREA_WORDS for w in m.text.casefold().split()[1:])
 
     @staticmethod
-    def _in_list(text: str, mentions: Sequence[Mention], order: list[int], a: int, b: int) -> bool:
-        """Whether mentions a, b stand in a list of three or more names."""
-        pos = order.index(a)
+    def _in_list(text: str, mentions: Sequence[Mention], order: list[int], pos: int) -> bool:
+        """Whether the mentions ``order[pos]`` and ``order[pos + 1]`` stand in a list of three or more names."""
+        a, b = order[pos], order[pos + 1]
         if pos > 0:
             before = text[mentions[order[pos - 1]].end : mentions[a].start].strip()
             if before in (",", ";"):
@@ -895,6 +923,7 @@ def _approximate(
     focus_town = main(("city",))
     focus_region = None
     order = sorted(range(len(mentions)), key=lambda k: mentions[k].start)
+    position = {i: pos for pos, i in enumerate(order)}
     for g, word in t.local.items():
         if results[g][0] is not None:
             continue
@@ -905,7 +934,7 @@ def _approximate(
             if focus_region is None:
                 focus_region = main(("admin1", "country")) or main(("admin2",))
             town, kinds = focus_region, _CONTAINER_KINDS
-        pos = order.index(i)
+        pos = position[i]
         # past the other names of a list without a candidate ("Foua and Kfraya in Idlib")
         while not word and pos + 1 < len(order):
             j = order[pos + 1]
@@ -925,7 +954,7 @@ def _approximate(
             within = _WITHIN if word else _WITHIN_AREA
             if nxt is not None and nxt.kind in kinds and same and within.fullmatch(gap):
                 town, named_after = nxt, True
-        k = order.index(i)
+        k = position[i]
         if not word and not named_after and k > 0:
             j = order[k - 1]
             prv = results[t.group_of[j]][0]
@@ -1002,6 +1031,18 @@ _POINTS_PER_NAME = 8
 # Most a name's spatial coherence adds (other names' closeness, summed).
 _NEAR_CAP = 4.0
 _MAX_SPATIAL = _NEAR_CAP * _SPATIAL_WEIGHT
+# Kinds that get no spatial coherence.
+_NO_NEARNESS = frozenset({"continent", "country", "admin1"})
+# Spatial coherence of a name counts the names within this many distinct names of it (in order of
+# first mention): every name of an ordinary article (the gold corpora have at most 43), a bounded
+# neighbourhood in a document of thousands, so its cost stays linear.
+_NEAR_WINDOW = 200
+_NEAR_BLOCK = 64
+# Latitude difference (radians) beyond which a point is surely over 1000 km away (with a margin
+# for rounding, so that the check never drops a point the distance itself would keep).
+_NEAR_LAT = 1000.0 / EARTH_RADIUS_KM * 1.000001
+# Below this many (candidate, point) pairs spatial coherence is computed in a plain loop.
+_NEAR_LOOP_PAIRS = 3000
 
 #: Most candidates of one name considered (best-first from the gazetteer).
 _MAX_CANDIDATES = 40
@@ -1045,27 +1086,76 @@ def _doubt_isolated(
     place of the story lies near it.
     """
     places = {r[0].id: r[0] for r in results if r[0] is not None}
+    near = _Nearby(list(places.values()))
+    per_country: dict[str, int] = defaultdict(int)
+    for o in places.values():
+        per_country[o.country_code] += 1
     for k, (c, conf, alts) in enumerate(results):
         if c is None or _well_known(c):
             continue
-        others = [o for o in places.values() if o.id != c.id]
         if (
             conf > _SOLE_ALIAS_CONFIDENCE
             and c.kind == "city"
             and all(m.match == "alias" and m.candidate.id == c.id for m in gcands[k])
             and not _short_form_of(keys[k], c)
-            and not any(haversine_km(c.lat, c.lon, o.lat, o.lon) <= _SOLE_ALIAS_NEAR_KM for o in others)
+            and not near.any_within(c, _SOLE_ALIAS_NEAR_KM)
         ):
             conf = _SOLE_ALIAS_CONFIDENCE
         if (
             conf > _ISOLATED_CONFIDENCE
-            and len(others) >= 2
+            and len(places) - 1 >= 2
             and c.kind not in ("sea", "region", "river")
-            and not any(o.country_code == c.country_code for o in others)
-            and all(haversine_km(c.lat, c.lon, o.lat, o.lon) > _ISOLATED_KM for o in others)
+            and per_country[c.country_code] <= 1  # no other place of the story in its country
+            and not near.any_within(c, _ISOLATED_KM)
         ):
             conf = _ISOLATED_CONFIDENCE
         results[k] = (c, conf, alts)
+
+
+class _Nearby:
+    """Whether any other of a story's places lies within a distance of a place.
+
+    A plain loop over the places for an ordinary story; for thousands of places, only those
+    within the distance's latitude band are measured (with NumPy), so the check stays cheap.
+    """
+
+    __slots__ = ("places", "lats", "order", "arrays")
+
+    #: Up to this many places, the plain loop.
+    LOOP = 256
+
+    def __init__(self, places: list[Candidate]) -> None:
+        self.places = places
+        self.arrays: tuple | None = None
+        if len(places) > self.LOOP:
+            import numpy as np
+
+            lat = np.array([p.lat for p in places])
+            order = np.argsort(lat, kind="stable")
+            self.order = order
+            self.lats = lat[order]
+            lon = np.array([p.lon for p in places])[order]
+            ids = [places[i].id for i in order.tolist()]
+            self.arrays = (np.radians(self.lats), np.radians(lon), ids)
+
+    def any_within(self, c: Candidate, km: float) -> bool:
+        """Whether a place other than ``c`` lies at most ``km`` from it."""
+        if self.arrays is None:
+            return any(haversine_km(c.lat, c.lon, o.lat, o.lon) <= km for o in self.places if o.id != c.id)
+        import numpy as np
+
+        rlat, rlon, ids = self.arrays
+        band = km / EARTH_RADIUS_KM * 180.0 / math.pi * 1.001 + 1e-9  # degrees, with a margin
+        lo, hi = np.searchsorted(self.lats, (c.lat - band, c.lat + band))
+        if lo >= hi:
+            return False
+        p1 = math.radians(c.lat)
+        p2 = rlat[lo:hi]
+        dl = rlon[lo:hi] - math.radians(c.lon)
+        a = np.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+        d = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+        hits = np.flatnonzero(d <= km)
+        return any(ids[lo + int(i)] != c.id for i in hits)
 
 
 def _short_form_of(key: str, c: Candidate) -> bool:
@@ -1277,6 +1367,65 @@ class _Context:
         share = min(1.0, _FOCUS_SHARE * admin1 / others)
         return s + (min(named_a, 1.0) * 2.0 + min(admin1, 3.0) * 0.5) * share
 
+    def nearness_batch(
+        self, queries: list[tuple[int, int]], feats: list[list[tuple]], gcands: list[tuple[Match, ...]]
+    ) -> list[float]:
+        """:meth:`nearness` of many candidates at once (group, candidate index), with NumPy.
+
+        The same arithmetic in the same order as :meth:`nearness` (each other name's best point,
+        summed in the order of the names), so the values are the same.  Names far apart in the
+        text see each other only within :data:`_NEAR_WINDOW` names, so that a document of
+        thousands of names costs linear time; below that many names all names see each other.
+        """
+        if not queries or not self.points:
+            return [0.0] * len(queries)
+        if len(queries) * len(self.points) <= _NEAR_LOOP_PAIRS and self.ng <= _NEAR_WINDOW:
+            # a short article: the plain loop costs less than setting up the arrays
+            return [self.nearness(g, feats[g][k], gcands[g][k].candidate) for g, k in queries]
+        import numpy as np
+
+        pts = self.points
+        ids: dict[str, int] = {}
+        ph = np.fromiter((p[0] for p in pts), dtype=np.int64, count=len(pts))
+        pp = np.fromiter((p[1] for p in pts), dtype=float, count=len(pts))
+        plat = np.fromiter((p[2] for p in pts), dtype=float, count=len(pts))
+        plon = np.fromiter((p[3] for p in pts), dtype=float, count=len(pts))
+        pcl = np.fromiter((p[4] for p in pts), dtype=float, count=len(pts))
+        pid = np.fromiter((ids.setdefault(p[5], len(ids)) for p in pts), dtype=np.int64, count=len(pts))
+        ploc = np.fromiter((p[6] for p in pts), dtype=float, count=len(pts))
+        weight = 0.3 + 0.7 * pp
+        qg = np.fromiter((g for g, _ in queries), dtype=np.int64, count=len(queries))
+        qlat = np.fromiter((feats[g][k][2] for g, k in queries), dtype=float, count=len(queries))
+        qlon = np.fromiter((feats[g][k][3] for g, k in queries), dtype=float, count=len(queries))
+        qcl = np.fromiter((feats[g][k][4] for g, k in queries), dtype=float, count=len(queries))
+        qid = np.fromiter(
+            (ids.get(gcands[g][k].candidate.id, -1) for g, k in queries), dtype=np.int64, count=len(queries)
+        )
+        out: list[float] = []
+        # queries come in group order; points too: a block of names against the names around it
+        qstarts = np.searchsorted(qg, np.arange(0, self.ng + _NEAR_BLOCK, _NEAR_BLOCK))
+        for b, a in enumerate(range(0, self.ng, _NEAR_BLOCK)):
+            q0, q1 = int(qstarts[b]), int(qstarts[b + 1])
+            if q0 == q1:
+                continue
+            p0, p1 = np.searchsorted(ph, (a - _NEAR_WINDOW, a + _NEAR_BLOCK + _NEAR_WINDOW))
+            if p0 == p1:
+                out.extend([0.0] * (q1 - q0))
+                continue
+            sl = slice(p0, p1)
+            x = (qlon[q0:q1, None] - plon[None, sl]) * 0.5 * (qcl[q0:q1, None] + pcl[None, sl])
+            y = qlat[q0:q1, None] - plat[None, sl]
+            d = _KM_PER_RAD * np.sqrt(x * x + y * y)
+            v = weight[None, sl] * (np.exp(-d / 200.0) + ploc[None, sl] * np.exp(-d / _LOCAL_KM))
+            keep = (d < 1000.0) & (qg[q0:q1, None] != ph[None, sl]) & (qid[q0:q1, None] != pid[None, sl])
+            v = np.where(keep, v, 0.0)
+            # each other name's best point, then their sum in name order (as the loop adds them)
+            h = ph[sl]
+            starts = np.flatnonzero(np.r_[True, h[1:] != h[:-1]])
+            best = np.maximum.reduceat(v, starts, axis=1)
+            out.extend(sum(row) for row in best.tolist())  # Python's own sum, as the loop does
+        return [min(near, _NEAR_CAP) * _SPATIAL_WEIGHT for near in out]
+
     def nearness(self, g: int, feat: tuple, c: Candidate) -> float:
         """Spatial coherence: probability-weighted closeness of the other names' places."""
         if c.kind in ("continent", "country", "admin1"):
@@ -1286,12 +1435,15 @@ class _Context:
         # "Paris and Henry County" pulls both to Tennessee even when each alone is ambiguous
         best: dict[int, float] = {}
         exp = math.exp
+        sqrt = math.sqrt
+        own = c.id
         for h, p, plat, plon, pcl, cid, local in self.points:
-            if h == g or cid == c.id:  # another name of the same place is no corroboration
-                continue
-            x = (lon - plon) * 0.5 * (cl + pcl)
             y = lat - plat
-            d = _KM_PER_RAD * math.sqrt(x * x + y * y)
+            # a point more than 1000 km north or south is too far whatever its longitude
+            if y > _NEAR_LAT or y < -_NEAR_LAT or h == g or cid == own:
+                continue  # (another name of the same place is no corroboration)
+            x = (lon - plon) * 0.5 * (cl + pcl)
+            d = _KM_PER_RAD * sqrt(x * x + y * y)
             if d < 1000.0:
                 v = (0.3 + 0.7 * p) * (exp(-d / 200.0) + local * exp(-d / _LOCAL_KM))
                 if v > best.get(h, 0.0):

@@ -501,3 +501,74 @@ def test_a_guess_far_from_the_rest_of_the_story_is_not_confident(gaz: Gazetteer)
     # a town read only by an alternate name, with nothing near it, is a guess too
     text = "The Ferrow council met on Monday."
     assert resolve_text(gaz, text)["Ferrow"][0].confidence <= 0.6
+
+
+_STORIES = (
+    "Police in Moscow are investigating. The university town in northern Idaho lies near Pullman and Boise.",
+    "Voters in Atlanta and Savannah decided the race as Georgia counted ballots.",
+    "Crews from Daxton, Welmore and Orrin fought the fire. A man from Tamsin was hurt.",
+    "Paris police and Brant County deputies met near Corvalle and Lexington, Kentucky.",
+    "The company moved from Paris, Texas to Paris, Ky. last year. The Ferrow council met.",
+)
+
+
+def test_the_array_paths_for_long_articles_read_every_name_as_the_loops_do(
+    gaz: Gazetteer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # long articles take NumPy paths for spatial coherence and isolated guesses: same readings,
+    # same confidences as the plain loops of ordinary articles
+    import geobrief.resolve as resolve
+
+    def readings() -> list[list[tuple]]:
+        out = []
+        for text in _STORIES:
+            mentions = Recognizer(gaz).recognize(text, "t")
+            res = Resolver(gaz).resolve(text, mentions)
+            out.append([(r.place.id if r.place else None, r.confidence) for r in res])
+        return out
+
+    loops = readings()
+    monkeypatch.setattr(resolve, "_NEAR_LOOP_PAIRS", 0)
+    monkeypatch.setattr(resolve._Nearby, "LOOP", 0)
+    assert readings() == loops
+    assert any(conf <= 0.5 for story in loops for _, conf in story)  # the isolation test did fire
+
+
+def test_a_long_list_repeating_a_few_names_costs_work_per_name_not_per_mention(
+    gaz: Gazetteer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a scraped list of 8,000 place names: containment is weighed once per pair of names
+    calls = []
+    contained = Resolver._contained
+
+    def counting(c, container):  # noqa: ANN001, ANN202 - a spy with the spied method's signature
+        calls.append(1)
+        return contained(c, container)
+
+    monkeypatch.setattr(Resolver, "_contained", staticmethod(counting))
+    text = ", ".join(["Daxton", "Welmore", "Orrin", "Ohio"] * 2_000)
+    mentions = Recognizer(gaz).recognize(text, "t")
+    assert len(mentions) == 8_000
+    res = Resolver(gaz).resolve(text, mentions)
+    by_name: dict[str, set] = {}
+    for r in res:
+        by_name.setdefault(r.mention.text, set()).add(r.place.id)
+    assert by_name["Daxton"] == {"test:dax"} and by_name["Ohio"] == {"test:oh"}
+    assert len(calls) <= 4 * 4  # pairs of names x candidates, not pairs of mentions
+
+
+def test_the_nearby_check_agrees_with_the_plain_distances() -> None:
+    import random
+
+    from geobrief.resolve import _Nearby
+
+    rng = random.Random(3)
+    places = [
+        _c(f"p{i}", f"P{i}", rng.uniform(-70, 70), rng.uniform(-180, 180), "city", "XX") for i in range(400)
+    ]
+    near = _Nearby(places)
+    assert near.arrays is not None  # past the loop's size: the latitude-band path
+    for c in places[:80]:
+        for km in (150.0, 1500.0):
+            plain = any(haversine_km(c.lat, c.lon, o.lat, o.lon) <= km for o in places if o.id != c.id)
+            assert near.any_within(c, km) == plain
