@@ -322,7 +322,11 @@ def test_unknown_names_of_oilfields_and_camps_in_lists(rec: Recognizer) -> None:
         "Qelvash",
         "Drumna",
     ]
-    assert found(rec, "Jets struck the oilfields at Zorvani, Abrel and Mosqi.") == ["Zorvani", "Abrel", "Mosqi"]
+    assert found(rec, "Jets struck the oilfields at Zorvani, Abrel and Mosqi.") == [
+        "Zorvani",
+        "Abrel",
+        "Mosqi",
+    ]
     assert found(rec, "Guards left the Tarvun oil platform.") == ["Tarvun"]
     # no article or owner before the list, a company, the plain word "fields"
     assert found(rec, "Zarbun and Qelvash oilfields were hit.") == []
