@@ -56,7 +56,8 @@ _JOINERS = frozenset({" ", "-", "‐", "–", "—", ". ", "-\u200b"})
 # Lower-case words that may stand inside a multi-word name ("Bay of Bengal").
 _INNER_LOWER = frozenset(
     str.split(
-        "of the de del della di da do dos das du des la le les los las el al y en sur upon on am im an der den van von and "
+        "of the de del della di da do dos das du des la le les los las el al y e i ye en sur upon on am im an der den "
+        "van von and "
         "ad ar as ash at az ez es ed er et ul ud"
     )
 )
@@ -413,6 +414,8 @@ class Recognizer:
                 and not (sp.i > 0 and toks[sp.i - 1].text.casefold() in self.t.locatives)
             ):
                 continue  # the article uses this name for a disease ("Marburg", "West Nile"), not "to Reston"
+            if _inside_compound(text, toks, sp):
+                continue  # "Qasr" of "Qasr-e-Shirin", "Abu" of "Abu al-Bukhoosh": a part of a longer name
             if self._keep(text, toks, sp, sent_initial, people):
                 kept.append(sp)
         kept.extend(self._city_state(text, toks, kept, sent_initial, people))
@@ -1289,6 +1292,43 @@ class Recognizer:
             else:
                 return []
         return []
+
+
+# Lower-case links inside Persian, Urdu and Arabic compound names: "Qasr-e-Shirin", "Mandi Bahauddin",
+# "Abu al-Bukhoosh", "Dera Ismail-ul-Haq".
+_COMPOUND_LINKS = frozenset({"e", "i", "ye", "ul", "ud", "al", "el"})
+
+
+def _inside_compound(text: str, toks: list[_Tok], sp: _Span) -> bool:
+    """Whether a gazetteer match is only a part of a longer compound name the gazetteer lacks.
+
+    "Qasr-e-Shirin" is neither "Qasr" nor "Shirin"; "Abu al-Bukhoosh" is not "Abu"; the match
+    stands when no link word joins it to another capitalised word ("Kabul-Kandahar highway",
+    "Basra al-..." are rare; "Iraq-Iran border" has no link word).
+    """
+    n = len(toks)
+    j = sp.j
+    # after: "-e-Shirin", " al-Bukhoosh"
+    if j + 2 < n and toks[j + 1].text in _COMPOUND_LINKS and toks[j + 2].cap:
+        gap1 = text[toks[j].end : toks[j + 1].start]
+        gap2 = text[toks[j + 1].end : toks[j + 2].start]
+        if gap2 == "-" and (gap1 == "-" or (gap1 == " " and toks[j + 1].text in ("al", "el"))):
+            return True
+    # before: "Qasr-e-" before "Shirin"; "Darb " before "al-Sim"
+    i = sp.i
+    if (
+        i >= 1
+        and toks[i].text in ("al", "el")
+        and toks[i - 1].cap
+        and text[toks[i - 1].end : toks[i].start] == " "
+    ):
+        return True
+    if i >= 2 and toks[i - 1].text in _COMPOUND_LINKS and toks[i - 2].cap:
+        gap1 = text[toks[i - 2].end : toks[i - 1].start]
+        gap2 = text[toks[i - 1].end : toks[i].start]
+        if gap1 == "-" and gap2 == "-":
+            return True
+    return False
 
 
 class _Initial:

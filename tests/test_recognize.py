@@ -73,6 +73,7 @@ def gaz() -> Gazetteer:
         (_c("man", "Man", 7.41, -7.55, "city", "CI", "Montagnes", 240_000, "PPLA"), []),
         (_c("hus", "Hussein", 30.0, 70.0, "city", "PK", "Punjab", 2_000, "PPL"), []),
         (_c("rgs", "Rio Grande do Sul", -29.6, -52.7, "admin1", "BR", pop=11_000_000), []),
+        (_c("maz", "Mazar-e Sharif", 36.7, 67.1, "city", "AF", pop=500_000), [("Mazar-i-Sharif", "alias")]),
         (_c("rg", "Rio Grande", -32.0, -52.1, "city", "BR", pop=200_000), []),
         (
             _c("ksu", "Frankfort campus", 38.2, -84.87, "landmark", "US", "Kentucky"),
@@ -312,6 +313,20 @@ def test_portuguese_lower_case_joiners_stay_inside_a_name(rec: Recognizer) -> No
     assert found(rec, "Farmers marched in Rio Grande do Sul.") == ["Rio Grande do Sul"]
     # not when the whole is no known name: the shorter name stands alone
     assert found(rec, "Ships reached Rio Grande do Norte.") == ["Rio Grande"]
+
+
+def test_a_known_name_inside_a_longer_compound_name_is_not_taken(rec: Recognizer) -> None:
+    # "Tartus-e-Zorvani", "Tartus al-Zorvani", "Zorvani-i-Tartus" are other, unknown names
+    assert found(rec, "Troops reached Tartus-e-Zorvani at dawn.") == []
+    assert found(rec, "Planes hit the Tartus al-Zorvani area.") == []
+    assert found(rec, "Planes hit Zorvani-i-Tartus.") == []
+    # a compound the gazetteer knows is taken whole; places joined without a link word stay apart
+    assert found(rec, "Aid reached Mazar-i-Sharif.") == ["Mazar-i-Sharif"]
+    assert found(rec, "The Moscow-Tartus route reopened near al-Qamishli.") == [
+        "Moscow",
+        "Tartus",
+        "al-Qamishli",
+    ]
 
 
 def test_unknown_names_of_oilfields_and_camps_in_lists(rec: Recognizer) -> None:
