@@ -261,15 +261,8 @@ def read_file(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterat
         are yielded as ``Failure`` instead, so the good ones are kept.
     """
     path = Path(path)
-    try:
-        # O_NONBLOCK: a named pipe put in place of the file must not hang the run.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError as exc:
-        raise InputError(str(path), f"cannot read: {exc.strerror or exc}") from exc
-    with os.fdopen(fd, "rb") as f:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise InputError(str(path), f"not a regular file ({_file_kind(st.st_mode)})")
+    f, st = _open_regular(path)
+    with f:
         suffix = path.suffix.lower()
         if suffix in JSONL_SUFFIXES and not _utf16_codec(f.read(4096)):
             f.seek(0)
@@ -825,15 +818,30 @@ def jsonl_positions(
 
 
 def _positions(path: Path, max_bytes: int) -> Iterator[tuple[int, int, Article | Failure]]:
+    f, _ = _open_regular(path)
+    with f:
+        yield from _read_jsonl(f, path, max_bytes)
+
+
+def _open_regular(path: Path) -> tuple[IO[bytes], os.stat_result]:
+    """The file at *path* opened for reading, with its status; anything but a regular file is refused.
+
+    Raises
+    ------
+    InputError
+        If it cannot be opened or is not a regular file.
+    """
     try:
+        # O_NONBLOCK: a named pipe put in place of the file must not hang the run.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
         raise InputError(str(path), f"cannot read: {exc.strerror or exc}") from exc
-    with os.fdopen(fd, "rb") as f:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise InputError(str(path), f"not a regular file ({_file_kind(st.st_mode)})")
-        yield from _read_jsonl(f, path, max_bytes)
+    f = os.fdopen(fd, "rb")
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):
+        f.close()
+        raise InputError(str(path), f"not a regular file ({_file_kind(st.st_mode)})")
+    return f, st
 
 
 def read_jsonl_range(

@@ -726,20 +726,16 @@ class Resolver:
                 parts.append(list(zip(sup, town, lst, near_of[g], scores[g], strict=True)))
         probs = [_softmax(sc) for sc in scores]
         features = _features(text, mentions, gmembers, keys, gcands, priors, pair_bonus, parts, probs)
-        # names the recogniser is sure of that no gazetteer holds: streets, buildings, venues and
-        # neighbourhoods (by their head word), and villages, camps, oilfields, rivers it found by
-        # context (""); located approximately
+        # names the recogniser is sure of that no gazetteer holds (no candidate is left only for a
+        # name with no match at all): streets, buildings, venues and neighbourhoods (by their head
+        # word), and villages, camps, oilfields, rivers it found by context (""); located
+        # approximately. A name with candidates whose reading is doubted stays unresolved.
         local: dict[int, str] = {}
         for g in range(ng):
             if not gcands[g] and g not in linked:
                 i = gmembers[g][0]
                 word = local_feature_word(mentions[i].text, text[mentions[i].end : mentions[i].end + 20])
-                if word is not None:
-                    local[g] = word
-                elif not self.matches(mentions[i].text):
-                    # no gazetteer knows the name at all (a name whose readings the context ruled out,
-                    # "Daqahliya" in a story about France, stays unresolved)
-                    local[g] = ""
+                local[g] = word or ""
         return CandidateTable(
             keys, gmembers, group_of, gcands, linked, own_bonus, pair_bonus, scores, features, local
         )
@@ -912,7 +908,7 @@ def _approximate(
     such place the name stays unresolved.
     """
 
-    def main(kinds: tuple[str, ...]) -> Candidate | None:
+    def most_read(kinds: tuple[str, ...]) -> Candidate | None:
         ranked = [
             (len(t.gmembers[g]), -min(mentions[i].start for i in t.gmembers[g]), g)
             for g, r in enumerate(results)
@@ -920,7 +916,7 @@ def _approximate(
         ]
         return results[max(ranked)[2]][0] if ranked else None
 
-    focus_town = main(("city",))
+    focus_town = most_read(("city",))
     focus_region = None
     order = sorted(range(len(mentions)), key=lambda k: mentions[k].start)
     position = {i: pos for pos, i in enumerate(order)}
@@ -932,9 +928,9 @@ def _approximate(
             town, kinds = focus_town, _TOWN_KINDS
         else:
             if focus_region is None:
-                focus_region = main(("admin1", "country")) or main(("admin2",))
+                focus_region = most_read(("admin1", "country")) or most_read(("admin2",))
             town, kinds = focus_region, _CONTAINER_KINDS
-        pos = position[i]
+        first = pos = position[i]
         # past the other names of a list without a candidate ("Foua and Kfraya in Idlib")
         while not word and pos + 1 < len(order):
             j = order[pos + 1]
@@ -954,9 +950,8 @@ def _approximate(
             within = _WITHIN if word else _WITHIN_AREA
             if nxt is not None and nxt.kind in kinds and same and within.fullmatch(gap):
                 town, named_after = nxt, True
-        k = position[i]
-        if not word and not named_after and k > 0:
-            j = order[k - 1]
+        if not word and not named_after and first > 0:
+            j = order[first - 1]
             prv = results[t.group_of[j]][0]
             gap = text[mentions[j].end : mentions[i].start]
             if prv is not None and prv.kind in kinds and _OWNER_GAP.fullmatch(gap):

@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from gazetteer_factory import candidate as _c
 
 from geobrief.gazetteer import Gazetteer
-from geobrief.model import Candidate
 from geobrief.recognize import Recognizer, dateline_span
 from geobrief.resolve import Resolver
-
-
-def _c(
-    gid: str, name: str, lat: float, lon: float, kind: str, cc: str, pop: int = 0, fc: str = ""
-) -> Candidate:
-    return Candidate(f"test:{gid}", name, lat, lon, kind, fc, cc, "", pop, "test")
 
 
 @pytest.fixture(scope="module")

@@ -6,20 +6,15 @@ import json
 from pathlib import Path
 
 import pytest
+from gazetteer_factory import candidate as _c
 
 from geobrief import ranker
 from geobrief.errors import GeobriefError
 from geobrief.gazetteer import Gazetteer
-from geobrief.model import Candidate, Mention
+from geobrief.model import Mention
 from geobrief.ranker import FEATURES, load_weights
 from geobrief.ranker_train import fit, train
 from geobrief.resolve import Resolver
-
-
-def _c(
-    gid: str, name: str, lat: float, lon: float, kind: str, cc: str, pop: int = 0, fcode: str = ""
-) -> Candidate:
-    return Candidate(f"test:{gid}", name, lat, lon, kind, fcode, cc, "", pop, "test")
 
 
 @pytest.fixture(scope="module")

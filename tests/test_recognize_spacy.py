@@ -6,17 +6,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from gazetteer_factory import candidate as _c
 
 from geobrief.errors import GeobriefError, MissingDependencyError
 from geobrief.gazetteer import Gazetteer
-from geobrief.model import Candidate, Mention
+from geobrief.model import Mention
 from geobrief.text import sentence_spans
 
 EVAL_DIR = Path(__file__).resolve().parents[2] / "shared" / "eval"
-
-
-def _c(gid: str, name: str, lat: float, lon: float, kind: str, cc: str, pop: int = 0) -> Candidate:
-    return Candidate(f"test:{gid}", name, lat, lon, kind, "", cc, "", pop, "test")
 
 
 @pytest.fixture(scope="module")

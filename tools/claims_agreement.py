@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import json
 import sys
-import sys as _sys
 from pathlib import Path
-from pathlib import Path as _Path
 
 # run from a checkout without installing: the package beside this folder
-_sys.path.insert(0, str(_Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from geobrief.evaluate_claims import load_gold, score_claims
 
 HERE = Path(__file__).resolve().parents[1] / "tests" / "data" / "claims_real"

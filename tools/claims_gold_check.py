@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-import sys as _sys
-from pathlib import Path as _Path
+from pathlib import Path
 
 # run from a checkout without installing: the package beside this folder
-_sys.path.insert(0, str(_Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from geobrief.evaluate_claims import attach_texts, check_gold_record, load_gold
 
 

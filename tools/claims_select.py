@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import random
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,6 +32,14 @@ def _score(text: str) -> int:
     return len(EVENT_WORDS.findall(text))
 
 
+def _eval_ids(corpus: str, excluded: set[str], keep: Callable[[str], bool]) -> list[str]:
+    """Sorted ids ("<corpus>-<id>") of a shared eval corpus outside *excluded* whose text *keep* accepts."""
+    rows = [json.loads(line) for line in (SHARED / "eval" / f"{corpus}.jsonl").open()]
+    return sorted(
+        f"{corpus}-{r['id']}" for r in rows if f"{corpus}-{r['id']}" not in excluded and keep(r["text"])
+    )
+
+
 def main() -> None:
     rng = random.Random(20261203)
     status_dev = {json.loads(line)["id"] for line in (SHARED / "eval" / "status_dev.jsonl").open()}
@@ -40,13 +49,8 @@ def main() -> None:
     # (corpus, articles, least event words): TR-News has few event-heavy stories left outside status_dev
     quotas = {"tr_news": (12, 2), "geovirus": (14, 4), "lgl": (14, 4)}
     for corpus, (quota, least) in quotas.items():
-        rows = [json.loads(line) for line in (SHARED / "eval" / f"{corpus}.jsonl").open()]
-        eligible = sorted(
-            f"{corpus}-{r['id']}"
-            for r in rows
-            if f"{corpus}-{r['id']}" not in status_dev
-            and _score(r["text"]) >= least
-            and len(r["text"]) < 6000
+        eligible = _eval_ids(
+            corpus, status_dev, lambda text, least=least: _score(text) >= least and len(text) < 6000
         )
         chosen += rng.sample(eligible, quota)
     order = sorted(chosen)
@@ -61,14 +65,7 @@ def main() -> None:
     taken = set(chosen)
     extra = sorted(r["id"] for r in pool if r["id"] not in taken)
     for corpus, quota in (("geovirus", 15), ("lgl", 15)):
-        rows = [json.loads(line) for line in (SHARED / "eval" / f"{corpus}.jsonl").open()]
-        eligible = sorted(
-            f"{corpus}-{r['id']}"
-            for r in rows
-            if f"{corpus}-{r['id']}" not in status_dev | taken
-            and _score(r["text"]) >= 5
-            and len(r["text"]) < 6000
-        )
+        eligible = _eval_ids(corpus, status_dev | taken, lambda text: _score(text) >= 5 and len(text) < 6000)
         extra += rng2.sample(eligible, quota)
     rng2.shuffle(extra)
     cut = round(len(extra) * 0.4)
@@ -79,14 +76,7 @@ def main() -> None:
     taken |= set(extra)
     extra3 = []
     for corpus in ("geovirus", "lgl", "tr_news"):
-        rows = [json.loads(line) for line in (SHARED / "eval" / f"{corpus}.jsonl").open()]
-        extra3 += sorted(
-            f"{corpus}-{r['id']}"
-            for r in rows
-            if f"{corpus}-{r['id']}" not in status_dev | taken
-            and _score(r["text"]) >= 5
-            and len(r["text"]) < 6000
-        )
+        extra3 += _eval_ids(corpus, status_dev | taken, lambda text: _score(text) >= 5 and len(text) < 6000)
     rng3.shuffle(extra3)
     cut3 = round(len(extra3) * 0.4)
     lockbox2 += extra3[:cut3]
@@ -97,12 +87,10 @@ def main() -> None:
     taken |= set(extra3)
     round4 = []
     for corpus in ("geovirus", "lgl", "tr_news"):
-        rows = [json.loads(line) for line in (SHARED / "eval" / f"{corpus}.jsonl").open()]
-        round4 += sorted(
-            f"{corpus}-{r['id']}"
-            for r in rows
-            if f"{corpus}-{r['id']}" not in status_dev | taken
-            and ((_score(r["text"]) >= 3 and len(r["text"]) < 6000) or _score(r["text"]) >= 5)
+        round4 += _eval_ids(
+            corpus,
+            status_dev | taken,
+            lambda text: (_score(text) >= 3 and len(text) < 6000) or _score(text) >= 5,
         )
     dev2 += round4
     OUT.parent.mkdir(parents=True, exist_ok=True)
