@@ -93,6 +93,14 @@ def main() -> None:
             lambda text: (_score(text) >= 3 and len(text) < 6000) or _score(text) >= 5,
         )
     dev2 += round4
+    # Round 5 (session 4, again after the lockbox was fixed, so dev only): every other LGL /
+    # TR-News / GeoVirus story with two or more event words. Few claims each, but real counter-
+    # examples (event words used in other senses) for the scorer.
+    taken |= set(round4)
+    round5 = []
+    for corpus in ("geovirus", "lgl", "tr_news"):
+        round5 += _eval_ids(corpus, status_dev | taken, lambda text: _score(text) >= 2)
+    dev2 += round5
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(
         json.dumps(
@@ -105,6 +113,7 @@ def main() -> None:
                 "round2": sorted(extra),
                 "round3": sorted(extra3),
                 "round4": sorted(round4),
+                "round5": sorted(round5),
             },
             indent=1,
         )
