@@ -99,9 +99,17 @@ _MODEL_YEAR = re.compile(r"(?:^|\s)(?:a|an|the|his|her|their|its|[a-z]+)\s(?:19|
 _AGE_AFTER = re.compile(r", \d{1,3},")
 
 # Lower-case place nouns that make "the X <noun>" a place ("the X district", "Beirut's X neighbourhood").
-_SUFFIX_NOUNS = frozenset({"district", "neighbourhood", "neighborhood", "suburb", "quarter", "enclave"})
+_SUFFIX_NOUNS = frozenset(
+    {"district", "neighbourhood", "neighborhood", "suburb", "quarter", "enclave"}
+    | {"districts", "neighbourhoods", "neighborhoods", "suburbs"}  # "the X and Y districts"
+)
 # Plural facility nouns that introduce a list: "the oilfields at X, Y and Z".
 _LISTING_FACILITIES = frozenset({"oilfields", "fields", "platforms", "camps"})
+# "X, 18 miles south of Y", "X, about 30 km north of Y"
+_DISTANCE_UNITS = frozenset(
+    {"miles", "mile", "km", "kms", "kilometres", "kilometers", "kilometre", "kilometer"}
+)
+_ABOUT = frozenset({"about", "some", "nearly", "around", "roughly", "approximately", "almost"})
 # Words after such a phrase that make it an office or an institution ("the X district attorney").
 _SUFFIX_BLOCKERS = frozenset(
     str.split(
@@ -1126,6 +1134,10 @@ class Recognizer:
                 continue
             for run in self._lower_suffix(text, toks, idx, taken, people):
                 out.setdefault(run.i, run)
+        for run in self._list_members(text, toks, [*kept, *out.values()], people):
+            out.setdefault(run.i, run)
+        for run in self._distance_appositions(text, toks, taken | set(out), people):
+            out.setdefault(run.i, run)
         if out:
             # the article's other uses of a name so introduced ("the village of X ... X was shelled")
             names = {tuple(x.text for x in toks[sp.i : sp.j + 1]): sp for sp in out.values()}
@@ -1152,6 +1164,89 @@ class Recognizer:
                         )
                         break
         return out.values()
+
+    def _list_members(
+        self, text: str, toks: list[_Tok], places: list[_Span], people: set[str]
+    ) -> list[_Span]:
+        """Unknown names listed with known towns: "in Huanuni, Corocoro, Siglo and Colquiri".
+
+        A list of at least three capitalised names ("A, B, C and D") in which at least two are
+        places below country level, and none a country or continent, is a list of places: its
+        other names are places too.  Lists of countries ("Israel, Egypt and Hamas") and lists
+        with a single known place ("Smith, Jones and Lincoln") teach nothing.
+        """
+        if len(places) < 2:
+            return []
+        n = len(toks)
+        by_start = {sp.i: sp for sp in places}
+        taken = {k for sp in places for k in range(sp.i, sp.j + 1)}
+        seen: set[int] = set()
+        out: list[_Span] = []
+        for seed in sorted(places, key=lambda sp: sp.i):
+            if seed.i in seen:
+                continue
+            members = [seed]
+            # back to the list's first name: "A, B, [seed]"
+            first = seed
+            while first.i >= 2 and text[toks[first.i - 1].end : toks[first.i].start] == ", ":
+                k = first.i - 1
+                prev = by_start.get(next((sp.i for sp in places if sp.j == k), -1)) or self._name_run(
+                    text, toks, k, taken, people, back=True
+                )
+                if prev is None:
+                    break
+                members.insert(0, prev)
+                first = prev
+            cur = seed
+            while cur.j + 1 < n:
+                k = cur.j + 1
+                gap = text[toks[cur.j].end : toks[k].start]
+                last = False
+                if toks[k].text in ("and", "or") and gap in (" ", ", "):
+                    if k + 1 >= n or text[toks[k].end : toks[k + 1].start] != " ":
+                        break
+                    k, last = k + 1, True
+                elif gap != ", ":
+                    break
+                nxt = by_start.get(k) or self._name_run(text, toks, k, taken, people)
+                if nxt is None:
+                    break
+                members.append(nxt)
+                cur = nxt
+                if last:
+                    break
+            seen.update(sp.i for sp in members)
+            known = [sp for sp in members if sp.i in by_start]
+            if len(members) < 3 or len(known) < 2:
+                continue
+            if any(importance(sp.matches) == 3 for sp in known):
+                continue  # a country in the list: parties and powers ("Israel, Egypt and Hamas")
+            out.extend(sp for sp in members if sp.i not in by_start and sp.how == "context")
+        return out
+
+    def _distance_appositions(
+        self, text: str, toks: list[_Tok], taken: set[int], people: set[str]
+    ) -> list[_Span]:
+        """ "X, 18 miles south of Y": a name set off by a distance and a direction from a place."""
+        t = self.t
+        out: list[_Span] = []
+        n = len(toks)
+        for idx, tok in enumerate(toks):
+            if tok.text not in _DISTANCE_UNITS or idx < 3 or idx + 2 >= n:
+                continue
+            if toks[idx + 1].text.casefold() not in t.compass or toks[idx + 2].text != "of":
+                continue
+            k = idx - 1
+            if not toks[k].text.replace(",", "").replace(".", "").isdigit():
+                continue
+            if toks[k - 1].text.casefold() in _ABOUT:
+                k -= 1
+            if text[toks[k - 1].end : toks[k].start] != ", ":
+                continue
+            run = self._name_run(text, toks, k - 1, taken, people, back=True)
+            if run is not None and run.i > 0 and run.how == "context":
+                out.append(run)
+        return out
 
     def _name_run(
         self, text: str, toks: list[_Tok], k: int, taken: set[int], people: set[str], back: bool = False
@@ -1268,14 +1363,22 @@ class Recognizer:
             nl = toks[end + 1].text.casefold()
             if nl in t.titles or nl in t.roles or nl in t.org_words or nl in _SUFFIX_BLOCKERS:
                 return []
-        plural = toks[end].text.endswith("s") and toks[end].text not in _SUFFIX_NOUNS
+        plural = toks[end].text.endswith("s")
         runs: list[_Span] = []
         k = idx - 1
         for _ in range(6 if plural else 1):
-            run = self._name_run(text, toks, k, taken, people, back=True)
+            if plural and k in taken:
+                # a known place in the list ("the Etoumbi and Mbomo districts"): it goes on past it
+                i = k
+                while i - 1 in taken and self._joined(text, toks, i - 1):
+                    i -= 1
+                run = _Span(i, k, toks[i].start, toks[k].end, (), "", "taken")
+            else:
+                run = self._name_run(text, toks, k, taken, people, back=True)
             if run is None or run.i == 0:
                 return []
-            runs.append(run)
+            if run.how != "taken":
+                runs.append(run)
             before = text[toks[run.i - 1].end : toks[run.i].start]
             prev = toks[run.i - 1]
             if (before == " " and prev.text.casefold() == "the") or (

@@ -365,3 +365,43 @@ def test_settlement_context_does_not_take_people_or_organisations(rec: Recognize
     # no article before a lower-case place phrase, a lone initial, a sentence-initial capital
     assert found(rec, "Zarbun refugee camp officials left. Site C dam plans went on.") == []
     assert found(rec, "Reporters in the city of Moscow waited.") == ["Moscow"]
+
+
+def test_unknown_names_listed_with_known_towns_are_places(rec: Recognizer) -> None:
+    # two towns below country level in a list of three or more names make the others places
+    assert found(rec, "Strikes closed mines in Tartus, Zorvani, Qelvash and Damascus.") == [
+        "Tartus",
+        "Zorvani",
+        "Qelvash",
+        "Damascus",
+    ]
+    assert found(rec, "Cases rose in Zorvani, Moscow and Cambridge.") == ["Zorvani", "Moscow", "Cambridge"]
+
+
+def test_lists_that_do_not_make_unknown_names_places(rec: Recognizer) -> None:
+    # one known town only: "Smith, Jones and Cambridge" may be anything
+    assert found(rec, "Zorvani, Qelvash and Cambridge signed the letter.") == ["Cambridge"]
+    # a country in the list: powers and parties ("Syria, Russia and Hezbollah")
+    assert found(rec, "Talks between Syria, Russia and Zorvani stalled.") == ["Syria", "Russia"]
+    # two names are a pair, not a list
+    assert found(rec, "Buses ran between Zorvani and Tartus and Damascus.") == ["Tartus", "Damascus"]
+
+
+def test_a_name_set_off_by_a_distance_from_a_place(rec: Recognizer) -> None:
+    assert found(rec, "The refinery at Zorvani, 18 miles south of Damascus, was shut.") == [
+        "Zorvani",
+        "Damascus",
+    ]
+    assert found(rec, "Rebels held Qelvash, about 30 km north of the capital.") == ["Qelvash"]
+    # a number that is no distance ("Zorvani, 45, a farmer"), or no direction after it
+    assert found(rec, "Zorvani, 45, a farmer from Tartus, was hurt.") == ["Tartus"]
+    assert found(rec, "Qelvash, 30 miles long, is a ridge near Tartus.") == ["Tartus"]
+
+
+def test_a_plural_district_phrase_takes_its_list_past_a_known_name(rec: Recognizer) -> None:
+    assert found(rec, "Officials quarantined the Tartus and Zorvani districts.") == ["Tartus", "Zorvani"]
+    assert found(rec, "Shelling hit the Qelvash and Zorvani districts of Damascus.") == [
+        "Qelvash",
+        "Zorvani",
+        "Damascus",
+    ]

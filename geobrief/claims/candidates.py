@@ -22,8 +22,9 @@ from geobrief.claims.tokens import _QUOTES
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from geobrief.claims.roles import _Link
     from geobrief.claims.tokens import _Sentence
+    from geobrief.model import Resolution
 
-__all__ = ["ClaimCandidate", "sentence_candidates"]
+__all__ = ["ClaimCandidate", "article_features", "carried_candidates", "sentence_candidates"]
 
 # The word right before a place (after determiners and "the city of"-like fillers): its
 # preposition says much about the place's role ("in X", "to X", "from X"); any preposition, a
@@ -449,3 +450,78 @@ def sentence_candidates(
                 f[f"ev_forces:{event}"] = 1.0
             out.append(ClaimCandidate(k, event, a, b, lk.role if lk is not None else "", f))
     return out
+
+
+def carried_candidates(
+    s: _Sentence, theme: str | None, place_counts: dict[str, int] | None = None
+) -> list[ClaimCandidate]:
+    """Candidates of a sentence that names no place, for the places of the sentence before.
+
+    Every mention of ``s`` stands outside it (``mention_tok`` -1): the places carried over.  Each
+    event of the sentence's cues is paired with each of them, its first cue as the candidate's
+    cue; the features say the pair is carried (no distance, preposition or role exists) and
+    describe the cue, the place and the article, for the scorer to weigh apart from the
+    candidates of a sentence that names its place.
+    """
+    place_counts = place_counts or {}
+    toks = s.toks
+    words = [t.low for t in toks]
+    raw = [s.text[t.start - s.start : t.end - s.start] for t in toks]
+    first: dict[str, tuple[int, int, str]] = {}
+    n_cues: dict[str, int] = {}
+    for h in lexicon().find(words, raw):
+        first.setdefault(h.event, (h.start, h.end, h.entry.id))
+        n_cues[h.event] = n_cues.get(h.event, 0) + 1
+    n_places = len({r.place.id for r in s.mentions if r.place is not None})
+    forces = any(w in _FORCES for w in words)
+    out: list[ClaimCandidate] = []
+    for event, (a, b, entry) in first.items():
+        cue = " ".join(words[a:b])
+        for k, r in enumerate(s.mentions):
+            if r.place is None:
+                continue
+            f: dict[str, float] = {
+                f"ev:{event}": 1.0,
+                "carried": 1.0,
+                f"ev_carried:{event}": 1.0,
+                f"entry:{entry}": 1.0,
+                f"cue:{event}:{cue}": 1.0,
+                f"kind:{r.place.kind}": 1.0,
+                f"carried_places:{min(n_places, 3)}": 1.0,
+            }
+            n_named = place_counts.get(r.place.id, 0)
+            f["place_count:" + ("1" if n_named <= 1 else "2" if n_named == 2 else "3+")] = 1.0
+            if theme is not None:
+                f["theme_same" if theme == event else "theme_other"] = 1.0
+            if n_cues[event] > 1 or len(first) > 1:
+                f["several_cues"] = 1.0
+            if forces:
+                f[f"ev_forces:{event}"] = 1.0
+            if any(t.low in _QUOTES for t in toks):
+                f["carried_quote"] = 1.0
+            out.append(ClaimCandidate(k, event, a, b, "", f))
+    return out
+
+
+def article_features(candidates: Sequence[tuple[Resolution, ClaimCandidate]]) -> None:
+    """Add what the whole article says about each candidate's (place, event) pair, in place.
+
+    ``pair_n``: how many candidates the article has for the pair (a place the story keeps tying to
+    an event); ``ev_share``: the event's share of all the article's candidates (the story's main
+    event or a passing one).
+    """
+    if not candidates:
+        return
+    pair_n: dict[tuple[str, str], int] = {}
+    ev_n: dict[str, int] = {}
+    for r, c in candidates:
+        key = (r.place.id if r.place is not None else "", c.event)
+        pair_n[key] = pair_n.get(key, 0) + 1
+        ev_n[c.event] = ev_n.get(c.event, 0) + 1
+    total = len(candidates)
+    for r, c in candidates:
+        key = (r.place.id if r.place is not None else "", c.event)
+        n = pair_n[key]
+        c.features["pair_n:" + ("1" if n == 1 else "2" if n == 2 else "3-4" if n <= 4 else "5+")] = 1.0
+        share = ev_n[c.event] / total
+        c.features["ev_share:" + ("lo" if share < 0.2 else "mid" if share < 0.5 else "hi")] = 1.0

@@ -73,6 +73,27 @@ def _since_clause(s: _Sentence, a: int) -> bool:
     return False
 
 
+#: A pair's best candidate in an article needs the scorer's threshold; its further evidence
+#: (another sentence saying the same of the same place) needs this probability, where the
+#: scorer is right about four times in five: low-probability repeats mostly added a second,
+#: wrong modality to a pair already found (dev: modality .828 -> .855 at the same pair F1).
+FURTHER_EVIDENCE_PROBABILITY = 0.8
+
+#: At most this many places of the sentence before join an event sentence that names none.
+MAX_CARRIED = 3
+
+
+def _carried(source: Sequence[Resolution]) -> list[Resolution]:
+    """The places a sentence that names none takes from the sentence before: each place once
+    (its last mention), the last :data:`MAX_CARRIED` of them."""
+    last: dict[str, Resolution] = {}
+    for r in source:
+        if r.place is not None:
+            last.pop(r.place.id, None)
+            last[r.place.id] = r
+    return list(last.values())[-MAX_CARRIED:]
+
+
 def _boilerplate(sentence: str) -> bool:
     """Whether a sentence is feed or page boilerplate (``skip_sentences`` of ``events.json``)."""
     text = " ".join(sentence.split())
@@ -126,7 +147,7 @@ def extract(
     its features and probability): the training table of :mod:`geobrief.claims.train`.  ``model``
     replaces the packaged scorer (cross-validation).
     """
-    from geobrief.claims.candidates import sentence_candidates
+    from geobrief.claims.candidates import article_features, carried_candidates, sentence_candidates
     from geobrief.claims.lexicon import lexicon
     from geobrief.claims.scorer import scorer
 
@@ -149,6 +170,10 @@ def extract(
     first_start = spans[0][0] if spans else -1
     known: dict[tuple[str, str], str] = {}  # (place id, event) -> modality of its first positive mention
     prev_group: list[Resolution] = []
+    prev_named: list[Resolution] = []  # the places the sentence before names (a carry's source)
+    prev_start = -1
+    # per sentence with candidates: what the second pass (scores, modality, evidence) needs
+    pending: list[tuple[Any, list[Resolution], list, set[int], int, int, str, bool, int]] = []
     story = _story_places(article, resolutions)
     definitional = lexicon().definitional
     place_counts: dict[str, int] = {}
@@ -164,16 +189,25 @@ def extract(
             ri += 1
         stext = text[s_start:s_end]
         n_named = len(group)
+        carry_source, carry_start = prev_named, prev_start
+        prev_named = [r for r in group if r.place is not None and not adjectival(r)]
+        prev_start = s_start
         group, prev_group = group + _anaphors(article, stext, s_start, group, prev_group), group
         restated = _restatements(article, stext, s_start, group, story) if mode != "rules" else []
+        carried = False
         if not (group or restated) or not any(r.place is not None for r in group + restated):
-            continue
+            # an event sentence that names no place may be about the places of the sentence
+            # before ("Fighting broke out in X. Three soldiers died."): those join as candidates
+            # the scorer weighs apart (not in the rules mode, which reads each sentence alone)
+            if mode == "rules" or not carry_source or not lexicon().may_have_cue(stext):
+                continue
+            group, restated, carried, n_named = _carried(carry_source), [], True, 0
         if _boilerplate(stext):
             continue  # feed boilerplate ("The post <title> appeared first on <site>.") is not evidence
         lede = s_start == first_start
         sent = _sentence(stext, s_start, s_end, group, lede, article.source)
         sent.share_positions(text, gate_starts, gate_flat)
-        links = _find_links(sent, theme, fire)
+        links = [] if carried else _find_links(sent, theme, fire)
         if restated:
             # the role linker reads the sentence as written; the restatements ("the country") join
             # only as candidate places, its links carried over by their character offsets
@@ -182,13 +216,28 @@ def extract(
             sent.share_positions(text, gate_starts, gate_flat)
             links = _carry_links(base, sent, links)
         adjective = {k for k, r in enumerate(group) if adjectival(r)}
-        cands = sentence_candidates(sent, links, theme, adjective, n_named, place_counts, s_index)
-        accepted = []
+        if carried:
+            cands = carried_candidates(sent, theme, place_counts)
+        else:
+            cands = sentence_candidates(sent, links, theme, adjective, n_named, place_counts, s_index)
+        pending.append((sent, group, cands, adjective, s_start, s_end, stext, carried, carry_start))
+    # what the whole article says about each pair joins every candidate's features
+    article_features([(group[c.mention], c) for _, group, cands, *_ in pending for c in cands])
+    # every candidate's probability, and the best of each (place, event) pair in the article
+    best_of: dict[tuple[str, str], float] = {}
+    for _, group, cands, *_ in pending:
         for c in cands:
             c.probability = model.probability(c.features)
             if c.role in definitional:
                 # the name itself says it ("X Air Base"): no article needs to teach the scorer that
                 c.probability = max(c.probability, definitional[c.role])
+            r = group[c.mention]
+            if r.place is not None:
+                key = (r.place.id, c.event)
+                best_of[key] = max(best_of.get(key, 0.0), c.probability)
+    for sent, group, cands, adjective, s_start, s_end, stext, carried, carry_start in pending:
+        accepted = []
+        for c in cands:
             if collect is not None:
                 collect.append((group[c.mention], c, (s_start, s_end)))
             if mode == "candidates":
@@ -196,7 +245,11 @@ def extract(
             elif mode == "rules":
                 if c.role and not (c.mention in adjective and c.role != "demonym"):
                     accepted.append(c)
-            elif model.accepts(c.probability, bool(c.role)):
+            elif model.accepts(c.probability, bool(c.role)) and (
+                c.probability >= FURTHER_EVIDENCE_PROBABILITY
+                or group[c.mention].place is None
+                or c.probability >= best_of.get((group[c.mention].place.id, c.event), 0.0)
+            ):
                 accepted.append(c)
         if not accepted:
             continue
@@ -235,11 +288,13 @@ def extract(
                     and _since_clause(sent, lk.cue_start)
                 ):
                     historical = True
+            # a carried place's evidence reaches back to the sentence that names it
+            ev_start = carry_start if carried else s_start
             ev = Evidence(
                 article_id=article.id,
-                start=s_start,
+                start=ev_start,
                 end=s_end,
-                text=stext,
+                text=text[ev_start:s_end] if carried else stext,
                 mention_start=r.mention.start,
                 mention_end=r.mention.end,
                 modality=modality,

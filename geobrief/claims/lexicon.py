@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from geobrief.claims.tokens import _TOKEN
 from geobrief.errors import GeobriefError
 from geobrief.model import EVENTS
 
@@ -122,6 +123,14 @@ class Lexicon:
             if isinstance(spec, dict)
         }
         return cls(entries, definitional, restatements)
+
+    def may_have_cue(self, text: str) -> bool:
+        """Whether any word of *text* can start a cue: a cheap test before tokenising a sentence."""
+        by_first = self._by_first
+        for w in _TOKEN.findall(text.casefold().replace("’", "'")):
+            if w in by_first or w.rstrip(".") in by_first or (w.endswith("'s") and w[:-2] in by_first):
+                return True
+        return False
 
     def find(self, words: Sequence[str], raw: Sequence[str] | None = None) -> list[CueHit]:
         """Every cue in ``words`` (lower-case tokens; ``raw`` the same tokens as written).

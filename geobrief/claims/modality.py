@@ -234,6 +234,8 @@ def _modality(s: _Sentence, frames: list[_FrameHit], lk: _Link) -> tuple[str, st
     """(modality, inner modality, attribution) of a link."""
     a, b = lk.cue_start, lk.cue_end
     mt = s.mention_tok[lk.mention]
+    if mt < 0:
+        mt = a  # a place carried over from the sentence before: no position in this one
     inner = _local(s, a, b, mt if mt < a else a, lk.event)
     # a frame in a parenthetical ("which witnesses said ...") holds only what the parenthetical says
     own = s.toks[a].clause
