@@ -1252,4 +1252,6 @@ def test_further_evidence_of_a_pair_needs_a_high_probability_its_best_only_the_t
     # a repeat as probable as the bar is kept
     model = Scorer({"lede": 1.8}, intercept=1.5, threshold=0.5, role_threshold=0.5)
     claims = extract(article, resolve_names(article, ["Goma", "Homs"]), model=model)
-    assert len([e for c in claims if c.place_id == "test:Goma" and c.event == "attack" for e in c.evidence]) == 2
+    assert (
+        len([e for c in claims if c.place_id == "test:Goma" and c.event == "attack" for e in c.evidence]) == 2
+    )
