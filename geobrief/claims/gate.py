@@ -273,8 +273,10 @@ class _Index:
         self.by_key: dict[str, list[tuple[str, tuple[int, ...]]]] = {}
         for s, ids in by_string.items():
             self.by_key.setdefault(s[:_KEY], []).append((s, tuple(sorted(ids))))
-        # one regex, a trie of all the strings, finds the positions where any of them starts
-        trie = f"(?={_trie(by_string)})"
+        # one regex, a trie of all the strings, finds the positions where any of them starts (its
+        # text, slow to make in Python, is cached on disk under the strings it holds)
+        body = precompiled.remember("trie", frozenset(by_string), 0, lambda: _trie(by_string))
+        trie = f"(?={body})"
         self.starts = precompiled.compile(rf"(?<!\w){trie}" if word_start else trie)
 
     def scan(self, low: str, hits: dict[int, list[int]]) -> None:

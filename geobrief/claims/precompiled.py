@@ -35,7 +35,7 @@ import sys
 import threading
 import zlib
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -136,11 +136,12 @@ def _store() -> dict[tuple[str, Any, int], Any]:
     return _entries
 
 
-def remember(kind: str, pattern: str | bytes, flags: int, compute: Callable[[], T]) -> T:
+def remember(kind: str, pattern: Hashable, flags: int, compute: Callable[[], T]) -> T:
     """``compute()``, cached on disk under (*kind*, *pattern*, *flags*).
 
-    The value must be made of what :mod:`marshal` stores (str, int, tuples, frozensets, None...)
-    and depend only on the pattern, its flags and the code of this package.
+    *pattern* is a pattern's text, or what else the value is made from (a frozenset of strings);
+    it and the value must be made of what :mod:`marshal` stores (str, int, tuples, frozensets,
+    None...), and the value must depend only on them and the code of this package.
     """
     key = (kind, pattern, flags)
     with _LOCK:
