@@ -136,12 +136,16 @@ def _store() -> dict[tuple[str, Any, int], Any]:
     return _entries
 
 
-def remember(kind: str, pattern: Hashable, flags: int, compute: Callable[[], T]) -> T:
+def remember(
+    kind: str, pattern: Hashable, flags: int, compute: Callable[[], T], *, replace: bool = False
+) -> T:
     """``compute()``, cached on disk under (*kind*, *pattern*, *flags*).
 
     *pattern* is a pattern's text, or what else the value is made from (a frozenset of strings);
     it and the value must be made of what :mod:`marshal` stores (str, int, tuples, frozensets,
-    None...), and the value must depend only on them and the code of this package.
+    None...), and the value must depend only on them and the code of this package.  *replace*:
+    a new value drops the other entries of its *kind* (one table kept under the hash of its
+    sources, not one per edit of them).
     """
     key = (kind, pattern, flags)
     with _LOCK:
@@ -152,6 +156,9 @@ def remember(kind: str, pattern: Hashable, flags: int, compute: Callable[[], T])
     with _LOCK:
         global _dirty
         store = _store()
+        if replace:
+            for old in [k for k in store if k[0] == kind]:
+                del store[old]
         store[key] = value
         _dirty = True
     return value
