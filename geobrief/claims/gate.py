@@ -275,7 +275,7 @@ class _Index:
             self.by_key.setdefault(s[:_KEY], []).append((s, tuple(sorted(ids))))
         # one regex, a trie of all the strings, finds the positions where any of them starts (its
         # text, slow to make in Python, is cached on disk under the strings it holds)
-        body = precompiled.remember("trie", frozenset(by_string), 0, lambda: _trie(by_string))
+        body = precompiled.remember("trie", tuple(sorted(by_string)), 0, lambda: _trie(by_string))
         trie = f"(?={body})"
         self.starts = precompiled.compile(rf"(?<!\w){trie}" if word_start else trie)
 

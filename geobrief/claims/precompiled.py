@@ -141,17 +141,17 @@ def remember(
 ) -> T:
     """``compute()``, cached on disk under (*kind*, *pattern*, *flags*).
 
-    *pattern* is a pattern's text, or what else the value is made from (a frozenset of strings);
-    it and the value must be made of what :mod:`marshal` stores (str, int, tuples, frozensets,
-    None...), and the value must depend only on them and the code of this package.  *replace*:
-    a new value drops the other entries of its *kind* (one table kept under the hash of its
-    sources, not one per edit of them).
+    *pattern* is a pattern's text, or what else the value is made from (a tuple of strings); it
+    and the value must be made of what :mod:`marshal` stores (str, int, float, tuples, dicts,
+    sets, None...), and the value must depend only on them and the code of this package.
+    *replace*: a new value drops the other entries of its *kind* (one table kept under the hash
+    of its sources, not one per edit of them).
     """
     key = (kind, pattern, flags)
     with _LOCK:
         store = _store()
         if key in store:
-            return store[key]  # type: ignore[no-any-return]
+            return _unpack(store[key])  # type: ignore[no-any-return]
     value = compute()
     with _LOCK:
         global _dirty
@@ -159,9 +159,37 @@ def remember(
         if replace:
             for old in [k for k in store if k[0] == kind]:
                 del store[old]
-        store[key] = value
+        store[key] = _pack(value)
         _dirty = True
     return value
+
+
+# marshal sorts the members of a set to write it (3.11+), ten times the time of a tuple: sets are
+# stored as tuples after a marker
+_SET, _FROZENSET = "\0set", "\0frozenset"
+
+
+def _pack(value: Any) -> Any:
+    if isinstance(value, (set, frozenset)):
+        return (_FROZENSET if isinstance(value, frozenset) else _SET, tuple(value))
+    if isinstance(value, tuple):
+        return tuple(_pack(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _pack(v) for k, v in value.items()}
+    return value
+
+
+def _unpack(value: Any) -> Any:
+    if type(value) is tuple:
+        if len(value) == 2 and type(value[1]) is tuple and value[0] in (_SET, _FROZENSET):
+            return frozenset(value[1]) if value[0] == _FROZENSET else set(value[1])
+        return tuple(_unpack(v) if type(v) in _NESTED else v for v in value)
+    if type(value) is dict:
+        return {k: _unpack(v) if type(v) in _NESTED else v for k, v in value.items()}
+    return value
+
+
+_NESTED = (tuple, dict)
 
 
 def _program(pattern: str, flags: int) -> tuple[int, bytes, int, dict[str, int], tuple[str | None, ...]]:
@@ -242,15 +270,25 @@ def clear() -> None:
         _entries, _dirty, _path, _loaded_from = None, False, None, None
 
 
+_depth = threading.local()
+
+
 def flushing(build: Callable[..., T]) -> Callable[..., T]:
-    """Decorate a table builder: :func:`flush` once it is done (what it compiled is then on disk)."""
+    """Decorate a table builder: :func:`flush` once it is done (what it compiled is then on disk).
+
+    Builders that call others (``claim_gate`` -> ``event_rules``) write once, when the outermost
+    one is done.
+    """
     import functools
 
     @functools.wraps(build)
     def wrapper(*args: Any, **kwargs: Any) -> T:
+        _depth.n = getattr(_depth, "n", 0) + 1
         try:
             return build(*args, **kwargs)
         finally:
-            flush()
+            _depth.n -= 1
+            if not _depth.n:
+                flush()
 
     return wrapper

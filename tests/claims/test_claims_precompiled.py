@@ -169,4 +169,41 @@ def test_the_claims_are_the_same_with_a_missing_warm_or_damaged_cache(tmp_path):
     damaged = _extract_seeds(folder)
     assert '"claims": [{' in missing  # the seeds do make claims
     assert missing == warm == damaged
-    assert precompiled._read(written) == precompiled._read_entries(data)  # rebuilt whole
+    # rebuilt whole (the same entries; a set's members are written in the order of that process)
+    rebuilt, first = precompiled._read(written), precompiled._read_entries(data)
+    assert rebuilt is not None and first is not None
+    assert {k: precompiled._unpack(v) for k, v in rebuilt.items()} == {
+        k: precompiled._unpack(v) for k, v in first.items()
+    }
+
+
+def test_remembered_values_come_back_equal_and_of_the_same_types(cache):
+    value = {
+        "words": {"flood", "fire"},
+        "names": frozenset({"Anna", "Omar"}),
+        "zipf": {"the": 7.7, "of": 7.4},
+        "nested": (frozenset({"a b"}), ("x", None, 3), "word"),
+    }
+    assert precompiled.remember("test", "key", 0, lambda: value) == value
+    precompiled.flush()
+    precompiled.clear()
+    back = precompiled.remember("test", "key", 0, lambda: pytest.fail("not read from the file"))
+    assert back == value
+    assert [type(back[k]) for k in value] == [set, frozenset, dict, tuple]
+    assert type(back["nested"][0]) is frozenset
+
+
+def test_the_recogniser_tables_from_the_cache_equal_the_parsed_files(cache, monkeypatch):
+    from geobrief import recognize
+
+    parsed = recognize._read_tables()
+    recognize._tables.cache_clear()
+    try:
+        first = recognize._tables()  # parsed, then written
+        recognize._tables.cache_clear()
+        precompiled.clear()
+        monkeypatch.setattr(recognize, "_read_tables", lambda: pytest.fail("not read from the file"))
+        cached = recognize._tables()  # read back
+        assert cached == first == parsed
+    finally:
+        recognize._tables.cache_clear()
