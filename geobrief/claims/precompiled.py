@@ -1,17 +1,19 @@
-"""The claim tables' regular expressions, compiled once per installation and cached on disk.
+"""The start-up cache: the claim tables' regular expressions compiled once per installation.
 
 Compiling the few hundred cue alternations of ``geobrief/rules/`` and reading the keyword gate's
-strings out of them (:mod:`geobrief.claims.gate`) is most of a cold start: Python's ``re`` parses
+strings out of them (:mod:`geobrief.claims.gate`) was most of a cold start: Python's ``re`` parses
 a pattern and generates its program in Python code, every process, every time.  This module keeps
 what that work produces -- each pattern's program (the integer code ``re`` hands to its C
-engine) and the gate's readings -- in one file next to the gazetteer index
+engine), the gate's readings and trie, and other derived start-up tables (the recogniser's word
+lists, :func:`geobrief.recognize._tables`) -- in one file next to the gazetteer index
 (:func:`geobrief.gazetteer.cache_dir`), so a fresh process only loads it and builds the pattern
-objects in C.
+objects in C.  The file is :mod:`marshal` data (no code is run to read it).
 
 Why it can be trusted:
 
-* every entry is keyed by the exact pattern text and flags it was made from, so a changed
-  table never reads an old program, whatever the file name says;
+* every entry is keyed by the exact pattern text and flags it was made from (a table by the
+  hash of its sources), so a changed table never reads an old program, whatever the file name
+  says;
 * the file name carries a hash of the package version, the Python version and its regex engine
   (``_sre.MAGIC``), the rule tables and the code that derives the entries (this module and
   :mod:`geobrief.claims.gate`), so a new version or an edited table starts a new file;
