@@ -139,7 +139,12 @@ def signature(text: str) -> Signature:
     shingles = np.zeros(n, dtype=np.uint64)
     for j in range(k):
         shingles += word_hash[j : j + n] * _POSITION[j]
-    shingles = np.unique(shingles)
+    # np.unique's result (sorted, distinct), without np.unique: in NumPy 2 it imports numpy.ma (cold start)
+    shingles.sort()
+    keep = np.empty(n, dtype=bool)
+    keep[0] = True
+    np.not_equal(shingles[1:], shingles[:-1], out=keep[1:])
+    shingles = shingles[keep]
     hashed = _mix(shingles[:, None] ^ _PERM[None, :])  # (shingles, NUM_PERM)
     minhash = (hashed.min(axis=0) >> np.uint64(32)).astype(np.uint32)
     return Signature(digest, minhash)

@@ -19,15 +19,17 @@ from __future__ import annotations
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from geobrief.errors import GeobriefError
 from geobrief.model import Article, Briefing, Claim, Evidence, Failure, Mention, Place, Resolution
 from geobrief.text import EXCERPT_CHARS, clean_field, excerpt, is_hard_wrapped, sentence_spans
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 STAGES = ("recognizer", "resolver", "claims")
 _REGISTRY: dict[str, dict[str, Callable[..., Any]]] = {stage: {} for stage in STAGES}
@@ -610,6 +612,8 @@ def _in_workers(
     transform: Callable[[Any], Any] | None,
     chunk_size: int,
 ) -> Iterator[Any]:
+    # imported here: concurrent.futures.process pulls in multiprocessing, which a one-process run never uses
+    from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     modules = sorted({_REGISTRY[stage][name].__module__ for stage, name in options.items()})

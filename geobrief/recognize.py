@@ -141,6 +141,31 @@ def _load_rows(name: str) -> list[tuple[str, str]]:
 
 @lru_cache(maxsize=1)
 def _tables() -> _Tables:
+    """The word tables, cached on disk under the hash of ``data/recog_*.tsv`` and of this module.
+
+    Parsing them costs every cold start about 65 ms of CPU; the start-up cache
+    (:mod:`geobrief.claims.precompiled`) reads the same sets back in about 15 ms.
+    """
+    import hashlib
+    from dataclasses import fields
+
+    from geobrief.claims import precompiled
+
+    digest = hashlib.sha256(resources.files("geobrief").joinpath("recognize.py").read_bytes())
+    for res in sorted(resources.files("geobrief").joinpath("data").iterdir(), key=lambda r: r.name):
+        if res.name.startswith("recog_") and res.name.endswith(".tsv"):
+            digest.update(res.name.encode() + b"\0" + res.read_bytes())
+
+    def read() -> dict[str, object]:
+        t = _read_tables()
+        return {f.name: getattr(t, f.name) for f in fields(_Tables)}
+
+    tables = _Tables(**precompiled.remember("recognize-tables", digest.hexdigest(), 0, read, replace=True))
+    precompiled.flush()
+    return tables
+
+
+def _read_tables() -> _Tables:
     words = _load_table("recog_common_words.tsv", 2)
     zipf = {w: float(z) for w, z in _load_table("recog_common_words.tsv", 1).items()}
     by_class: dict[str, set[str]] = {}

@@ -53,7 +53,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import TYPE_CHECKING
 
 from geobrief.gazetteer.index import Match
@@ -1046,10 +1045,9 @@ _MAX_CANDIDATES = 40
 @lru_cache(maxsize=1)
 def _common_words() -> frozenset[str]:
     """English words common in lower case (the recogniser's word list, ``recog_common_words.tsv``)."""
-    text = resources.files("geobrief").joinpath("data", "recog_common_words.tsv").read_text(encoding="utf-8")
-    return frozenset(
-        line.split("\t", 1)[0] for line in text.splitlines() if line and not line.startswith("#")
-    )
+    from geobrief.recognize import _tables  # its tables hold every word of the file (cached on disk)
+
+    return frozenset(_tables().zipf)
 
 
 # A lesser place this far from every other place of the story, in none of its countries, is a guess;

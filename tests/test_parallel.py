@@ -9,7 +9,6 @@ import pytest
 from news_factory import made_up_articles
 
 from geobrief import parallel
-from geobrief import pipeline as pipeline_module
 from geobrief.cli import _record_line, main
 from geobrief.model import Article
 from geobrief.parallel import analyse_articles, usable_cores
@@ -36,7 +35,10 @@ def test_a_small_input_runs_in_this_process(monkeypatch):
     def no_workers(*args, **kwargs):
         raise AssertionError("a worker pool was started for one chunk")
 
-    monkeypatch.setattr(pipeline_module, "ProcessPoolExecutor", no_workers)
+    import concurrent.futures
+
+    # the pipeline imports the pool where it starts one (a one-process run never loads multiprocessing)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_workers)
     got = list(analyse_articles(_articles(5), jobs=4, chunk_size=5))
     assert [a.article.id for a in got] == [f"art-{i:03d}" for i in range(5)]
 

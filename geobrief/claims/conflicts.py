@@ -34,7 +34,7 @@ from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from typing import Any
 
-from geobrief.claims import rules
+from geobrief.claims import precompiled, rules
 from geobrief.claims.gate import Gate
 from geobrief.claims.timex import find_times
 from geobrief.model import Article, Claim, Evidence, Resolution
@@ -106,6 +106,7 @@ def _cue_alternation(cues: Sequence[str]) -> str:
 
 
 @lru_cache(maxsize=1)
+@precompiled.flushing
 def conflict_rules() -> ConflictRules:
     """The compiled denial table ``rules/conflicts.json`` (cached; ``conflict_rules.cache_clear()``).
 
@@ -135,18 +136,20 @@ def conflict_rules() -> ConflictRules:
                 raise rules.RulesError(f"{path}: pattern {p['id']!r} has unknown scope {p['scope']!r}")
             rx = _START + "(?:" + _expand(p["regex"], ph) + ")"
             try:
-                compiled = re.compile(rx, re.IGNORECASE)
+                compiled = precompiled.compile(rx, re.IGNORECASE)
             except re.error as exc:
                 raise rules.RulesError(f"{path}: bad regex in pattern {p['id']!r}: {exc}") from exc
             if "verb" not in compiled.groupindex:
                 raise rules.RulesError(f"{path}: pattern {p['id']!r} captures no 'verb'")
             patterns.append(DenialPattern(p["id"], p["scope"], compiled, p["example"], p["counter"]))
         adv = ph["ADV"]
-        cancel = re.compile(rf"(?:{_cue_alternation(data['cancel_before']['cues'])})\s+{adv}$", re.IGNORECASE)
-        cancel_clause = re.compile(
+        cancel = precompiled.compile(
+            rf"(?:{_cue_alternation(data['cancel_before']['cues'])})\s+{adv}$", re.IGNORECASE
+        )
+        cancel_clause = precompiled.compile(
             rf"(?:{_cue_alternation(data['cancel_clause']['cues'])})(?![\w'’-])", re.IGNORECASE
         )
-        responsibility = re.compile(
+        responsibility = precompiled.compile(
             rf"(?<![\w'’-])(?:{'|'.join(data['responsibility']['cues'])})(?![\w'’-])", re.IGNORECASE
         )
         party = data["party"]
@@ -208,6 +211,7 @@ def _party_before(text: str, verb_start: int, lo: int, r: ConflictRules) -> tupl
 
 
 @cache
+@precompiled.flushing
 def _denial_gate() -> Gate:
     return Gate(p.pattern for p in conflict_rules().patterns)
 

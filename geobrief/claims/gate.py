@@ -16,6 +16,8 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable
 
+from geobrief.claims import precompiled
+
 try:  # Python's own table of characters that match other letters case-insensitively ("ſ" ~ "s")
     from re._casefix import _EXTRA_CASES as _CASEFIX
 except ImportError:  # pragma: no cover - a Python without it: treat all non-ASCII as special
@@ -169,7 +171,12 @@ def leading_literals(pattern: re.Pattern[str]) -> tuple[frozenset[str], str] | N
         ``start_rule`` says where matches may begin (see :func:`_start_rule`).  None for a
         pattern whose start cannot be listed (a leading ``\\w`` or ``.``, a back-reference) or
         that can start with fewer than three listed characters (or match the empty string).
+        Read once per pattern text and cached on disk (:mod:`geobrief.claims.precompiled`).
     """
+    return precompiled.remember("lead", pattern.pattern, pattern.flags, lambda: _leading_literals(pattern))
+
+
+def _leading_literals(pattern: re.Pattern[str]) -> tuple[frozenset[str], str] | None:
     try:
         parsed = _sre_parse.parse(pattern.pattern, pattern.flags)
     except re.error:  # pragma: no cover - the pattern compiled, so it parses
@@ -198,8 +205,13 @@ def required_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
     For patterns whose start cannot be listed (``[,;]\\s*(?P<object>...) ... (?P<verb>denied|...)``)
     but that need one word of a list somewhere: a text whose lower case holds none of those
     strings cannot match, so the pattern need not be run on it.  None when no item every match
-    passes through can be listed with strings of at least three characters.
+    passes through can be listed with strings of at least three characters.  Cached on disk like
+    :func:`leading_literals`.
     """
+    return precompiled.remember("req", pattern.pattern, pattern.flags, lambda: _required_literals(pattern))
+
+
+def _required_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
     try:
         parsed = _sre_parse.parse(pattern.pattern, pattern.flags)
     except re.error:  # pragma: no cover - the pattern compiled, so it parses
@@ -261,9 +273,11 @@ class _Index:
         self.by_key: dict[str, list[tuple[str, tuple[int, ...]]]] = {}
         for s, ids in by_string.items():
             self.by_key.setdefault(s[:_KEY], []).append((s, tuple(sorted(ids))))
-        # one regex, a trie of all the strings, finds the positions where any of them starts
-        trie = f"(?={_trie(by_string)})"
-        self.starts = re.compile(rf"(?<!\w){trie}" if word_start else trie)
+        # one regex, a trie of all the strings, finds the positions where any of them starts (its
+        # text, slow to make in Python, is cached on disk under the strings it holds)
+        body = precompiled.remember("trie", tuple(sorted(by_string)), 0, lambda: _trie(by_string))
+        trie = f"(?={body})"
+        self.starts = precompiled.compile(rf"(?<!\w){trie}" if word_start else trie)
 
     def scan(self, low: str, hits: dict[int, list[int]]) -> None:
         """Add to *hits* each pattern's candidate start positions in *low* (by pattern ``id``)."""

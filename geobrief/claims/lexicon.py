@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from geobrief.claims import precompiled
 from geobrief.claims.tokens import _TOKEN
 from geobrief.errors import GeobriefError
 from geobrief.model import EVENTS
@@ -118,7 +119,7 @@ class Lexicon:
             k: float(v) for k, v in data.get("definitional_roles", {}).items() if isinstance(v, (int, float))
         }
         restatements = {
-            kind: re.compile(spec["pattern"], re.IGNORECASE)
+            kind: precompiled.compile(spec["pattern"], re.IGNORECASE)
             for kind, spec in data.get("restatements", {}).items()
             if isinstance(spec, dict)
         }
@@ -164,6 +165,7 @@ class Lexicon:
 
 
 @cache
+@precompiled.flushing
 def lexicon() -> Lexicon:
     """The packaged lexicon (read once)."""
     text = resources.files("geobrief").joinpath("rules", "lexicon.json").read_text(encoding="utf-8")

@@ -23,6 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from geobrief.claims import precompiled
 from geobrief.claims.gate import Gate
 from geobrief.errors import GeobriefError
 
@@ -49,14 +50,14 @@ def _alternation(patterns: list[str]) -> re.Pattern[str]:
     ordered = sorted(patterns, key=len, reverse=True)
     body = "|".join(f"(?:{p})" for p in ordered)
     try:
-        return re.compile(rf"(?<!\w)(?:{body})(?![\w])", re.IGNORECASE)
+        return precompiled.compile(rf"(?<!\w)(?:{body})(?![\w])", re.IGNORECASE)
     except re.error as exc:
         raise RulesError(f"bad cue pattern in {patterns!r}: {exc}") from exc
 
 
 def _whole(pattern: str) -> re.Pattern[str]:
     try:
-        return re.compile(pattern, re.IGNORECASE | re.DOTALL)
+        return precompiled.compile(pattern, re.IGNORECASE | re.DOTALL)
     except re.error as exc:
         raise RulesError(f"bad sentence pattern {pattern!r}: {exc}") from exc
 
@@ -164,6 +165,7 @@ class TimeRules:
 
 
 @lru_cache(maxsize=1)
+@precompiled.flushing
 def event_rules() -> EventRules:
     """The compiled event cue table."""
     data = _load("events.json")
@@ -180,7 +182,7 @@ def event_rules() -> EventRules:
             patterns["locative"] = _alternation(g.get("locative_cues", cues))
         if g.get("self_cues"):
             body = "|".join(f"(?:{c})" for c in g["self_cues"])
-            patterns["self"] = re.compile(rf"(?<!\w)(?:{body})$", re.IGNORECASE)
+            patterns["self"] = precompiled.compile(rf"(?<!\w)(?:{body})$", re.IGNORECASE)
         groups.append(
             CueGroup(
                 event=g["event"],
@@ -234,6 +236,7 @@ def event_rules() -> EventRules:
 
 
 @lru_cache(maxsize=1)
+@precompiled.flushing
 def modality_rules() -> ModalityRules:
     """The compiled modality, negation and attribution tables."""
     data = _load("modality.json")
@@ -262,6 +265,7 @@ def modality_rules() -> ModalityRules:
 
 
 @lru_cache(maxsize=1)
+@precompiled.flushing
 def time_rules() -> TimeRules:
     """The compiled time-expression table."""
     data = _load("time.json")
@@ -273,7 +277,7 @@ def time_rules() -> TimeRules:
     for p in data["patterns"]:
         rx = p["regex"].replace("MONTH", month_re).replace("WEEKDAY", weekday_re)
         try:
-            compiled = re.compile(rf"(?<![\w-])(?:{rx})(?![\w])", re.IGNORECASE)
+            compiled = precompiled.compile(rf"(?<![\w-])(?:{rx})(?![\w])", re.IGNORECASE)
         except re.error as exc:
             raise RulesError(f"bad time pattern {p['regex']!r}: {exc}") from exc
         patterns.append(TimePattern(p["kind"], bool(p.get("past", False)), compiled))
@@ -286,6 +290,7 @@ def time_rules() -> TimeRules:
 
 
 @lru_cache(maxsize=1)
+@precompiled.flushing
 def claim_gate() -> Gate:
     """One keyword gate over the sentence patterns of the event and modality tables.
 

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
+from geobrief.claims import precompiled
 from geobrief.claims.gate import Gate
 from geobrief.claims.rules import TimePattern, time_rules
 
@@ -245,7 +246,7 @@ _EXTRA_PATTERNS: tuple[tuple[str, bool, str], ...] = (
 @lru_cache(maxsize=1)
 def _extra_patterns() -> tuple[TimePattern, ...]:
     return tuple(
-        TimePattern(kind, past, re.compile(rf"(?<![\w-])(?:{rx})(?![\w])", re.IGNORECASE))
+        TimePattern(kind, past, precompiled.compile(rf"(?<![\w-])(?:{rx})(?![\w])", re.IGNORECASE))
         for kind, past, rx in _EXTRA_PATTERNS
     )
 
@@ -268,6 +269,7 @@ _SINCE = re.compile(r"since\b", re.IGNORECASE)
 _TIME_GATE: dict[int, tuple[object, tuple[TimePattern, ...], Gate]] = {}
 
 
+@precompiled.flushing
 def _time_gate() -> tuple[tuple[TimePattern, ...], Gate]:
     """The time patterns in order and a keyword gate over them (the same matches, less scanning).
 

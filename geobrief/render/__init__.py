@@ -23,7 +23,6 @@ import types
 import warnings
 from collections import Counter
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -649,6 +648,8 @@ def snapshot(
                 write_atomic(png, data)
             finally:
                 browser.close()
+
+    from concurrent.futures import ThreadPoolExecutor  # here: a page without snapshot never needs it
 
     try:
         png.parent.mkdir(parents=True, exist_ok=True)
