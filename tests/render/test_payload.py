@@ -351,3 +351,30 @@ def test_article_facets_only_while_articles_have_layers():
     big = build_payload(many_sources_briefing(ARTICLE_LAYERS + 1, n_places=4))
     assert not any("article" in p["f"] for p in big["places"])
     assert all(p["ar"] for p in big["places"])  # the sources are still counted and linked
+
+
+def test_offsets_reach_the_page_in_utf16_units_after_emoji():
+    # JavaScript indexes strings in UTF-16 code units: an emoji is one Python character, two units.
+    from render_factory import astral_briefing
+
+    from geobrief.render.payload import build_payload, utf16_offsets
+
+    briefing = astral_briefing()
+    text = briefing.articles[0].text
+    js_text = text.encode("utf-16-le")
+    payload = build_payload(briefing)
+
+    def js_slice(s, e):
+        return js_text[2 * s : 2 * e].decode("utf-16-le")
+
+    ev = payload["places"][0]["c"][0]["ev"][0]
+    assert js_slice(ev["ms"], ev["me"]) == "Northbridge"
+    assert (
+        js_slice(ev["s"], ev["e"])
+        == text[briefing.places[0].claims[0].evidence[0].start :].split(" Families")[0]
+    )
+    marks = payload["articles"][0]["marks"]
+    assert [js_slice(s, e) for s, e, _ in marks] == ["Northbridge", "Eastvale"]
+    x = payload["places"][1]["x"][0]
+    assert js_slice(x[3], x[4]) == "Eastvale"
+    assert utf16_offsets("plain ascii") is None and utf16_offsets("caf\u00e9 \u4e2d") is None
