@@ -65,7 +65,6 @@ from render_factory import many_sources_briefing  # noqa: E402
 
 from geobrief.render import CHROMIUM_ARGS, chromium_executable, offline_route, page_html  # noqa: E402
 
-
 #: Seconds a freshly launched Chromium is left idle before a run: at start-up it loads its own
 #: pages (the omnibox WebUI renderer took 0.5 s of CPU in a trace), which would compete with the
 #: briefing for the CPU.  A reader opens a briefing in a browser that is already running.
