@@ -669,9 +669,11 @@ def page_data(payload: dict[str, Any], *, compress_above: int | None = None) -> 
 
     A small briefing's block is the payload itself (:func:`script_json`).  Above
     *compress_above* characters of article text it is ``{"id": ..., "packed": {"data": ...,
-    "texts": [...], "blocks": [...]}}``: the payload without texts (each claim's evidence
-    items as one flat row of values, keys in ``evk``; the articles as columns, ``ac``, their
-    marks and passages flat), and the texts end to end in UTF-8 in blocks of about
+    "ev": ..., "texts": [...], "blocks": [...]}}``: the payload without texts and evidence
+    (the articles as columns, ``ac``, their marks and passages flat); each claim's evidence
+    items as one flat row of values (keys in ``evk``), a row per claim in order, packed apart
+    (``ev``: the page draws the map without them and inflates them right after); and the
+    texts end to end in UTF-8 in blocks of about
     :data:`TEXT_BLOCK_BYTES` (``blocks``: articles per block; the first holds only the
     :data:`FIRST_BLOCK_ARTICLES` the panel shows at first), each deflate-compressed
     (:func:`deflate`) and base64-encoded.  The runtime inflates the data and the first block
@@ -711,9 +713,11 @@ def page_data(payload: dict[str, Any], *, compress_above: int | None = None) -> 
         size += len(b)
     # Evidence items as one flat row of values per claim (EVIDENCE_KEYS each), and the articles
     # as columns (marks and passages flat): far fewer objects and arrays for the browser to parse.
+    # The rows are packed apart ("ev", one per claim in order): only popups read them, so the
+    # page draws the map without parsing them and inflates them just after.
+    rows = [[ev.get(k) for ev in c["ev"] for k in EVIDENCE_KEYS] for p in meta["places"] for c in p["c"]]
     meta["places"] = [
-        {**p, "c": [{**c, "ev": [ev.get(k) for ev in c["ev"] for k in EVIDENCE_KEYS]} for c in p["c"]]}
-        for p in meta["places"]
+        {**p, "c": [{k: v for k, v in c.items() if k != "ev"} for c in p["c"]]} for p in meta["places"]
     ]
     meta["evk"] = list(EVIDENCE_KEYS)
     articles = meta.pop("articles")
@@ -728,8 +732,10 @@ def page_data(payload: dict[str, Any], *, compress_above: int | None = None) -> 
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         zipped = list(pool.map(lambda block: deflate(b"".join(block)), blocks))
+    evidence = json.dumps(rows, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     packed = {
         "data": base64.b64encode(deflate(data.encode("utf-8"))).decode("ascii"),
+        "ev": base64.b64encode(deflate(evidence.encode("utf-8"))).decode("ascii"),
         "texts": [base64.b64encode(z).decode("ascii") for z in zipped],
         "blocks": [len(block) for block in blocks],  # articles per block, in order
     }

@@ -286,9 +286,11 @@ def _unpack(block: str) -> dict:
             pos += n
         assert pos == len(texts)
     keys = data.pop("evk")
+    evidence = iter(json.loads(zlib.decompress(base64.b64decode(packed["ev"]), -15)))
     for p in data["places"]:
         for c in p["c"]:
-            rows = [c["ev"][i : i + len(keys)] for i in range(0, len(c["ev"]), len(keys))]
+            flat = next(evidence)
+            rows = [flat[i : i + len(keys)] for i in range(0, len(flat), len(keys))]
             c["ev"] = [{k: v for k, v in zip(keys, row, strict=True) if v is not None} for row in rows]
     data["id"] = wrapper["id"]
     return data
@@ -299,7 +301,7 @@ def test_big_briefing_data_is_compressed_and_decodes_to_the_payload(monkeypatch)
 
     from render_factory import many_sources_briefing
 
-    from geobrief.render.payload import page_data
+    from geobrief.render.payload import FIRST_BLOCK_ARTICLES, page_data
 
     b = many_sources_briefing(300, n_places=6, filler="words")
     # non-ASCII and astral text: the runtime cuts the texts by their UTF-8 bytes
@@ -315,7 +317,9 @@ def test_big_briefing_data_is_compressed_and_decodes_to_the_payload(monkeypatch)
     assert json.loads(small) == payload  # under the limit: the payload as it is
     block = page_data(payload, compress_above=1000)
     assert "<" not in block and len(block) < len(small) * 0.6
-    assert len(json.loads(block)["packed"]["blocks"]) == 1
+    # the first block holds the articles the panel shows at first (inflated before the map is
+    # drawn), the next the rest (under TEXT_BLOCK_BYTES)
+    assert json.loads(block)["packed"]["blocks"] == [FIRST_BLOCK_ARTICLES, 300 - FIRST_BLOCK_ARTICLES]
     decoded = _unpack(block)
     for p in payload["places"]:  # the runtime reads a missing key and a null alike
         for c in p["c"]:

@@ -120,6 +120,7 @@
   function Controller(data, group) {
     this.d = data;
     this.texts = data.texts || null;  // a packed page's TextStore (else each article has its text)
+    this.evidence = data.evidence || null;  // a packed page's evidence rows, inflated after drawing
     this.waiting = {};     // article index -> its box, built before its text was inflated
     this.id = data.id;
     this.container = group;
@@ -362,7 +363,22 @@
   };
 
   // data-gb-texts="1" once every text is inflated (a packed page; plain pages set it at once).
+  // A promise of the evidence rows (a packed page inflates them after drawing); open popups and
+  // the excerpt list are redrawn when they arrive.
+  Controller.prototype.needEvidence = function () {
+    var ev = this.evidence, self = this;
+    if (!ev || ev.ready()) { return Promise.resolve(); }
+    if (!this.evidenceWait) {
+      this.evidenceWait = ev.load().then(function () {
+        if (self.shown && self.shown.popup.isOpen()) { self.shown.popup.update(); }
+        if (self.texts && !self.texts.left) { self.textsDone(); }
+      });
+    }
+    return this.evidenceWait;
+  };
+
   Controller.prototype.textsDone = function () {
+    if (this.evidence && !this.evidence.ready()) { return; }  // called again once it is in
     this.allTexts = true;
     var root = this.map && this.map.getContainer();
     if (root) { root.setAttribute("data-gb-texts", "1"); }
@@ -448,10 +464,12 @@
     var root = this.map && this.map.getContainer();
     if (root) { root.setAttribute("data-gb-loaded", done ? "1" : "0"); }
     if (done && root && this.texts && !this.textsStarted) {
-      // A packed page's other text blocks, once the map is drawn.
+      // A packed page's evidence, then its other text blocks, once the map is drawn.
       this.textsStarted = true;
-      var texts = this.texts;
-      texts.loadAll();
+      var texts = this.texts, self = this;
+      setTimeout(function () {
+        self.needEvidence().then(function () { texts.loadAll(); });
+      }, 0);
     }
   };
 
@@ -1058,6 +1076,11 @@
     var nsrc = p.ar.length;
     box.appendChild(el("p", "gb-pmeta", sub + " \u00b7 " + plural(nsrc, "source", "sources") + " \u00b7 " +
       plural(p.m, "mention", "mentions")));
+    if (p.c.length && this.evidence && !this.evidence.ready()) {  // redrawn when the evidence is in
+      this.needEvidence();
+      box.appendChild(el("p", "gb-loading", "\u2026"));
+      return box;
+    }
     // A street or building no gazetteer holds, drawn at its town (issue 9).
     if (p.ap) { box.appendChild(el("p", "gb-approx-note", "located approximately: within " + p.ap)); }
     // Only the claims at or above the legend's confidence threshold.
@@ -1314,11 +1337,14 @@
     whenIdle(next);
   };
 
-  // A claim's evidence (one flat row of values) becomes objects when first read (a popup, "show all").
-  function lazyEvidence(c, keys) {
-    var row = c.ev, objs = null, n = keys.length;
+  // A claim's evidence (one flat row of values, the k-th row of the packed "ev") becomes objects
+  // when first read (a popup, "show all"); empty while the rows are still compressed.
+  function lazyEvidence(c, keys, claimIndex, rows) {
+    var objs = null, n = keys.length;
     Object.defineProperty(c, "ev", { enumerable: true, configurable: true, get: function () {
+      if (!rows.list) { return []; }
       if (!objs) {
+        var row = rows.list[claimIndex];
         objs = [];
         for (var i = 0; i + n <= row.length; i += n) {
           var ev = {};
@@ -1356,7 +1382,18 @@
       var data = JSON.parse(new TextDecoder().decode(bytes));
       data.articles = columnArticles(data.ac);
       delete data.ac;
-      data.places.forEach(function (p) { p.c.forEach(function (c) { lazyEvidence(c, data.evk); }); });
+      var rows = { list: null, wait: null }, k = 0;
+      data.places.forEach(function (p) { p.c.forEach(function (c) { lazyEvidence(c, data.evk, k++, rows); }); });
+      // The evidence rows: inflated once the map is drawn, or at once when a popup needs them.
+      data.evidence = {
+        ready: function () { return !!rows.list; },
+        load: function () {
+          if (!rows.wait) {
+            rows.wait = inflate(packed.ev).then(function (bytes) { rows.list = JSON.parse(new TextDecoder().decode(bytes)); });
+          }
+          return rows.wait;
+        }
+      };
       var store = new TextStore(packed, data.articles);
       return (store.blocks.length ? store.load(0) : Promise.resolve()).then(function () {
         data.texts = store;
