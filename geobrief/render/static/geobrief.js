@@ -105,16 +105,23 @@
   // A place's name label: a permanent tooltip of fixed height to the right of its pin.  Leaflet's
   // tooltip reads its own size each time it moves (to centre itself), which forces a layout of
   // the whole page per label; this one is centred by its known height and reads nothing.
-  var Label = L.Tooltip.extend({
-    _initLayout: function () {
-      L.Tooltip.prototype._initLayout.call(this);
-      L.DomUtil.addClass(this._container, "leaflet-tooltip-right");
-    },
-    _setPosition: function (pos) {
-      var at = pos.add(L.point(this.options.offset)).add(this._getAnchor()).subtract(L.point(0, LABEL_H / 2));
-      L.DomUtil.setPosition(this._container, at);
+  // (Made on first use: the runtime may be read before Leaflet on a host page.)
+  var LabelClass = null;
+  function makeLabel(options) {
+    if (!LabelClass) {
+      LabelClass = L.Tooltip.extend({
+        _initLayout: function () {
+          L.Tooltip.prototype._initLayout.call(this);
+          L.DomUtil.addClass(this._container, "leaflet-tooltip-right");
+        },
+        _setPosition: function (pos) {
+          var at = pos.add(L.point(this.options.offset)).add(this._getAnchor()).subtract(L.point(0, LABEL_H / 2));
+          L.DomUtil.setPosition(this._container, at);
+        }
+      });
     }
-  });
+    return new LabelClass(options);
+  }
 
   /* ------------------------------------------------------------ controller */
   function Controller(data, group) {
@@ -239,7 +246,7 @@
     marker.bindPopup(function () { self.sizePopup(marker.getPopup()); return self.popup(i); }, this.popupOptions());
     if (!this.clustered) {
       // Name labels (a DOM node: text, never HTML), shown by placeLabels().
-      marker.bindTooltip(new Label({ permanent: true, direction: "right", offset: p.area ? [8, 0] : [10, -20],
+      marker.bindTooltip(makeLabel({ permanent: true, direction: "right", offset: p.area ? [8, 0] : [10, -20],
         opacity: 1, className: labelClass(p, lk) }).setContent(el("span", null, shownName(p))));
     }
     marker.on("add", function () {
