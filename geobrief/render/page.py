@@ -57,8 +57,7 @@ _OUTLINE_SCRIPT = """var {name} = (function (map) {{
     attribution: "Country outlines: Natural Earth",
     style: {{color: "#9aa3ab", weight: 0.7, fillColor: "#f4f2ea", fillOpacity: 1}}
   }});
-}})({map});
-{name}.addTo({map});"""
+}})({map});"""
 
 
 def _script(code: str) -> str:
@@ -144,20 +143,27 @@ def standalone_page(
     ]
     overlays: list[tuple[str, str]] = []
     base: list[tuple[str, str]] = []
+    # The outlines and the tiles go on the map once the runtime has fitted the view to the
+    # places: drawn (and the tiles asked for) once, at the view the reader sees.
+    deferred: list[str] = []
     outline = outline_json()
     if outline:
         name = f"outline_layer_{ctl}"
         lines.append(_OUTLINE_SCRIPT.format(name=name, data=script_safe(outline), map=map_id))
         overlays.append(("Country outlines (offline)", name))
+        deferred.append(name)
     if tiles:
         name = f"tile_layer_{ctl}"
         lines.append(f"var {name} = L.tileLayer({script_json(_TILES_URL)}, {script_json(_TILES_OPTIONS)});")
-        lines.append(f"{name}.addTo({map_id});")
         base.append(("OpenStreetMap", name))
+        deferred.append(name)
     group = f"briefing_layer_{ctl}_0"
     lines.append(f"var {group} = L.featureGroup({{}});")
     # The runtime fits the view to the places, leaving room for the panel.
-    lines.append(f"geobrief.load({script_json(data_id)}, {group}, {{fit: true}});")
+    lines.append(
+        f"geobrief.load({script_json(data_id)}, {group}, "
+        f"{{fit: true, map: {map_id}, deferred: [{', '.join(deferred)}]}});"
+    )
     lines.append(f"{group}.addTo({map_id});")
     for i, (label, dim, key) in enumerate(layers, start=1):
         group = f"briefing_layer_{ctl}_{i}"

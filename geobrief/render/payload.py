@@ -15,7 +15,9 @@ import math
 import re
 import unicodedata
 import zlib
+from bisect import bisect_left
 from collections import Counter
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -358,6 +360,39 @@ def _page_excerpts(text: str, ev: Any) -> tuple[str, str]:
     return passage, excerpt(passage, ev.start, ev.mention_start, ev.mention_end)
 
 
+#: Characters outside the Basic Multilingual Plane: one code point in Python, two UTF-16 units in
+#: JavaScript (emoji, some CJK, historic scripts).
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+def utf16_offsets(text: str) -> Callable[[int], int] | None:
+    """A map from Python string offsets in *text* to JavaScript (UTF-16 code unit) offsets.
+
+    Python indexes a string by code points; JavaScript by UTF-16 code units, in which a
+    character outside the Basic Multilingual Plane (most emoji, some CJK) takes two.  The
+    page slices article texts in JavaScript, so every offset into a text is converted once,
+    when the payload is written.
+
+    Parameters
+    ----------
+    text : str
+        An article's text.
+
+    Returns
+    -------
+    callable or None
+        ``f(i)``: the UTF-16 offset of code point offset *i*; None when the text has no
+        character outside the BMP (the offsets are then the same).
+    """
+    if text.isascii():
+        return None
+    astral = [m.start() for m in _ASTRAL.finditer(text)]
+    if not astral:
+        return None
+    # Each astral character before offset i adds one code unit.
+    return lambda i: i + bisect_left(astral, i) if isinstance(i, int) else i
+
+
 def _in(text: str, start: int, end: int) -> bool:
     return isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= len(text)
 
@@ -383,6 +418,13 @@ def build_payload(briefing: Briefing, *, cluster: bool = False, panel_open: bool
     articles = list(briefing.articles)
     index = {a.id: i for i, a in enumerate(articles)}
     texts = [a.text or "" for a in articles]
+    # Offsets into a text go to the page in UTF-16 code units (JavaScript's string indices).
+    units = [utf16_offsets(t) for t in texts]
+
+    def js(ai: int | None, offset: int) -> int:
+        f = units[ai] if ai is not None else None
+        return f(offset) if f is not None else offset
+
     passages: list[set[tuple[int, int]]] = [set() for _ in articles]
     marks: list[dict[tuple[int, int], int]] = [{} for _ in articles]
     sentences: dict[int, list[tuple[int, int]]] = {}
@@ -408,10 +450,10 @@ def build_payload(briefing: Briefing, *, cluster: bool = False, panel_open: bool
                 ai = index.get(ev.article_id)
                 item: dict[str, Any] = {
                     "a": ai,
-                    "s": ev.start,
-                    "e": ev.end,
-                    "ms": ev.mention_start,
-                    "me": ev.mention_end,
+                    "s": js(ai, ev.start),
+                    "e": js(ai, ev.end),
+                    "ms": js(ai, ev.mention_start),
+                    "me": js(ai, ev.mention_end),
                     "mod": ev.modality,
                     "attr": ev.attribution,
                     "time": ev.time,
@@ -450,7 +492,7 @@ def build_payload(briefing: Briefing, *, cluster: bool = False, panel_open: bool
                 else:
                     s, e = sentence_of(ai, m.start, m.end)
                 if s <= m.start and m.end <= e:
-                    excerpts.append([ai, s, e, m.start, m.end])
+                    excerpts.append([ai, js(ai, s), js(ai, e), js(ai, m.start), js(ai, m.end)])
                     passages[ai].add((s, e))
         article_ids = list(place.articles)
         for c in place.claims:
@@ -502,7 +544,7 @@ def build_payload(briefing: Briefing, *, cluster: bool = False, panel_open: bool
         ok = ai is not None and _in(texts[ai], m.start, m.end) and m.start < m.end
         if ok:
             marks[ai].setdefault((m.start, m.end), -1)
-        unresolved.append({"t": m.text, "a": ai if ok else None, "s": m.start})
+        unresolved.append({"t": m.text, "a": ai if ok else None, "s": js(ai, m.start) if ok else m.start})
 
     articles_out = []
     for ai, a in enumerate(articles):
@@ -515,8 +557,8 @@ def build_payload(briefing: Briefing, *, cluster: bool = False, panel_open: bool
                 "source": a.source,
                 "published": a.published,
                 "text": texts[ai],
-                "passages": sorted([list(p) for p in passages[ai]]),
-                "marks": sorted([s, e, pi] for (s, e), pi in marks[ai].items()),
+                "passages": sorted([js(ai, s), js(ai, e)] for s, e in passages[ai]),
+                "marks": sorted([js(ai, s), js(ai, e), pi] for (s, e), pi in marks[ai].items()),
             }
         )
 
@@ -568,6 +610,9 @@ _BLOCK_CHARS = 4_000_000
 #: Article texts are packed in separately compressed blocks of about this many UTF-8 bytes: the
 #: page inflates the first block before it draws and the others after, or when one is needed.
 TEXT_BLOCK_BYTES = 1_000_000
+#: The first block holds only the articles the panel shows at first (the runtime's
+#: ``EAGER_ARTICLES``): it is the one block inflated before the map is drawn.
+FIRST_BLOCK_ARTICLES = 40
 
 
 #: The keys of an evidence item, in the order a packed payload lists their values.
@@ -624,10 +669,13 @@ def page_data(payload: dict[str, Any], *, compress_above: int | None = None) -> 
 
     A small briefing's block is the payload itself (:func:`script_json`).  Above
     *compress_above* characters of article text it is ``{"id": ..., "packed": {"data": ...,
-    "texts": [...], "blocks": [...]}}``: the payload without texts (each claim's evidence
-    items as one flat row of values, keys in ``evk``; the articles as columns, ``ac``, their
-    marks and passages flat), and the texts end to end in UTF-8 in blocks of about
-    :data:`TEXT_BLOCK_BYTES` (``blocks``: articles per block), each deflate-compressed
+    "ev": ..., "texts": [...], "blocks": [...]}}``: the payload without texts and evidence
+    (the articles as columns, ``ac``, their marks and passages flat); each claim's evidence
+    items as one flat row of values (keys in ``evk``), a row per claim in order, packed apart
+    (``ev``: the page draws the map without them and inflates them right after); and the
+    texts end to end in UTF-8 in blocks of about
+    :data:`TEXT_BLOCK_BYTES` (``blocks``: articles per block; the first holds only the
+    :data:`FIRST_BLOCK_ARTICLES` the panel shows at first), each deflate-compressed
     (:func:`deflate`) and base64-encoded.  The runtime inflates the data and the first block
     with the browser's ``DecompressionStream`` before it draws, the other blocks after (or
     at once when a popup or the panel needs one), and decodes an article's text (its bytes:
@@ -658,16 +706,18 @@ def page_data(payload: dict[str, Any], *, compress_above: int | None = None) -> 
     size = 0
     for a, b in zip(meta["articles"], encoded, strict=True):
         a["tb"] = len(b)  # the text's UTF-8 bytes: the runtime decodes each text when first read
-        if size >= TEXT_BLOCK_BYTES:
+        if size >= TEXT_BLOCK_BYTES or (len(blocks) == 1 and len(blocks[0]) >= FIRST_BLOCK_ARTICLES):
             blocks.append([])
             size = 0
         blocks[-1].append(b)
         size += len(b)
     # Evidence items as one flat row of values per claim (EVIDENCE_KEYS each), and the articles
     # as columns (marks and passages flat): far fewer objects and arrays for the browser to parse.
+    # The rows are packed apart ("ev", one per claim in order): only popups read them, so the
+    # page draws the map without parsing them and inflates them just after.
+    rows = [[ev.get(k) for ev in c["ev"] for k in EVIDENCE_KEYS] for p in meta["places"] for c in p["c"]]
     meta["places"] = [
-        {**p, "c": [{**c, "ev": [ev.get(k) for ev in c["ev"] for k in EVIDENCE_KEYS]} for c in p["c"]]}
-        for p in meta["places"]
+        {**p, "c": [{k: v for k, v in c.items() if k != "ev"} for c in p["c"]]} for p in meta["places"]
     ]
     meta["evk"] = list(EVIDENCE_KEYS)
     articles = meta.pop("articles")
@@ -682,8 +732,10 @@ def page_data(payload: dict[str, Any], *, compress_above: int | None = None) -> 
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         zipped = list(pool.map(lambda block: deflate(b"".join(block)), blocks))
+    evidence = json.dumps(rows, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     packed = {
         "data": base64.b64encode(deflate(data.encode("utf-8"))).decode("ascii"),
+        "ev": base64.b64encode(deflate(evidence.encode("utf-8"))).decode("ascii"),
         "texts": [base64.b64encode(z).decode("ascii") for z in zipped],
         "blocks": [len(block) for block in blocks],  # articles per block, in order
     }

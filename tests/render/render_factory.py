@@ -192,6 +192,37 @@ def small_briefing(title: str = "Test briefing") -> Briefing:
     )
 
 
+def astral_briefing() -> Briefing:
+    """One article whose text has characters outside the BMP (two UTF-16 units each in JavaScript)
+    before its places: emoji and a CJK Extension B ideograph, then Northbridge (a claim) and
+    Eastvale (only mentioned)."""
+    text = (
+        "Crowds \U0001f389\U0001f1f8\U0001f1fe cheered as the \U00020b9f convoy arrived. "
+        "Officials said troops withdrew from Northbridge on Monday \U0001f6a8. "
+        "Families in Eastvale \U0001f3e0 waited."
+    )
+    art = Article("art-e", text, title="Convoy \U0001f69a leaves", source="Wire E", published="2024-05-01")
+    s, e = _find(text, "Northbridge")
+    ss, se = _sentence(text, s)
+    nb = Mention(art.id, s, e, "Northbridge", ss, se)
+    ev = Evidence(art.id, ss, se, text[ss:se], s, e, modality="reported", attribution="officials")
+    north = Place(
+        "p:northbridge",
+        "Northbridge",
+        36.2,
+        37.1,
+        "city",
+        mentions=(nb,),
+        claims=(Claim("p:northbridge", "withdrawal", "reported", None, (ev,)),),
+    )
+    s, e = _find(text, "Eastvale")
+    ss, se = _sentence(text, s)
+    east = Place(
+        "p:eastvale", "Eastvale", 33.5, 36.3, "city", mentions=(Mention(art.id, s, e, "Eastvale", ss, se),)
+    )
+    return Briefing(articles=(art,), places=(north, east), title="Astral briefing")
+
+
 def confidence_briefing(port_alder: float = 0.35, title: str = "Confidence briefing") -> Briefing:
     """:func:`small_briefing` with claims of different confidences.
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from render_factory import HOSTILE, confidence_briefing, synthetic_briefing
+from render_factory import HOSTILE, astral_briefing, confidence_briefing, synthetic_briefing
 
 from geobrief.render import briefing_fragment, save_briefing, snapshot
 
@@ -133,6 +133,37 @@ def test_excerpt_link_scrolls_to_and_highlights_the_passage(browser_page, briefi
     box, panel = passage.bounding_box(), page.locator(".gb-panel-body").bounding_box()
     assert panel["y"] <= box["y"] and box["y"] + box["height"] <= panel["y"] + panel["height"]
     assert page.evaluate("document.querySelector('.gb-map').scrollTop") == 0  # the map itself did not move
+    _clean(browser_page)
+
+
+def test_highlights_stay_on_the_place_after_emoji_in_the_text(browser_page, tmp_path, packing):
+    # Python counts an emoji as one character, JavaScript as two UTF-16 units: offsets written
+    # in the wrong unit would shift every mark after the first emoji.
+    briefing = astral_briefing()
+    page = _open(browser_page, briefing, tmp_path)
+    assert _packed(page) == (packing == "packed")
+    text = briefing.articles[0].text
+    ev = briefing.places[0].claims[0].evidence[0]
+    page.evaluate("geobrief.controllers()[0].openPlace(0)")
+    _settle(page)
+    excerpt = page.locator(".leaflet-popup .gb-excerpt").first
+    assert excerpt.locator("mark").inner_text() == "Northbridge"
+    assert excerpt.inner_text() == text[ev.start : ev.end]
+    # the panel: each place name is its link, the evidence sentence its passage
+    mentions = page.locator(".gb-panel .gb-mention")
+    assert mentions.all_inner_texts() == ["Northbridge", "Eastvale"]
+    link = page.locator(".leaflet-popup .gb-goto").first
+    target_id = link.get_attribute("data-gb-target")
+    link.click()
+    passage = page.locator(f'[id="{target_id}"]')
+    assert "gb-hl" in passage.get_attribute("class")
+    assert passage.inner_text() == text[ev.start : ev.end]
+    assert page.locator(".gb-panel .gb-article-text").inner_text() == text
+    # a place only mentioned: its popup quotes the sentence with the name marked
+    page.evaluate("geobrief.controllers()[0].openPlace(1)")
+    _settle(page)
+    popup = page.locator(".leaflet-popup", has_text="mentioned (no status claim)")
+    assert popup.locator("mark").inner_text() == "Eastvale"
     _clean(browser_page)
 
 

@@ -286,9 +286,11 @@ def _unpack(block: str) -> dict:
             pos += n
         assert pos == len(texts)
     keys = data.pop("evk")
+    evidence = iter(json.loads(zlib.decompress(base64.b64decode(packed["ev"]), -15)))
     for p in data["places"]:
         for c in p["c"]:
-            rows = [c["ev"][i : i + len(keys)] for i in range(0, len(c["ev"]), len(keys))]
+            flat = next(evidence)
+            rows = [flat[i : i + len(keys)] for i in range(0, len(flat), len(keys))]
             c["ev"] = [{k: v for k, v in zip(keys, row, strict=True) if v is not None} for row in rows]
     data["id"] = wrapper["id"]
     return data
@@ -299,7 +301,7 @@ def test_big_briefing_data_is_compressed_and_decodes_to_the_payload(monkeypatch)
 
     from render_factory import many_sources_briefing
 
-    from geobrief.render.payload import page_data
+    from geobrief.render.payload import FIRST_BLOCK_ARTICLES, page_data
 
     b = many_sources_briefing(300, n_places=6, filler="words")
     # non-ASCII and astral text: the runtime cuts the texts by their UTF-8 bytes
@@ -315,7 +317,9 @@ def test_big_briefing_data_is_compressed_and_decodes_to_the_payload(monkeypatch)
     assert json.loads(small) == payload  # under the limit: the payload as it is
     block = page_data(payload, compress_above=1000)
     assert "<" not in block and len(block) < len(small) * 0.6
-    assert len(json.loads(block)["packed"]["blocks"]) == 1
+    # the first block holds the articles the panel shows at first (inflated before the map is
+    # drawn), the next the rest (under TEXT_BLOCK_BYTES)
+    assert json.loads(block)["packed"]["blocks"] == [FIRST_BLOCK_ARTICLES, 300 - FIRST_BLOCK_ARTICLES]
     decoded = _unpack(block)
     for p in payload["places"]:  # the runtime reads a missing key and a null alike
         for c in p["c"]:
@@ -351,3 +355,30 @@ def test_article_facets_only_while_articles_have_layers():
     big = build_payload(many_sources_briefing(ARTICLE_LAYERS + 1, n_places=4))
     assert not any("article" in p["f"] for p in big["places"])
     assert all(p["ar"] for p in big["places"])  # the sources are still counted and linked
+
+
+def test_offsets_reach_the_page_in_utf16_units_after_emoji():
+    # JavaScript indexes strings in UTF-16 code units: an emoji is one Python character, two units.
+    from render_factory import astral_briefing
+
+    from geobrief.render.payload import build_payload, utf16_offsets
+
+    briefing = astral_briefing()
+    text = briefing.articles[0].text
+    js_text = text.encode("utf-16-le")
+    payload = build_payload(briefing)
+
+    def js_slice(s, e):
+        return js_text[2 * s : 2 * e].decode("utf-16-le")
+
+    ev = payload["places"][0]["c"][0]["ev"][0]
+    assert js_slice(ev["ms"], ev["me"]) == "Northbridge"
+    assert (
+        js_slice(ev["s"], ev["e"])
+        == text[briefing.places[0].claims[0].evidence[0].start :].split(" Families")[0]
+    )
+    marks = payload["articles"][0]["marks"]
+    assert [js_slice(s, e) for s, e, _ in marks] == ["Northbridge", "Eastvale"]
+    x = payload["places"][1]["x"][0]
+    assert js_slice(x[3], x[4]) == "Eastvale"
+    assert utf16_offsets("plain ascii") is None and utf16_offsets("caf\u00e9 \u4e2d") is None

@@ -22,10 +22,12 @@
   // A popup shows this many excerpts of a claim; "show all N" lists the rest in the panel, a page at a time.
   var POPUP_EXCERPTS = 3, PAGE = 20;
   // Up to this many articles the panel is built at once; beyond, each article as it comes into view.
-  var EAGER_ARTICLES = 40;
+  var EAGER_ARTICLES = 40;  // = payload.FIRST_BLOCK_ARTICLES (the text block inflated before drawing)
   // Pins whose symbols overlap (26 x 36 CSS px) are spread into a column, each with a leader line
   // to its true spot; a column holds SPREAD_COL pins, the next one stands to its right.
   var PIN_W = 26, PIN_H = 36, SPREAD_COL = 6, SPREAD_GAP = 130;
+  // Height of a name label (geobrief.css: .gb-label, one line of 16 px).
+  var LABEL_H = 16;
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -100,10 +102,32 @@
       g + '</g></svg>';
   }
 
+  // A place's name label: a permanent tooltip of fixed height to the right of its pin.  Leaflet's
+  // tooltip reads its own size each time it moves (to centre itself), which forces a layout of
+  // the whole page per label; this one is centred by its known height and reads nothing.
+  // (Made on first use: the runtime may be read before Leaflet on a host page.)
+  var LabelClass = null;
+  function makeLabel(options) {
+    if (!LabelClass) {
+      LabelClass = L.Tooltip.extend({
+        _initLayout: function () {
+          L.Tooltip.prototype._initLayout.call(this);
+          L.DomUtil.addClass(this._container, "leaflet-tooltip-right");
+        },
+        _setPosition: function (pos) {
+          var at = pos.add(L.point(this.options.offset)).add(this._getAnchor()).subtract(L.point(0, LABEL_H / 2));
+          L.DomUtil.setPosition(this._container, at);
+        }
+      });
+    }
+    return new LabelClass(options);
+  }
+
   /* ------------------------------------------------------------ controller */
   function Controller(data, group) {
     this.d = data;
     this.texts = data.texts || null;  // a packed page's TextStore (else each article has its text)
+    this.evidence = data.evidence || null;  // a packed page's evidence rows, inflated after drawing
     this.waiting = {};     // article index -> its box, built before its text was inflated
     this.id = data.id;
     this.container = group;
@@ -222,8 +246,8 @@
     marker.bindPopup(function () { self.sizePopup(marker.getPopup()); return self.popup(i); }, this.popupOptions());
     if (!this.clustered) {
       // Name labels (a DOM node: text, never HTML), shown by placeLabels().
-      marker.bindTooltip(el("span", null, shownName(p)), { permanent: true, direction: "right",
-        offset: p.area ? [8, 0] : [10, -20], opacity: 1, className: labelClass(p, lk) });
+      marker.bindTooltip(makeLabel({ permanent: true, direction: "right", offset: p.area ? [8, 0] : [10, -20],
+        opacity: 1, className: labelClass(p, lk) }).setContent(el("span", null, shownName(p))));
     }
     marker.on("add", function () {
       var e = marker.getElement();
@@ -346,7 +370,22 @@
   };
 
   // data-gb-texts="1" once every text is inflated (a packed page; plain pages set it at once).
+  // A promise of the evidence rows (a packed page inflates them after drawing); open popups and
+  // the excerpt list are redrawn when they arrive.
+  Controller.prototype.needEvidence = function () {
+    var ev = this.evidence, self = this;
+    if (!ev || ev.ready()) { return Promise.resolve(); }
+    if (!this.evidenceWait) {
+      this.evidenceWait = ev.load().then(function () {
+        if (self.shown && self.shown.popup.isOpen()) { self.shown.popup.update(); }
+        if (self.texts && !self.texts.left) { self.textsDone(); }
+      });
+    }
+    return this.evidenceWait;
+  };
+
   Controller.prototype.textsDone = function () {
+    if (this.evidence && !this.evidence.ready()) { return; }  // called again once it is in
     this.allTexts = true;
     var root = this.map && this.map.getContainer();
     if (root) { root.setAttribute("data-gb-texts", "1"); }
@@ -432,10 +471,12 @@
     var root = this.map && this.map.getContainer();
     if (root) { root.setAttribute("data-gb-loaded", done ? "1" : "0"); }
     if (done && root && this.texts && !this.textsStarted) {
-      // A packed page's other text blocks, once the map is drawn.
+      // A packed page's evidence, then its other text blocks, once the map is drawn.
       this.textsStarted = true;
-      var texts = this.texts;
-      setTimeout(function () { texts.loadAll(); }, 0);
+      var texts = this.texts, self = this;
+      setTimeout(function () {
+        self.needEvidence().then(function () { texts.loadAll(); });
+      }, 0);
     }
   };
 
@@ -462,9 +503,18 @@
     map.on("zoomend", this.arrange, this);
     map.on("moveend", this.placeLabels, this);  // names hidden at the edge may fit now
     if (this.fitOnAttach) { this.fit(); }
+    // Layers the page holds back until the view is fitted (the outlines, the tiles): drawn once,
+    // at the view the reader sees, not first at the map's default view.
+    this.addDeferred();
     this.schedule();
     map.getContainer().setAttribute("data-gb-ready", "1");
     if (!this.texts || this.allTexts) { this.textsDone(); }
+  };
+
+  Controller.prototype.addDeferred = function () {
+    var map = this.map;
+    (this.deferred || []).forEach(function (layer) { if (map && !map.hasLayer(layer)) { layer.addTo(map); } });
+    this.deferred = null;
   };
 
   // On a small map the attribution is one line; a tap unfolds it (the first tap does not follow a link).
@@ -570,8 +620,9 @@
     var map = this.map, self = this, pts = [], idx = [];
     this.leaders.clearLayers();
     this.markers.forEach(function (m, i) {
-      var p = self.d.places[i];
-      m.setLatLng([p.la, p.lo]);
+      var p = self.d.places[i], at = m.getLatLng();
+      // Back to its true spot (moving a marker moves its label and popup: only when it was spread).
+      if (at.lat !== p.la || at.lng !== p.lo) { m.setLatLng([p.la, p.lo]); }
       if (self.visible[i] && !p.area) { idx.push(i); pts.push(map.latLngToLayerPoint([p.la, p.lo])); }
     });
     var group = idx.map(function (_, k) { return k; });
@@ -626,14 +677,16 @@
       for (var k = 0; k < 5; k++) { if (x[k] !== y[k]) { return y[k] - x[k]; } }
       return 0;
     });
+    // Show every candidate, then measure them all in one layout (a label's box does not depend on
+    // the others), then hide the ones that clash: one forced layout, not one per label.
+    order.forEach(function (o) { o[5].classList.add("gb-label-on"); });
     var view = this.map.getContainer().getBoundingClientRect(), kept = [];
-    order.forEach(function (o) {
-      var e = o[5];
-      e.classList.add("gb-label-on");
-      var r = e.getBoundingClientRect();
+    var rects = order.map(function (o) { return o[5].getBoundingClientRect(); });
+    order.forEach(function (o, n) {
+      var r = rects[n];
       var clash = r.left < view.left || r.right > view.right || r.top < view.top || r.bottom > view.bottom ||
         kept.some(function (k) { return r.left < k.right && k.left < r.right && r.top < k.bottom && k.top < r.bottom; });
-      if (clash) { e.classList.remove("gb-label-on"); } else { kept.push(r); }
+      if (clash) { o[5].classList.remove("gb-label-on"); } else { kept.push(r); }
     });
   };
 
@@ -1030,6 +1083,11 @@
     var nsrc = p.ar.length;
     box.appendChild(el("p", "gb-pmeta", sub + " \u00b7 " + plural(nsrc, "source", "sources") + " \u00b7 " +
       plural(p.m, "mention", "mentions")));
+    if (p.c.length && this.evidence && !this.evidence.ready()) {  // redrawn when the evidence is in
+      this.needEvidence();
+      box.appendChild(el("p", "gb-loading", "\u2026"));
+      return box;
+    }
     // A street or building no gazetteer holds, drawn at its town (issue 9).
     if (p.ap) { box.appendChild(el("p", "gb-approx-note", "located approximately: within " + p.ap)); }
     // Only the claims at or above the legend's confidence threshold.
@@ -1273,21 +1331,27 @@
     return t;
   };
 
-  // Every block, one after the other (the page stays responsive between them).
+  // Every block, one after the other, each in a task of its own a moment after the last (a
+  // reader's pan, click or scroll goes first; a block needed at once is loaded at once, see
+  // text()).  Not requestIdleCallback: a busy or hidden page may not call it for a minute.
+  function whenIdle(f) { setTimeout(f, 30); }
   TextStore.prototype.loadAll = function () {
     var self = this, k = 0;
     function next() {
       while (k < self.blocks.length && self.blocks[k].bytes) { k++; }
-      if (k < self.blocks.length) { self.load(k).then(function () { setTimeout(next, 0); }); }
+      if (k < self.blocks.length) { self.load(k).then(function () { whenIdle(next); }); }
     }
-    next();
+    whenIdle(next);
   };
 
-  // A claim's evidence (one flat row of values) becomes objects when first read (a popup, "show all").
-  function lazyEvidence(c, keys) {
-    var row = c.ev, objs = null, n = keys.length;
+  // A claim's evidence (one flat row of values, the k-th row of the packed "ev") becomes objects
+  // when first read (a popup, "show all"); empty while the rows are still compressed.
+  function lazyEvidence(c, keys, claimIndex, rows) {
+    var objs = null, n = keys.length;
     Object.defineProperty(c, "ev", { enumerable: true, configurable: true, get: function () {
+      if (!rows.list) { return []; }
       if (!objs) {
+        var row = rows.list[claimIndex];
         objs = [];
         for (var i = 0; i + n <= row.length; i += n) {
           var ev = {};
@@ -1325,7 +1389,18 @@
       var data = JSON.parse(new TextDecoder().decode(bytes));
       data.articles = columnArticles(data.ac);
       delete data.ac;
-      data.places.forEach(function (p) { p.c.forEach(function (c) { lazyEvidence(c, data.evk); }); });
+      var rows = { list: null, wait: null }, k = 0;
+      data.places.forEach(function (p) { p.c.forEach(function (c) { lazyEvidence(c, data.evk, k++, rows); }); });
+      // The evidence rows: inflated once the map is drawn, or at once when a popup needs them.
+      data.evidence = {
+        ready: function () { return !!rows.list; },
+        load: function () {
+          if (!rows.wait) {
+            rows.wait = inflate(packed.ev).then(function (bytes) { rows.list = JSON.parse(new TextDecoder().decode(bytes)); });
+          }
+          return rows.wait;
+        }
+      };
       var store = new TextStore(packed, data.articles);
       return (store.blocks.length ? store.load(0) : Promise.resolve()).then(function () {
         data.texts = store;
@@ -1334,27 +1409,39 @@
     });
   }
 
+  // options.deferred: layers added to options.map once the briefing's view is fitted (see
+  // Controller.attach); at once when the briefing cannot be drawn.
+  function addNow(options) {
+    var layers = (options && options.deferred) || [];
+    layers.forEach(function (layer) { if (options.map) { layer.addTo(options.map); } });
+  }
+
   /* ------------------------------------------------------------ public API */
   var api = window.geobrief = {
     version: 1,
     // data: the payload, or the id of its data block; a packed payload is drawn once inflated.
     load: function (data, group, options) {
       if (typeof data === "string") { data = readData(data); }
-      if (!data) { return null; }
+      if (!data) { addNow(options); return null; }
       if (data.packed) {
         if (typeof DecompressionStream !== "function") {
           console.error("geobrief: this browser cannot open a compressed briefing (no DecompressionStream)");
+          addNow(options);
           return null;
         }
         var id = data.id;
         unpack(data.packed).then(function (full) {
           full.id = id;
           api.load(full, group, options);
-        }, function (err) { console.error("geobrief: the briefing's data cannot be read:", err); });
+        }, function (err) {
+          console.error("geobrief: the briefing's data cannot be read:", err);
+          addNow(options);
+        });
         return null;
       }
       var ctl = new Controller(data, group);
       ctl.fitOnAttach = !!(options && options.fit);
+      ctl.deferred = (options && options.deferred) || null;
       controllers[data.id] = ctl;
       (pending[data.id] || []).forEach(function (f) { ctl.facet(f[0], f[1], f[2]); });
       delete pending[data.id];
