@@ -75,8 +75,9 @@ def _since_clause(s: _Sentence, a: int) -> bool:
 
 #: A pair's best candidate in an article needs the scorer's threshold; its further evidence
 #: (another sentence saying the same of the same place) needs this probability, where the
-#: scorer is right about four times in five: low-probability repeats mostly added a second,
-#: wrong modality to a pair already found (dev: modality .828 -> .855 at the same pair F1).
+#: scorer is right about four times in five, unless the role linker links it: low-probability
+#: repeats mostly added a second, wrong modality to a pair already found (dev: modality .828 ->
+#: .855 at the same pair F1).
 FURTHER_EVIDENCE_PROBABILITY = 0.8
 
 #: At most this many places of the sentence before join an event sentence that names none.
@@ -246,7 +247,8 @@ def extract(
                 if c.role and not (c.mention in adjective and c.role != "demonym"):
                     accepted.append(c)
             elif model.accepts(c.probability, bool(c.role)) and (
-                c.probability >= FURTHER_EVIDENCE_PROBABILITY
+                bool(c.role)
+                or c.probability >= FURTHER_EVIDENCE_PROBABILITY
                 or group[c.mention].place is None
                 or c.probability >= best_of.get((group[c.mention].place.id, c.event), 0.0)
             ):
