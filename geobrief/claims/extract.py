@@ -28,20 +28,26 @@ whether it names a wildfire are read once from the whole text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from geobrief.claims.anaphora import _anaphors, _restatements, _story_places, adjectival
+from geobrief.claims.gate import _SPECIAL_FOLDS, _trie
 from geobrief.claims.modality import PRESUPPOSED, _frames, _modality
-from geobrief.claims.roles import _carry_links, _find_links
-from geobrief.claims.rules import claim_gate, event_rules
+from geobrief.claims.roles import _carry_links, _cue_plan, _find_links
+from geobrief.claims.rules import EventRules, claim_gate, event_rules
 from geobrief.claims.scorer import Scorer
 from geobrief.claims.timex import TimeExpr, find_times, is_historical, latest_year
 from geobrief.claims.tokens import _CLAUSE_BREAK_WORDS, _Sentence, _sentence
 from geobrief.claims.tokens import _tokenise as _tokenise  # re-export: tests/claims/test_claims_lexicon.py
 from geobrief.model import Article, Claim, Evidence, Resolution
 from geobrief.text import sentence_spans
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from geobrief.claims.lexicon import Lexicon
 
 
 def _time_for(s: _Sentence, times: list[TimeExpr], a: int) -> TimeExpr | None:
@@ -105,6 +111,79 @@ def _theme(text: str, fire: bool = False, starts: Any = _SCAN) -> str | None:
     return "disaster" if n_dis > n_att else "attack"
 
 
+@lru_cache(maxsize=2)
+def _cue_phrases(lex: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Every cue of the lexicon in a case-folded text ("’" read as "'"), its words apart by any
+    white space: where a token can start, and anywhere.
+
+    A cue the lexicon finds is whole tokens in a row with only white space between them, and a
+    token's lower case is its text case-folded, so the cue is in the sentence's case folding.  A
+    token starts after white space, punctuation or a number ("2012floods"), never right after a
+    letter, except right after a place name that ends inside a word (:func:`_has_cue` then takes
+    the second pattern).
+    """
+    cues = {" ".join(cue) for entry in lex.entries for cue in entry.cues}
+    body = _trie(cues).replace("\\ ", "\\s*") or "(?!)"
+    anywhere = re.compile(body)
+    if not all(c[:1].isalnum() for c in cues):
+        return anywhere, anywhere  # a cue opening with a sign ("'s") may follow a letter
+    return re.compile(rf"(?<![^\W\d])(?:{body})"), anywhere
+
+
+_INSIDE_WORD = re.compile(r"[^\W\d]\w")  # a letter, then a word character
+
+
+def _has_cue(
+    rules: EventRules,
+    lex: Lexicon,
+    stext: str,
+    s_start: int,
+    starts: dict[int, list[int]] | None,
+    mentions: Sequence[Resolution],
+    found: dict[int, list[re.Match[str]]],
+) -> bool:
+    """Whether a sentence may hold an event cue; False only when it surely holds none (and so makes
+    no candidate), checked before its tokens are made.
+
+    The lexicon's cues by :func:`_cue_phrases`; the role linker's cue patterns where the keyword
+    gate lets them (*starts*, the sentence's part of the article's scan), their matches kept in
+    *found* for the sentence to reuse; ``self`` cues in the place names.
+    """
+    at_start, anywhere = _cue_phrases(lex)
+    folded = stext.casefold().replace("’", "'")
+    # where a character folds to several or folds unusually ("ſ"), or a place name ends inside a
+    # word ("Syria" of "Syrian": a token starts after its letter), any position may start a token
+    plain = len(folded) == len(stext) and (
+        stext.isascii() or (_SPECIAL_FOLDS is not None and _SPECIAL_FOLDS.isdisjoint(stext))
+    )
+    if plain:
+        plain = not any(_INSIDE_WORD.match(stext, r.mention.end - s_start - 1) for r in mentions)
+    if (at_start if plain else anywhere).search(folded) is not None or starts is None:
+        return True
+    gate = claim_gate()
+    plan, always, by_id = _cue_plan(rules, gate)
+    for k in starts:
+        for i in by_id.get(k, ()):
+            rx = plan[i][2]
+            hit = found.get(id(rx))
+            if hit is None:
+                hit = found[id(rx)] = gate.finditer(rx, stext, starts)
+            if hit:
+                return True
+    for i in always:
+        _, role, rx = plan[i]
+        if role == "self":
+            if any(rx.search(r.mention.text.strip()) for r in mentions):
+                return True
+            continue
+        hit = found.get(id(rx))
+        if hit is None:
+            hit = found[id(rx)] = gate.finditer(rx, stext, starts)
+        if hit:
+            return True
+    return False
+
+
 #: How candidates become claims: ``scored`` (the learned scorer decides, the default), ``rules``
 #: (only what the role linker links, the extractor before the scorer) and ``candidates`` (every
 #: candidate, to measure candidate recall).
@@ -155,6 +234,7 @@ def extract(
     for r in resolutions:
         if r.place is not None:
             place_counts[r.place.id] = place_counts.get(r.place.id, 0) + 1
+    rules, gate, lex = event_rules(), claim_gate(), lexicon()
     for s_index, (s_start, s_end) in enumerate(spans):
         group: list[Resolution] = []
         while ri < len(order) and resolutions[order[ri]].mention.start < s_end:
@@ -170,16 +250,21 @@ def extract(
             continue
         if _boilerplate(stext):
             continue  # feed boilerplate ("The post <title> appeared first on <site>.") is not evidence
+        # every candidate needs a cue: a sentence with none is left before its tokens are made
+        starts = gate.within(text, gate_starts, gate_flat, s_start, s_end)  # as its tokens read it
+        found: dict[int, list[Any]] = {}
+        if not _has_cue(rules, lex, stext, s_start, starts, group + restated, found):
+            continue
         lede = s_start == first_start
         sent = _sentence(stext, s_start, s_end, group, lede, article.source)
-        sent.share_positions(text, gate_starts, gate_flat)
+        sent.share_positions(text, gate_starts, gate_flat, starts, found)
         links = _find_links(sent, theme, fire)
         if restated:
             # the role linker reads the sentence as written; the restatements ("the country") join
             # only as candidate places, its links carried over by their character offsets
             base, group = sent, group + restated
             sent = _sentence(stext, s_start, s_end, group, lede, article.source)
-            sent.share_positions(text, gate_starts, gate_flat)
+            sent.share_positions(text, gate_starts, gate_flat, starts, found)
             links = _carry_links(base, sent, links)
         adjective = {k for k, r in enumerate(group) if adjectival(r)}
         cands = sentence_candidates(sent, links, theme, adjective, n_named, place_counts, s_index)

@@ -141,6 +141,9 @@ _DETERMINERS = frozenset({"the", "a", "an"})
 _QUOTES = frozenset({'"', "“", "”"})
 
 
+_UNSET: Any = object()  # share_positions: the sentence's own starts not given
+
+
 @dataclass(slots=True)  # slots: tokens are made and read by the hundred per sentence
 class _Tok:
     start: int  # article offsets
@@ -173,13 +176,27 @@ class _Sentence:
         self._article: tuple[str, Any, Any] | None = None
         self._found: dict[int, list[re.Match[str]]] = {}  # by id(pattern): hashing a pattern is slow
 
-    def share_positions(self, article_text: str, positions: Any, flat: Any) -> None:
+    def share_positions(
+        self,
+        article_text: str,
+        positions: Any,
+        flat: Any,
+        own: Any = _UNSET,
+        found: dict[int, list[re.Match[str]]] | None = None,
+    ) -> None:
         """Read the gate's candidate starts off those of the whole article (one scan per article).
 
         ``positions`` and ``flat`` are ``claim_gate().positions(article_text)`` and
-        :meth:`Gate.flatten` of it; the sentence must be ``article_text[start:end]``.
+        :meth:`Gate.flatten` of it; the sentence must be ``article_text[start:end]``.  ``own``,
+        when given, is the sentence's part of them, already read (:meth:`Gate.within`), and
+        ``found`` the matches of :meth:`finditer` already made with those starts (shared, so it
+        grows with this sentence's).
         """
         self._article = (article_text, positions, flat)
+        if own is not _UNSET:
+            self._positions, self._scanned = own, True
+            if found is not None:
+                self._found = found
 
     def _candidate_starts(self) -> dict[int, list[int]] | None:
         if not self._scanned:
