@@ -35,13 +35,13 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from geobrief.claims.anaphora import _anaphors, _restatements, _story_places, adjectival
-from geobrief.claims.gate import _SPECIAL_FOLDS, _trie
+from geobrief.claims.gate import _SPECIAL_FOLDS, _trie, leading_literals, required_literals
 from geobrief.claims.modality import PRESUPPOSED, _frames, _modality
 from geobrief.claims.roles import _carry_links, _cue_plan, _find_links
 from geobrief.claims.rules import EventRules, claim_gate, event_rules
 from geobrief.claims.scorer import Scorer
 from geobrief.claims.timex import TimeExpr, find_times, is_historical, latest_year
-from geobrief.claims.tokens import _CLAUSE_BREAK_WORDS, _Sentence, _sentence
+from geobrief.claims.tokens import _CLAUSE_BREAK_WORDS, _UNSET, _Sentence, _sentence
 from geobrief.claims.tokens import _tokenise as _tokenise  # re-export: tests/claims/test_claims_lexicon.py
 from geobrief.model import Article, Claim, Evidence, Resolution
 from geobrief.text import sentence_spans
@@ -91,7 +91,9 @@ _SCAN: Any = object()  # default of _theme's ``starts``: scan the text
 def _fire_article(text: str) -> bool:
     """Whether the article names a wildfire (``fire_articles`` of ``events.json``)."""
     rx = event_rules().fire_article
-    return rx is not None and rx.search(text) is not None
+    if rx is None or not _may_hold(_required_words([rx]), _lower(text)):
+        return False
+    return rx.search(text) is not None
 
 
 def _theme(text: str, fire: bool = False, starts: Any = _SCAN) -> str | None:
@@ -184,6 +186,46 @@ def _has_cue(
     return False
 
 
+def _lower(text: str) -> str | None:
+    """``text.lower()``, where a pattern's required words (:func:`_required_words`) can be looked
+    up in it: None for texts whose case folding the keyword gate does not model."""
+    low = text.lower()
+    if len(low) != len(text) or not (
+        text.isascii() or (_SPECIAL_FOLDS is not None and _SPECIAL_FOLDS.isdisjoint(text))
+    ):
+        return None
+    return low
+
+
+_REQUIRED: dict[int, tuple[re.Pattern[str], tuple[str, ...] | None]] = {}
+
+
+def _required_words(patterns: Sequence[re.Pattern[str]]) -> tuple[str, ...] | None:
+    """Lower-case words one of which every match of any of *patterns* holds (None: cannot say).
+
+    A text whose lower case holds none of them has no match (:func:`geobrief.claims.gate.required_literals`,
+    else the words every match starts with: :func:`geobrief.claims.gate.leading_literals`).
+    """
+    out: list[str] = []
+    for rx in patterns:
+        hit = _REQUIRED.get(id(rx))
+        if hit is None or hit[0] is not rx:
+            needed = required_literals(rx)
+            if needed is None:  # every match starts with one of these ("here")
+                lead = leading_literals(rx)
+                needed = lead[0] if lead is not None else None
+            hit = _REQUIRED[id(rx)] = (rx, tuple(sorted(needed)) if needed is not None else None)
+        if hit[1] is None:
+            return None
+        out += hit[1]
+    return tuple(out)
+
+
+def _may_hold(words: tuple[str, ...] | None, low: str | None) -> bool:
+    """False only when *low* (a lower-cased text, None: unknown) surely holds none of *words*."""
+    return words is None or low is None or any(w in low for w in words)
+
+
 #: How candidates become claims: ``scored`` (the learned scorer decides, the default), ``rules``
 #: (only what the role linker links, the extractor before the scorer) and ``candidates`` (every
 #: candidate, to measure candidate recall).
@@ -220,7 +262,7 @@ def extract(
     gate_starts = claim_gate().positions(text)
     gate_flat = claim_gate().flatten(gate_starts)
     theme = _theme(text, fire, gate_starts)
-    ref_year = latest_year(text) if not article.published else None
+    ref_year: Any = _UNSET  # latest_year(text), read only for a dated claim of an undated article
     order = sorted(range(len(resolutions)), key=lambda k: resolutions[k].mention.start)
     by_key: dict[tuple[str, str, str], list[Evidence]] = {}
     attributions: dict[tuple[str, str, str], str | None] = {}
@@ -235,6 +277,9 @@ def extract(
         if r.place is not None:
             place_counts[r.place.id] = place_counts.get(r.place.id, 0) + 1
     rules, gate, lex = event_rules(), claim_gate(), lexicon()
+    lower = _lower(text)
+    anaphor_words = _required_words([rules.anaphors] if rules.anaphors is not None else [])
+    restate_words = _required_words(list(lex.restatements.values()))
     for s_index, (s_start, s_end) in enumerate(spans):
         group: list[Resolution] = []
         while ri < len(order) and resolutions[order[ri]].mention.start < s_end:
@@ -244,17 +289,26 @@ def extract(
             ri += 1
         stext = text[s_start:s_end]
         n_named = len(group)
-        group, prev_group = group + _anaphors(article, stext, s_start, group, prev_group), group
-        restated = _restatements(article, stext, s_start, group, story) if mode != "rules" else []
+        # "the town", "the country", "here": looked for only where a word every match holds is
+        low = lower[s_start:s_end] if lower is not None else None
+        named = group
+        if _may_hold(anaphor_words, low):
+            group = group + _anaphors(article, stext, s_start, group, prev_group)
+        prev_group = named
+        restated = (
+            _restatements(article, stext, s_start, group, story)
+            if mode != "rules" and _may_hold(restate_words, low)
+            else []
+        )
         if not (group or restated) or not any(r.place is not None for r in group + restated):
             continue
-        if _boilerplate(stext):
-            continue  # feed boilerplate ("The post <title> appeared first on <site>.") is not evidence
         # every candidate needs a cue: a sentence with none is left before its tokens are made
         starts = gate.within(text, gate_starts, gate_flat, s_start, s_end)  # as its tokens read it
         found: dict[int, list[Any]] = {}
         if not _has_cue(rules, lex, stext, s_start, starts, group + restated, found):
             continue
+        if _boilerplate(stext):
+            continue  # feed boilerplate ("The post <title> appeared first on <site>.") is not evidence
         lede = s_start == first_start
         sent = _sentence(stext, s_start, s_end, group, lede, article.source)
         sent.share_positions(text, gate_starts, gate_flat, starts, found)
@@ -312,6 +366,8 @@ def extract(
                 )
             historical = False
             if t is not None:
+                if ref_year is _UNSET:
+                    ref_year = latest_year(text) if not article.published else None
                 historical = is_historical(t, article.published, ref_year)
                 if (
                     not historical
