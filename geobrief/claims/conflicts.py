@@ -334,9 +334,14 @@ def attach_denials(
     gate = _denial_gate()
     starts = gate.positions(text)
     flat = gate.flatten(starts)
+    # when every denial pattern is gated, a sentence where the gate lists none has no denial
+    listed = all(gate.gates(p.pattern) or gate.requires(p.pattern) for p in r.patterns)
     for si, (s_start, s_end) in enumerate(spans):
+        own = gate.within(text, starts, flat, s_start, s_end)
+        if listed and own is not None and not own:
+            continue
         stext = text[s_start:s_end]
-        for d in find_denials(stext, gate.within(text, starts, flat, s_start, s_end)):
+        for d in find_denials(stext, own):
             a, b = s_start + d.start, s_start + d.end
             pa, pb = s_start + d.party_start, s_start + d.party_end
             if d.party_end > d.party_start and d.party_start < d.start:

@@ -321,6 +321,11 @@ class Gate:
         """Whether *rx* is one of the gated patterns."""
         return id(rx) in self._gated
 
+    def requires(self, rx: re.Pattern[str]) -> bool:
+        """Whether *rx* is one of the ungated patterns run only where a word it needs is
+        (:func:`required_literals`); :meth:`positions` lists it (with no starts) where one is."""
+        return id(rx) in self._required
+
     @property
     def gated_ids(self) -> frozenset[int]:
         """The ``id`` of every gated pattern (for loops that test many patterns)."""

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import compress
 
 from geobrief.errors import GeobriefError
 from geobrief.model import EVENTS
@@ -131,10 +132,10 @@ class Lexicon:
         """
         hits: list[CueHit] = []
         n = len(words)
-        for i, w in enumerate(words):
-            options = self._by_first.get(w)
-            if not options:
-                continue
+        by_first = self._by_first
+        # only the tokens that open a cue (a set test per token, in C)
+        for i in compress(range(n), map(by_first.__contains__, words)):
+            options = by_first[words[i]]
             seen: set[str] = set()
             for cue, entry in options:
                 if entry.id in seen:

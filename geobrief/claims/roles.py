@@ -206,7 +206,10 @@ def _after_link(
     n = _match_prep(s.toks, b - 1, g.after)
     if n > 1 and b - 1 + n <= m and _np_ok(s.toks[b - 1 + n : m], fillers, np_words):
         return True
+    openers = _preps_by_first(g.after)  # only a token opening one of the prepositions can start it
     for p in range(len(gap) - 1, -1, -1):
+        if gap[p].low not in openers:
+            continue
         n = _match_prep(gap, p, g.after)
         if not n:
             continue
