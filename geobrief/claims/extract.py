@@ -120,9 +120,9 @@ def _cue_phrases(lex: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str]]:
 
     A cue the lexicon finds is whole tokens in a row with only white space between them, and a
     token's lower case is its text case-folded, so the cue is in the sentence's case folding.  A
-    token starts after white space, punctuation or a number ("2012floods"), never right after a
-    letter, except right after a place name that ends inside a word (:func:`_has_cue` then takes
-    the second pattern).
+    token starts after white space, punctuation or a number ("2012floods"), or right after a place
+    name (:func:`_has_cue` blanks the names out), never right after a letter; the second pattern is
+    for texts whose case folding is not one character per character.
     """
     cues = {" ".join(cue) for entry in lex.entries for cue in entry.cues}
     body = _trie(cues).replace("\\ ", "\\s*") or "(?!)"
@@ -132,35 +132,38 @@ def _cue_phrases(lex: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str]]:
     return re.compile(rf"(?<![^\W\d])(?:{body})"), anywhere
 
 
-_INSIDE_WORD = re.compile(r"[^\W\d]\w")  # a letter, then a word character
-
-
 def _has_cue(
     rules: EventRules,
     lex: Lexicon,
     stext: str,
     s_start: int,
     starts: dict[int, list[int]] | None,
-    mentions: Sequence[Resolution],
+    group: Sequence[Resolution],
+    restated: Sequence[Resolution],
     found: dict[int, list[re.Match[str]]],
 ) -> bool:
     """Whether a sentence may hold an event cue; False only when it surely holds none (and so makes
     no candidate), checked before its tokens are made.
 
-    The lexicon's cues by :func:`_cue_phrases`; the role linker's cue patterns where the keyword
+    The lexicon's cues by :func:`_cue_phrases`, outside the place names (*group* and *restated*:
+    a place is one token, never part of a cue); the role linker's cue patterns where the keyword
     gate lets them (*starts*, the sentence's part of the article's scan), their matches kept in
-    *found* for the sentence to reuse; ``self`` cues in the place names.
+    *found* for the sentence to reuse, a match across a name of *group* being none; ``self`` cues
+    in the names of *group*.
     """
     at_start, anywhere = _cue_phrases(lex)
     folded = stext.casefold().replace("’", "'")
-    # where a character folds to several or folds unusually ("ſ"), or a place name ends inside a
-    # word ("Syria" of "Syrian": a token starts after its letter), any position may start a token
-    plain = len(folded) == len(stext) and (
+    named = [(r.mention.start - s_start, r.mention.end - s_start) for r in group]
+    if len(folded) == len(stext) and (
         stext.isascii() or (_SPECIAL_FOLDS is not None and _SPECIAL_FOLDS.isdisjoint(stext))
-    )
-    if plain:
-        plain = not any(_INSIDE_WORD.match(stext, r.mention.end - s_start - 1) for r in mentions)
-    if (at_start if plain else anywhere).search(folded) is not None or starts is None:
+    ):
+        # one character per character: blank the names out (a token after a name starts after a blank)
+        for a, b in named + [(r.mention.start - s_start, r.mention.end - s_start) for r in restated]:
+            folded = folded[:a] + "\0" * (b - a) + folded[b:]
+        rx = at_start
+    else:  # a character folds to several or unusually ("ſ"): any position may start a token
+        rx = anywhere
+    if rx.search(folded) is not None or starts is None:
         return True
     gate = claim_gate()
     plan, always, by_id = _cue_plan(rules, gate)
@@ -170,18 +173,18 @@ def _has_cue(
             hit = found.get(id(rx))
             if hit is None:
                 hit = found[id(rx)] = gate.finditer(rx, stext, starts)
-            if hit:
+            if any(not any(a < m.end() and m.start() < b for a, b in named) for m in hit):
                 return True
     for i in always:
         _, role, rx = plan[i]
         if role == "self":
-            if any(rx.search(r.mention.text.strip()) for r in mentions):
+            if any(rx.search(r.mention.text.strip()) for r in group):
                 return True
             continue
         hit = found.get(id(rx))
         if hit is None:
             hit = found[id(rx)] = gate.finditer(rx, stext, starts)
-        if hit:
+        if any(not any(a < m.end() and m.start() < b for a, b in named) for m in hit):
             return True
     return False
 
@@ -305,7 +308,7 @@ def extract(
         # every candidate needs a cue: a sentence with none is left before its tokens are made
         starts = gate.within(text, gate_starts, gate_flat, s_start, s_end)  # as its tokens read it
         found: dict[int, list[Any]] = {}
-        if not _has_cue(rules, lex, stext, s_start, starts, group + restated, found):
+        if not _has_cue(rules, lex, stext, s_start, starts, group, restated, found):
             continue
         if _boilerplate(stext):
             continue  # feed boilerplate ("The post <title> appeared first on <site>.") is not evidence
