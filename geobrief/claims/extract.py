@@ -121,15 +121,19 @@ def _cue_phrases(lex: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str]]:
     A cue the lexicon finds is whole tokens in a row with only white space between them, and a
     token's lower case is its text case-folded, so the cue is in the sentence's case folding.  A
     token starts after white space, punctuation or a number ("2012floods"), or right after a place
-    name (:func:`_has_cue` blanks the names out), never right after a letter; the second pattern is
-    for texts whose case folding is not one character per character.
+    name (:func:`_has_cue` blanks the names out), never right after a letter, and a word's token
+    ends before a character that is none of these; the second pattern is for texts whose case
+    folding is not one character per character.
     """
     cues = {" ".join(cue) for entry in lex.entries for cue in entry.cues}
     body = _trie(cues).replace("\\ ", "\\s*") or "(?!)"
     anywhere = re.compile(body)
     if not all(c[:1].isalnum() for c in cues):
         return anywhere, anywhere  # a cue opening with a sign ("'s") may follow a letter
-    return re.compile(rf"(?<![^\W\d])(?:{body})"), anywhere
+    # a token that does not start with a digit ends before a character that is no letter or digit
+    # (or before a place name, blanked out); a number may run into letters ("2012floods")
+    end = "" if any(re.match(r"\d", c.rsplit(" ", 1)[-1]) for c in cues) else r"(?!\w)"
+    return re.compile(rf"(?<![^\W\d])(?:{body}){end}"), anywhere
 
 
 def _has_cue(

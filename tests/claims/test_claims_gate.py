@@ -142,8 +142,9 @@ def test_a_sentence_reads_its_candidate_starts_off_the_whole_article() -> None:
         offset = end
 
 
-# sentences whose cues hide in odd token starts: after a number, after a name ending inside a word,
-# in curly quotes, across a line break, in capitals, with case folds that change length
+# sentences whose cues hide in odd token starts and ends: after a number, after a name ending inside
+# a word, in curly quotes, across a line break, in capitals, inside longer words, with case folds
+# that change length
 CUE_SKIP_TEXTS = [
     "In 2012floods hit Qusair and troops arrived.",
     "Residents of Qusairfloods remember little.",
@@ -154,6 +155,7 @@ CUE_SKIP_TEXTS = [
     "Talks in Qusair ended on Monday. The meeting was long. Qusair said nothing new.",
     "The city of Qusair was quiet; officials in Qusair said the town welcomed visitors.",
     "Qusair Air Base lies north of Idlib, which the country's army patrols here.",
+    "Warnings of war in Qusair: the hitherto quiet town's floods-hit roads were shut.",
 ]
 
 
