@@ -145,6 +145,7 @@ def _has_cue(
     group: Sequence[Resolution],
     restated: Sequence[Resolution],
     found: dict[int, list[re.Match[str]]],
+    fire: bool = True,
 ) -> bool:
     """Whether a sentence may hold an event cue; False only when it surely holds none (and so makes
     no candidate), checked before its tokens are made.
@@ -152,8 +153,8 @@ def _has_cue(
     The lexicon's cues by :func:`_cue_phrases`, outside the place names (*group* and *restated*:
     a place is one token, never part of a cue); the role linker's cue patterns where the keyword
     gate lets them (*starts*, the sentence's part of the article's scan), their matches kept in
-    *found* for the sentence to reuse, a match across a name of *group* being none; ``self`` cues
-    in the names of *group*.
+    *found* for the sentence to reuse, a match across a name of *group* being none, wildfire cues
+    only in a wildfire story (*fire*); ``self`` cues in the names of *group*.
     """
     at_start, anywhere = _cue_phrases(lex)
     folded = stext.casefold().replace("’", "'")
@@ -173,14 +174,18 @@ def _has_cue(
     plan, always, by_id = _cue_plan(rules, gate)
     for k in starts:
         for i in by_id.get(k, ()):
-            rx = plan[i][2]
+            g, _, rx = plan[i]
+            if g.needs_fire_article and not fire:
+                continue  # the linker skips these cues outside a wildfire story
             hit = found.get(id(rx))
             if hit is None:
                 hit = found[id(rx)] = gate.finditer(rx, stext, starts)
             if any(not any(a < m.end() and m.start() < b for a, b in named) for m in hit):
                 return True
     for i in always:
-        _, role, rx = plan[i]
+        g, role, rx = plan[i]
+        if g.needs_fire_article and not fire:
+            continue
         if role == "self":
             if any(rx.search(r.mention.text.strip()) for r in group):
                 return True
@@ -312,7 +317,7 @@ def extract(
         # every candidate needs a cue: a sentence with none is left before its tokens are made
         starts = gate.within(text, gate_starts, gate_flat, s_start, s_end)  # as its tokens read it
         found: dict[int, list[Any]] = {}
-        if not _has_cue(rules, lex, stext, s_start, starts, group, restated, found):
+        if not _has_cue(rules, lex, stext, s_start, starts, group, restated, found, fire):
             continue
         if _boilerplate(stext):
             continue  # feed boilerplate ("The post <title> appeared first on <site>.") is not evidence
