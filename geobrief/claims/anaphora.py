@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from geobrief.claims.rules import event_rules
 from geobrief.claims.tokens import _QUOTES
@@ -29,7 +30,13 @@ def adjectival(r: Resolution) -> bool:
     """
     if r.place is None:
         return False
-    surface, name = name_key(r.mention.text), name_key(r.place.name)
+    return _adjectival_names(r.mention.text, r.place.name)
+
+
+@lru_cache(maxsize=8192)
+def _adjectival_names(text: str, place_name: str) -> bool:
+    """:func:`adjectival` of a mention's text and its place's name (read once per pair)."""
+    surface, name = name_key(text), name_key(place_name)
     if not surface or surface == name or " " in surface:
         return False
     k = 0

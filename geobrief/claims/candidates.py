@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import TYPE_CHECKING
 
 from geobrief.claims.lexicon import CueHit, lexicon
@@ -224,6 +225,22 @@ class ClaimCandidate:
         return _Link(self.mention, self.event, self.cue_start, self.cue_end, self.role or "candidate")
 
 
+_SEMIS = frozenset({";", ":"})
+
+
+class _Written:
+    """The tokens of a sentence as written, each read on demand (only lowercase-only cues need one)."""
+
+    __slots__ = ("s",)
+
+    def __init__(self, s: _Sentence) -> None:
+        self.s = s
+
+    def __getitem__(self, i: int) -> str:
+        t, s = self.s.toks[i], self.s
+        return s.text[t.start - s.start : t.end - s.start]
+
+
 def _bin(d: int) -> str:
     if d <= 1:
         return "0-1"
@@ -307,8 +324,7 @@ def sentence_candidates(
     place_counts = place_counts or {}
     toks = s.toks
     words = [t.low if t.mention < 0 else "\x00place" for t in toks]
-    raw = [s.text[t.start - s.start : t.end - s.start] for t in toks]
-    hits: list[CueHit] = lexicon().find(words, raw)
+    hits: list[CueHit] = lexicon().find(words, _Written(s))
     by_event: dict[str, list[tuple[int, int, str]]] = {}
     for h in hits:
         by_event.setdefault(h.event, []).append((h.start, h.end, h.entry.id))
@@ -336,20 +352,13 @@ def sentence_candidates(
     n_places = len({s.mentions[k].place.id for k in places})  # type: ignore[union-attr]
     # per sentence, not per candidate: counts of token kinds before each token (for "between"
     # tests over any span) and whether each token stands inside quotation marks
-    n_toks = len(toks)
-    is_place = [0] * (n_toks + 1)
-    semis = [0] * (n_toks + 1)
-    commas = [0] * (n_toks + 1)
-    quoted = [False] * (n_toks + 1)
-    open_quote = False
-    for i, t in enumerate(toks):
-        quoted[i] = open_quote  # _in_quotes(s, i): an odd number of quote marks before it
-        if t.low in _QUOTES:
-            open_quote = not open_quote
-        placed = t.mention >= 0 and s.mentions[t.mention].place is not None
-        is_place[i + 1] = is_place[i] + placed
-        semis[i + 1] = semis[i] + (t.low in (";", ":"))
-        commas[i + 1] = commas[i] + (t.low == ",")
+    # (a place's word is "\x00place": never a quote mark, semicolon or comma)
+    placed = (t.mention >= 0 and s.mentions[t.mention].place is not None for t in toks)
+    is_place = list(accumulate(placed, initial=0))
+    semis = list(accumulate(map(_SEMIS.__contains__, words), initial=0))
+    commas = list(accumulate(map(",".__eq__, words), initial=0))
+    # _in_quotes(s, i): an odd number of quote marks before token i
+    quoted = [n % 2 == 1 for n in accumulate(map(_QUOTES.__contains__, words), initial=0)]
     # the two nearest places to each cue span, of all places and of those in a locative phrase
     nearest: dict[tuple[int, int], tuple[list[tuple[int, int]], list[tuple[int, int]]]] = {}
     out: list[ClaimCandidate] = []

@@ -334,13 +334,25 @@ def attach_denials(
     spans = list(sentences) if sentences is not None else sentence_spans(text)
     mentions = [res for res in resolutions if res.place is not None]
     added: dict[int, list[Evidence]] = {}
-    # the denial gate scans the article once; each sentence reads its part off it
+    # a denial refers to claims of its own sentence or of the one before: only sentences that hold
+    # such a claim, or follow one, are looked at (each with the denial gate's scan of it alone)
+    antecedents = {
+        e.start
+        for c in claims
+        for e in c.evidence
+        if e.article_id == article.id and e.modality in r.antecedent_modalities
+    }
     gate = _denial_gate()
-    starts = gate.positions(text)
-    flat = gate.flatten(starts)
+    # when every denial pattern is gated, a sentence where the gate lists none has no denial
+    listed = all(gate.gates(p.pattern) or gate.requires(p.pattern) for p in r.patterns)
     for si, (s_start, s_end) in enumerate(spans):
+        if s_start not in antecedents and not (si > 0 and spans[si - 1][0] in antecedents):
+            continue
         stext = text[s_start:s_end]
-        for d in find_denials(stext, gate.within(text, starts, flat, s_start, s_end)):
+        own = gate.positions(stext)
+        if listed and own is not None and not own:
+            continue
+        for d in find_denials(stext, own):
             a, b = s_start + d.start, s_start + d.end
             pa, pb = s_start + d.party_start, s_start + d.party_end
             if d.party_end > d.party_start and d.party_start < d.start:

@@ -28,20 +28,26 @@ whether it names a wildfire are read once from the whole text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from geobrief.claims.anaphora import _anaphors, _restatements, _story_places, adjectival
+from geobrief.claims.gate import _SPECIAL_FOLDS, _trie, leading_literals, required_literals
 from geobrief.claims.modality import PRESUPPOSED, _frames, _modality
-from geobrief.claims.roles import _carry_links, _find_links
-from geobrief.claims.rules import claim_gate, event_rules
+from geobrief.claims.roles import _carry_links, _cue_plan, _find_links
+from geobrief.claims.rules import EventRules, claim_gate, event_rules
 from geobrief.claims.scorer import Scorer
 from geobrief.claims.timex import TimeExpr, find_times, is_historical, latest_year
-from geobrief.claims.tokens import _CLAUSE_BREAK_WORDS, _Sentence, _sentence
+from geobrief.claims.tokens import _CLAUSE_BREAK_WORDS, _UNSET, _Sentence, _sentence
 from geobrief.claims.tokens import _tokenise as _tokenise  # re-export: tests/claims/test_claims_lexicon.py
 from geobrief.model import Article, Claim, Evidence, Resolution
 from geobrief.text import sentence_spans
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from geobrief.claims.lexicon import Lexicon
 
 
 def _time_for(s: _Sentence, times: list[TimeExpr], a: int) -> TimeExpr | None:
@@ -107,7 +113,9 @@ _SCAN: Any = object()  # default of _theme's ``starts``: scan the text
 def _fire_article(text: str) -> bool:
     """Whether the article names a wildfire (``fire_articles`` of ``events.json``)."""
     rx = event_rules().fire_article
-    return rx is not None and rx.search(text) is not None
+    if rx is None or not _may_hold(_required_words([rx]), _lower(text)):
+        return False
+    return rx.search(text) is not None
 
 
 def _theme(text: str, fire: bool = False, starts: Any = _SCAN) -> str | None:
@@ -125,6 +133,131 @@ def _theme(text: str, fire: bool = False, starts: Any = _SCAN) -> str | None:
     if n_dis == n_att == 0:
         return None
     return "disaster" if n_dis > n_att else "attack"
+
+
+@lru_cache(maxsize=2)
+def _cue_phrases(lex: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Every cue of the lexicon in a case-folded text ("’" read as "'"), its words apart by any
+    white space: where a token can start, and anywhere.
+
+    A cue the lexicon finds is whole tokens in a row with only white space between them, and a
+    token's lower case is its text case-folded, so the cue is in the sentence's case folding.  A
+    token starts after white space, punctuation or a number ("2012floods"), or right after a place
+    name (:func:`_has_cue` blanks the names out), never right after a letter, and a word's token
+    ends before a character that is none of these; the second pattern is for texts whose case
+    folding is not one character per character.
+    """
+    cues = {" ".join(cue) for entry in lex.entries for cue in entry.cues}
+    body = _trie(cues).replace("\\ ", "\\s*") or "(?!)"
+    anywhere = re.compile(body)
+    if not all(c[:1].isalnum() for c in cues):
+        return anywhere, anywhere  # a cue opening with a sign ("'s") may follow a letter
+    # a token that does not start with a digit ends before a character that is no letter or digit
+    # (or before a place name, blanked out); a number may run into letters ("2012floods")
+    end = "" if any(re.match(r"\d", c.rsplit(" ", 1)[-1]) for c in cues) else r"(?!\w)"
+    return re.compile(rf"(?<![^\W\d])(?:{body}){end}"), anywhere
+
+
+def _has_cue(
+    rules: EventRules,
+    lex: Lexicon,
+    stext: str,
+    s_start: int,
+    starts: dict[int, list[int]] | None,
+    group: Sequence[Resolution],
+    restated: Sequence[Resolution],
+    found: dict[int, list[re.Match[str]]],
+    fire: bool = True,
+) -> bool:
+    """Whether a sentence may hold an event cue; False only when it surely holds none (and so makes
+    no candidate), checked before its tokens are made.
+
+    The lexicon's cues by :func:`_cue_phrases`, outside the place names (*group* and *restated*:
+    a place is one token, never part of a cue); the role linker's cue patterns where the keyword
+    gate lets them (*starts*, the sentence's part of the article's scan), their matches kept in
+    *found* for the sentence to reuse, a match across a name of *group* being none, wildfire cues
+    only in a wildfire story (*fire*); ``self`` cues in the names of *group*.
+    """
+    at_start, anywhere = _cue_phrases(lex)
+    folded = stext.casefold().replace("’", "'")
+    named = [(r.mention.start - s_start, r.mention.end - s_start) for r in group]
+    if len(folded) == len(stext) and (
+        stext.isascii() or (_SPECIAL_FOLDS is not None and _SPECIAL_FOLDS.isdisjoint(stext))
+    ):
+        # one character per character: blank the names out (a token after a name starts after a blank)
+        for a, b in named + [(r.mention.start - s_start, r.mention.end - s_start) for r in restated]:
+            folded = folded[:a] + "\0" * (b - a) + folded[b:]
+        rx = at_start
+    else:  # a character folds to several or unusually ("ſ"): any position may start a token
+        rx = anywhere
+    if rx.search(folded) is not None or starts is None:
+        return True
+    gate = claim_gate()
+    plan, always, by_id = _cue_plan(rules, gate)
+    for k in starts:
+        for i in by_id.get(k, ()):
+            g, _, rx = plan[i]
+            if g.needs_fire_article and not fire:
+                continue  # the linker skips these cues outside a wildfire story
+            hit = found.get(id(rx))
+            if hit is None:
+                hit = found[id(rx)] = gate.finditer(rx, stext, starts)
+            if any(not any(a < m.end() and m.start() < b for a, b in named) for m in hit):
+                return True
+    for i in always:
+        g, role, rx = plan[i]
+        if g.needs_fire_article and not fire:
+            continue
+        if role == "self":
+            if any(rx.search(r.mention.text.strip()) for r in group):
+                return True
+            continue
+        hit = found.get(id(rx))
+        if hit is None:
+            hit = found[id(rx)] = gate.finditer(rx, stext, starts)
+        if any(not any(a < m.end() and m.start() < b for a, b in named) for m in hit):
+            return True
+    return False
+
+
+def _lower(text: str) -> str | None:
+    """``text.lower()``, where a pattern's required words (:func:`_required_words`) can be looked
+    up in it: None for texts whose case folding the keyword gate does not model."""
+    low = text.lower()
+    if len(low) != len(text) or not (
+        text.isascii() or (_SPECIAL_FOLDS is not None and _SPECIAL_FOLDS.isdisjoint(text))
+    ):
+        return None
+    return low
+
+
+_REQUIRED: dict[int, tuple[re.Pattern[str], tuple[str, ...] | None]] = {}
+
+
+def _required_words(patterns: Sequence[re.Pattern[str]]) -> tuple[str, ...] | None:
+    """Lower-case words one of which every match of any of *patterns* holds (None: cannot say).
+
+    A text whose lower case holds none of them has no match (:func:`geobrief.claims.gate.required_literals`,
+    else the words every match starts with: :func:`geobrief.claims.gate.leading_literals`).
+    """
+    out: list[str] = []
+    for rx in patterns:
+        hit = _REQUIRED.get(id(rx))
+        if hit is None or hit[0] is not rx:
+            needed = required_literals(rx)
+            if needed is None:  # every match starts with one of these ("here")
+                lead = leading_literals(rx)
+                needed = lead[0] if lead is not None else None
+            hit = _REQUIRED[id(rx)] = (rx, tuple(sorted(needed)) if needed is not None else None)
+        if hit[1] is None:
+            return None
+        out += hit[1]
+    return tuple(out)
+
+
+def _may_hold(words: tuple[str, ...] | None, low: str | None) -> bool:
+    """False only when *low* (a lower-cased text, None: unknown) surely holds none of *words*."""
+    return words is None or low is None or any(w in low for w in words)
 
 
 #: How candidates become claims: ``scored`` (the learned scorer decides, the default), ``rules``
@@ -163,7 +296,7 @@ def extract(
     gate_starts = claim_gate().positions(text)
     gate_flat = claim_gate().flatten(gate_starts)
     theme = _theme(text, fire, gate_starts)
-    ref_year = latest_year(text) if not article.published else None
+    ref_year: Any = _UNSET  # latest_year(text), read only for a dated claim of an undated article
     order = sorted(range(len(resolutions)), key=lambda k: resolutions[k].mention.start)
     by_key: dict[tuple[str, str, str], list[Evidence]] = {}
     attributions: dict[tuple[str, str, str], str | None] = {}
@@ -181,6 +314,10 @@ def extract(
     for r in resolutions:
         if r.place is not None:
             place_counts[r.place.id] = place_counts.get(r.place.id, 0) + 1
+    rules, gate, lex = event_rules(), claim_gate(), lexicon()
+    lower = _lower(text)
+    anaphor_words = _required_words([rules.anaphors] if rules.anaphors is not None else [])
+    restate_words = _required_words(list(lex.restatements.values()))
     for s_index, (s_start, s_end) in enumerate(spans):
         group: list[Resolution] = []
         while ri < len(order) and resolutions[order[ri]].mention.start < s_end:
@@ -193,28 +330,43 @@ def extract(
         carry_source, carry_start = prev_named, prev_start
         prev_named = [r for r in group if r.place is not None and not adjectival(r)]
         prev_start = s_start
-        group, prev_group = group + _anaphors(article, stext, s_start, group, prev_group), group
-        restated = _restatements(article, stext, s_start, group, story) if mode != "rules" else []
+        # "the town", "the country", "here": looked for only where a word every match holds is
+        low = lower[s_start:s_end] if lower is not None else None
+        named = group
+        if _may_hold(anaphor_words, low):
+            group = group + _anaphors(article, stext, s_start, group, prev_group)
+        prev_group = named
+        restated = (
+            _restatements(article, stext, s_start, group, story)
+            if mode != "rules" and _may_hold(restate_words, low)
+            else []
+        )
         carried = False
         if not (group or restated) or not any(r.place is not None for r in group + restated):
             # an event sentence that names no place may be about the places of the sentence
             # before ("Fighting broke out in X. Three soldiers died."): those join as candidates
             # the scorer weighs apart (not in the rules mode, which reads each sentence alone)
-            if mode == "rules" or not carry_source or not lexicon().may_have_cue(stext):
+            if mode == "rules" or not carry_source:
                 continue
             group, restated, carried, n_named = _carried(carry_source), [], True, 0
+        # every candidate needs a cue: a sentence with none is left before its tokens are made
+        starts = gate.within(text, gate_starts, gate_flat, s_start, s_end)  # as its tokens read it
+        found: dict[int, list[Any]] = {}
+        # (carried places stand outside the sentence: no name of its own to blank out)
+        if not _has_cue(rules, lex, stext, s_start, starts, [] if carried else group, restated, found, fire):
+            continue
         if _boilerplate(stext):
             continue  # feed boilerplate ("The post <title> appeared first on <site>.") is not evidence
         lede = s_start == first_start
         sent = _sentence(stext, s_start, s_end, group, lede, article.source)
-        sent.share_positions(text, gate_starts, gate_flat)
+        sent.share_positions(text, gate_starts, gate_flat, starts, found)
         links = [] if carried else _find_links(sent, theme, fire)
         if restated:
             # the role linker reads the sentence as written; the restatements ("the country") join
             # only as candidate places, its links carried over by their character offsets
             base, group = sent, group + restated
             sent = _sentence(stext, s_start, s_end, group, lede, article.source)
-            sent.share_positions(text, gate_starts, gate_flat)
+            sent.share_positions(text, gate_starts, gate_flat, starts, found)
             links = _carry_links(base, sent, links)
         adjective = {k for k, r in enumerate(group) if adjectival(r)}
         if carried:
@@ -282,6 +434,8 @@ def extract(
                 )
             historical = False
             if t is not None:
+                if ref_year is _UNSET:
+                    ref_year = latest_year(text) if not article.published else None
                 historical = is_historical(t, article.published, ref_year)
                 if (
                     not historical

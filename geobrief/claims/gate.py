@@ -273,24 +273,35 @@ class _Index:
         self.by_key: dict[str, list[tuple[str, tuple[int, ...]]]] = {}
         for s, ids in by_string.items():
             self.by_key.setdefault(s[:_KEY], []).append((s, tuple(sorted(ids))))
-        # one regex, a trie of all the strings, finds the positions where any of them starts (its
-        # text, slow to make in Python, is cached on disk under the strings it holds)
+        # one regex, a trie of all the strings, finds the positions where any of them starts; its
+        # group holds the longest string there (the trie's optional endings are greedy); the trie's
+        # text, slow to make in Python, is cached on disk under the strings it holds
         body = precompiled.remember("trie", tuple(sorted(by_string)), 0, lambda: _trie(by_string))
-        trie = f"(?={body})"
+        trie = f"(?=({body}))"
         self.starts = precompiled.compile(rf"(?<!\w){trie}" if word_start else trie)
+        self._at: dict[str, tuple[int, ...]] | None = None
+
+    def _ids_at(self) -> dict[str, tuple[int, ...]]:
+        """For each string, the pattern ids to note where it is the longest string found: those of
+        every string that is a prefix of it (so found there too), in :attr:`by_key` order."""
+        if self._at is None:
+            at: dict[str, tuple[int, ...]] = {}
+            for group in self.by_key.values():
+                for s, _ in group:
+                    at[s] = tuple(k for t, ids in group if s.startswith(t) for k in ids)
+            self._at = at
+        return self._at
 
     def scan(self, low: str, hits: dict[int, list[int]]) -> None:
         """Add to *hits* each pattern's candidate start positions in *low* (by pattern ``id``)."""
-        by_key = self.by_key
+        at = self._ids_at()
         for m in self.starts.finditer(low):
             i = m.start()
-            for s, ids in by_key.get(low[i : i + _KEY], ()):
-                if low.startswith(s, i):
-                    for k in ids:
-                        if k in hits:
-                            hits[k].append(i)
-                        else:
-                            hits[k] = [i]
+            for k in at[m.group(1)]:
+                if k in hits:
+                    hits[k].append(i)
+                else:
+                    hits[k] = [i]
 
 
 class Gate:
@@ -334,6 +345,11 @@ class Gate:
     def gates(self, rx: re.Pattern[str]) -> bool:
         """Whether *rx* is one of the gated patterns."""
         return id(rx) in self._gated
+
+    def requires(self, rx: re.Pattern[str]) -> bool:
+        """Whether *rx* is one of the ungated patterns run only where a word it needs is
+        (:func:`required_literals`); :meth:`positions` lists it (with no starts) where one is."""
+        return id(rx) in self._required
 
     @property
     def gated_ids(self) -> frozenset[int]:

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import compress
 
 from geobrief.claims import precompiled
-from geobrief.claims.tokens import _TOKEN
 from geobrief.errors import GeobriefError
 from geobrief.model import EVENTS
 
@@ -125,14 +125,6 @@ class Lexicon:
         }
         return cls(entries, definitional, restatements)
 
-    def may_have_cue(self, text: str) -> bool:
-        """Whether any word of *text* can start a cue: a cheap test before tokenising a sentence."""
-        by_first = self._by_first
-        for w in _TOKEN.findall(text.casefold().replace("’", "'")):
-            if w in by_first or w.rstrip(".") in by_first or (w.endswith("'s") and w[:-2] in by_first):
-                return True
-        return False
-
     def find(self, words: Sequence[str], raw: Sequence[str] | None = None) -> list[CueHit]:
         """Every cue in ``words`` (lower-case tokens; ``raw`` the same tokens as written).
 
@@ -141,10 +133,10 @@ class Lexicon:
         """
         hits: list[CueHit] = []
         n = len(words)
-        for i, w in enumerate(words):
-            options = self._by_first.get(w)
-            if not options:
-                continue
+        by_first = self._by_first
+        # only the tokens that open a cue (a set test per token, in C)
+        for i in compress(range(n), map(by_first.__contains__, words)):
+            options = by_first[words[i]]
             seen: set[str] = set()
             for cue, entry in options:
                 if entry.id in seen:

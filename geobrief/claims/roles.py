@@ -206,7 +206,10 @@ def _after_link(
     n = _match_prep(s.toks, b - 1, g.after)
     if n > 1 and b - 1 + n <= m and _np_ok(s.toks[b - 1 + n : m], fillers, np_words):
         return True
+    openers = _preps_by_first(g.after)  # only a token opening one of the prepositions can start it
     for p in range(len(gap) - 1, -1, -1):
+        if gap[p].low not in openers:
+            continue
         n = _match_prep(gap, p, g.after)
         if not n:
             continue
@@ -510,11 +513,7 @@ def _find_links(s: _Sentence, theme: str | None, fire: bool = False) -> list[_Li
 
     # demonyms ("Syrian", "Turkish") are never where something happens
     adjective = {k for k, r in enumerate(s.mentions) if adjectival(r)}
-    loc_marked = {
-        k: _locative_marked(s, mt, fillers, rules.locative_preps, rules.locative_blockers)
-        for k, mt in enumerate(s.mention_tok)
-        if mt >= 0 and k not in adjective
-    }
+    loc_marked: dict[int, bool] | None = None  # read only for a locative cue
     # "a US soldier": a place used as a modifier (per mention, not per cue and mention)
     attributive = [mt >= 0 and _attributive(s, mt) for mt in s.mention_tok]
     for a, b, g, role in cues:
@@ -563,6 +562,12 @@ def _find_links(s: _Sentence, theme: str | None, fire: bool = False) -> list[_Li
             for k, mt in enumerate(s.mention_tok):
                 if mt < 0 or toks[mt].clause not in own:
                     continue
+                if loc_marked is None:
+                    loc_marked = {
+                        k2: _locative_marked(s, mt2, fillers, rules.locative_preps, rules.locative_blockers)
+                        for k2, mt2 in enumerate(s.mention_tok)
+                        if mt2 >= 0 and k2 not in adjective
+                    }
                 marked = loc_marked.get(k, False)
                 if not marked and g.locative_unblock and k not in adjective:
                     # "transport workers in X held a strike": the strikers' place is the strike's

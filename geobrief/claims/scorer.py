@@ -43,9 +43,9 @@ class Scorer:
     def probability(self, features: Mapping[str, float]) -> float:
         """Probability that a candidate is a claim the text makes."""
         z = self.intercept
-        w = self.weights
+        get = self.weights.get
         for name, value in features.items():
-            z += w.get(name, 0.0) * value
+            z += get(name, 0.0) * value
         if z >= 0:
             return 1.0 / (1.0 + math.exp(-z))
         ez = math.exp(z)

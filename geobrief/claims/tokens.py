@@ -141,6 +141,9 @@ _DETERMINERS = frozenset({"the", "a", "an"})
 _QUOTES = frozenset({'"', "“", "”"})
 
 
+_UNSET: Any = object()  # share_positions: the sentence's own starts not given
+
+
 @dataclass(slots=True)  # slots: tokens are made and read by the hundred per sentence
 class _Tok:
     start: int  # article offsets
@@ -173,13 +176,27 @@ class _Sentence:
         self._article: tuple[str, Any, Any] | None = None
         self._found: dict[int, list[re.Match[str]]] = {}  # by id(pattern): hashing a pattern is slow
 
-    def share_positions(self, article_text: str, positions: Any, flat: Any) -> None:
+    def share_positions(
+        self,
+        article_text: str,
+        positions: Any,
+        flat: Any,
+        own: Any = _UNSET,
+        found: dict[int, list[re.Match[str]]] | None = None,
+    ) -> None:
         """Read the gate's candidate starts off those of the whole article (one scan per article).
 
         ``positions`` and ``flat`` are ``claim_gate().positions(article_text)`` and
-        :meth:`Gate.flatten` of it; the sentence must be ``article_text[start:end]``.
+        :meth:`Gate.flatten` of it; the sentence must be ``article_text[start:end]``.  ``own``,
+        when given, is the sentence's part of them, already read (:meth:`Gate.within`), and
+        ``found`` the matches of :meth:`finditer` already made with those starts (shared, so it
+        grows with this sentence's).
         """
         self._article = (article_text, positions, flat)
+        if own is not _UNSET:
+            self._positions, self._scanned = own, True
+            if found is not None:
+                self._found = found
 
     def _candidate_starts(self) -> dict[int, list[int]] | None:
         if not self._scanned:
@@ -226,6 +243,7 @@ def _tokenise(text: str, offset: int, mentions: Sequence[Resolution]) -> tuple[l
     si = 0
     pos = 0
     n_spans = len(spans)
+    curly = "’" in text  # only then does a word need its apostrophes straightened
     while pos < len(text):
         a = offset + pos
         if si < n_spans and spans[si][0] <= a:
@@ -240,22 +258,23 @@ def _tokenise(text: str, offset: int, mentions: Sequence[Resolution]) -> tuple[l
         # the words up to the next mention, in one regex pass
         nxt = spans[si][0] - offset if si < n_spans else len(text)
         for m in _TOKEN.finditer(text, pos):
-            w0 = m.start()
+            w0, w1 = m.span()
             if w0 >= nxt:
                 break
-            w1 = m.end()
             end = w1 if w1 < nxt else nxt
             word = text[w0:end]
             # a trailing full stop belongs to the sentence, not the word ("Idlib." / "U.S." kept)
-            stop = word.endswith(".") and len(word) > 1 and word.count(".") == 1
-            low = word[:-1].casefold() if stop else word.casefold()
-            wend = offset + end - 1 if stop else offset + end
-            if len(low) > 2 and low[-2:] in ("'s", "’s"):
+            if word[-1] == "." and len(word) > 1 and word.count(".") == 1:
+                low, wend = word[:-1].casefold(), offset + end - 1
+                stop = True
+            else:
+                low, wend, stop = word.casefold(), offset + end, False
+            if low[-1:] == "s" and len(low) > 2 and low[-2] in "'’":
                 # split possessive "'s" off words ("Syria's" -> "syria" "'s")
-                append(_Tok(offset + w0, wend - 2, low[:-2].replace("’", "'")))
+                append(_Tok(offset + w0, wend - 2, low[:-2].replace("’", "'") if curly else low[:-2]))
                 append(_Tok(wend - 2, wend, "'s"))
             else:
-                append(_Tok(offset + w0, wend, low.replace("’", "'")))
+                append(_Tok(offset + w0, wend, low.replace("’", "'") if curly else low))
             if stop:
                 append(_Tok(offset + end - 1, offset + end, "."))
             if w1 >= nxt:
@@ -267,7 +286,7 @@ def _tokenise(text: str, offset: int, mentions: Sequence[Resolution]) -> tuple[l
 def _split_clauses(toks: list[_Tok]) -> None:
     clause = 0
     for i, t in enumerate(toks):
-        if t.mention < 0 and i > 0:
+        if t.low in _MAY_BREAK and t.mention < 0 and i > 0:
             prev = toks[i - 1].low
             if (
                 t.low in (";", "—", "–")
@@ -283,6 +302,9 @@ def _split_clauses(toks: list[_Tok]) -> None:
         t.clause = clause
     _mark_parentheticals(toks)
 
+
+#: Every word that can open a clause in :func:`_split_clauses` (any other word never does).
+_MAY_BREAK = frozenset({";", "—", "–", "after", "before", "as", "which", "when", "and"}) | _CLAUSE_BREAK_WORDS
 
 #: Clause ids from here on mark parentheticals (", which witnesses said was caused by a car bomb,").
 PAREN_CLAUSE = 10_000
@@ -378,9 +400,14 @@ def _mark_parentheticals(toks: list[_Tok]) -> None:
     relative or participial clause between the commas to another.  The parenthetical must open
     with a relative pronoun or a participle after a word, and be followed by a finite verb.
     """
+    n = len(toks)
     i = 1
-    while i + 2 < len(toks):
-        t, nxt = toks[i], toks[i + 1]
+    while i + 2 < n:
+        t = toks[i]
+        if t.low != ",":
+            i += 1
+            continue
+        nxt = toks[i + 1]
         if not (
             t.low == ","
             and (toks[i - 1].is_word or toks[i - 1].mention >= 0)

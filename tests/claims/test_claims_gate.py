@@ -140,3 +140,45 @@ def test_a_sentence_reads_its_candidate_starts_off_the_whole_article() -> None:
             assert set(own.get(id(rx), ())) <= set(read.get(id(rx), ()))
             assert [m.span() for m in gate.finditer(rx, part, read)] == [m.span() for m in rx.finditer(part)]
         offset = end
+
+
+# sentences whose cues hide in odd token starts and ends: after a number, after a name ending inside
+# a word, in curly quotes, across a line break, in capitals, inside longer words, with case folds
+# that change length
+CUE_SKIP_TEXTS = [
+    "In 2012floods hit Qusair and troops arrived.",
+    "Residents of Qusairfloods remember little.",
+    "The Qusair\u2019s flood-hit streets were quiet. Qusair\u2019s army moved in.",
+    "Floods hit Qusair, rescuers said, and the\nair strikes went on.",
+    "STRIKES BY DOCKWORKERS HALTED QUSAIR'S PORT.",
+    "Stra\u00dfe in Qusair: \u017ftrikes and the Kelvin \u212a were all that happened there.",
+    "Talks in Qusair ended on Monday. The meeting was long. Qusair said nothing new.",
+    "The city of Qusair was quiet; officials in Qusair said the town welcomed visitors.",
+    "Qusair Air Base lies north of Idlib, which the country's army patrols here.",
+    "Warnings of war in Qusair: the hitherto quiet town's floods-hit roads were shut.",
+]
+
+
+@pytest.mark.parametrize("text", CUE_SKIP_TEXTS)
+@pytest.mark.parametrize("mode", ["candidates", "scored"])
+def test_skipping_sentences_without_a_cue_never_changes_the_claims(text, mode, monkeypatch) -> None:
+    from geobrief.claims import extract as extract_module
+    from geobrief.claims.extract import extract
+    from geobrief.model import Article, Candidate, Mention, Resolution
+
+    article = Article(id="t", text=text)
+    resolutions = []
+    # every "Qusair" and "Idlib", also inside a longer word ("Qusairfloods": the name ends inside it)
+    for name in ("Qusair Air Base", "Qusair", "Idlib"):
+        for m in re.finditer(re.escape(name), text, re.IGNORECASE):
+            if not any(r.mention.start <= m.start() < r.mention.end for r in resolutions):
+                place = Candidate(f"test:{name}", name, 0.0, 0.0, "city")
+                resolutions.append(Resolution(Mention("t", m.start(), m.end(), m.group()), place, 1.0))
+    resolutions.sort(key=lambda r: r.mention.start)
+    got: list = []
+    claims = extract(article, resolutions, mode=mode, collect=got)
+    monkeypatch.setattr(extract_module, "_has_cue", lambda *args: True)  # every sentence read in full
+    want: list = []
+    assert extract(article, resolutions, mode=mode, collect=want) == claims
+    assert [(r.mention.start, repr(c)) for r, c, _ in got] == [(r.mention.start, repr(c)) for r, c, _ in want]
+    assert want  # each text has a candidate the skip could lose

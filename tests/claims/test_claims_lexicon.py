@@ -91,15 +91,3 @@ def test_vetoes_lower_case_and_multiword_cues():
 def test_a_bad_entry_is_a_clear_error(data, message):
     with pytest.raises(GeobriefError, match=re.escape(message)):
         Lexicon.from_data(data)
-
-
-@pytest.mark.parametrize("entry", lexicon().entries, ids=lambda e: e.id)
-def test_the_quick_cue_test_passes_every_example(entry):
-    # may_have_cue decides whether a sentence naming no place is read at all: it must never
-    # miss a cue the full matcher finds
-    assert lexicon().may_have_cue(entry.example)
-
-
-def test_the_quick_cue_test_rejects_sentences_without_any_cue_word():
-    assert not lexicon().may_have_cue("The price of coffee rose by two cents last week.")
-    assert lexicon().may_have_cue("Three soldiers' bodies were found after the ATTACK.")
