@@ -41,7 +41,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING
+from itertools import accumulate, compress, repeat
+from operator import and_, contains, itemgetter, or_
+from typing import TYPE_CHECKING, NamedTuple
 
 from geobrief.model import Mention
 from geobrief.text import name_key, sentence_at, sentence_spans
@@ -49,8 +51,6 @@ from geobrief.text import name_key, sentence_at, sentence_spans
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from geobrief.gazetteer import Gazetteer, Match
 
-# A word: letters/digits, inner apostrophes, inner dots ("U.S", "W.Va").
-_TOKEN = re.compile(r"[^\W_]+(?:(?:['’]|\.(?=[^\W_]))[^\W_]+)*")
 # What may stand between two words of one name.
 _JOINERS = frozenset({" ", "-", "‐", "–", "—", ". ", "-\u200b"})
 # Lower-case words that may stand inside a multi-word name ("Bay of Bengal").
@@ -81,6 +81,7 @@ _ARABIC_ARTICLES = (
     "er",
     "et",
 )
+_ARTICLES = frozenset(_ARABIC_ARTICLES)
 _MAJOR_KINDS = frozenset({"continent", "country", "admin1"})
 # Street words written as abbreviations: their full stop belongs to the name ("Orchard St.").
 _STREET_ABBREVIATIONS = frozenset({"st", "rd", "ave", "blvd"})
@@ -216,18 +217,15 @@ class _Tables:
     compass: frozenset[str]  # "West Africa", "Northern Europe": a direction before a big place
 
 
-class _Tok:
-    """A word token: offsets, text and its shape."""
+class _Tok(NamedTuple):
+    """A word token: offsets, text and its shape (a tuple, so a text's tokens are made in bulk)."""
 
-    __slots__ = ("start", "end", "text", "cap", "upper", "abbrev")
-
-    def __init__(self, start: int, end: int, text: str) -> None:
-        self.start = start
-        self.end = end
-        self.text = text
-        self.cap = text[0].isupper()  # starts with an upper-case letter
-        self.upper = len(text) >= 2 and text.isupper()  # all capitals ("NATO", "U.S")
-        self.abbrev = "." in text  # "U.S", "W.Va": inner dots
+    start: int
+    end: int
+    text: str
+    cap: bool  # starts with an upper-case letter
+    upper: bool  # all capitals, two characters or more ("NATO", "U.S")
+    abbrev: bool  # inner dots ("U.S", "W.Va")
 
 
 @dataclass(slots=True)
@@ -241,18 +239,32 @@ class _Span:
     how: str  # "gazetteer", or the pattern: "designator", "facility", "street", "natural", "pattern"
 
 
+# A word: letters/digits, inner apostrophes, inner dots ("U.S", "W.Va"); a final possessive "'s" in a
+# group of its own (the word stops where it could not go on, so it is the longest such run).
+# ``split`` gives (gap, word, "'s" or "") triples whose lengths add up to the offsets, without a
+# Python loop.
+_TOKEN_SPLIT = re.compile(
+    r"([^\W_]+(?:(?:['’]|\.(?=[^\W_]))[^\W_]+)*?)((?:['’][sS])?)(?![^\W_]|['’][^\W_]|\.[^\W_])"
+)
+_NEW_TUPLE = tuple.__new__
+_FIRST = itemgetter(0)
+_TEXT = itemgetter(2)  # _Tok.text
+_CAP = itemgetter(3)  # _Tok.cap
+
+
 def tokenize(text: str) -> list[_Tok]:
     """Word tokens of *text*, possessive "'s" split off."""
-    toks: list[_Tok] = []
-    append = toks.append
-    for m in _TOKEN.finditer(text):
-        word = m.group()
-        s, e = m.span()
-        if word[-1] in "sS" and len(word) > 2 and word[-2] in "'’":
-            word = word[:-2]
-            e -= 2
-        append(_Tok(s, e, word))
-    return toks
+    parts = _TOKEN_SPLIT.split(text)
+    words = parts[1::3]
+    if not words:
+        return []
+    offsets = [0, *accumulate(map(len, parts))]
+    # every token's shape at C speed: a few hundred tokens per article, most of them never looked at
+    caps = map(str.isupper, map(_FIRST, words))
+    uppers = map(and_, map(str.isupper, words), map((1).__lt__, map(len, words)))
+    abbrevs = map(contains, words, repeat("."))
+    rows = zip(offsets[1:-1:3], offsets[2::3], words, caps, uppers, abbrevs, strict=True)
+    return list(map(_NEW_TUPLE, repeat(_Tok), rows))
 
 
 def importance(matches: Iterable[Match]) -> int:
@@ -475,22 +487,29 @@ class Recognizer:
         """Greedy left-to-right longest gazetteer / pattern matches."""
         n = len(toks)
         out: list[_Span] = []
+        words = list(map(_TEXT, toks))
+        lows = list(map(str.casefold, words))
+        # which words are the first word of a pattern phrase (for _pattern's fast exit)
+        pattern_words = list(map(self.t.pattern_words.__contains__, lows))
+        # a name starts with a capital, or with "al-" before one ("al-Qamishli"): only such tokens
+        # are tried, the others (two thirds of a text) are never looked at
+        firsts = list(map(_FIRST, words))
+        startable = map(
+            or_, map(and_, map(_CAP, toks), map(str.isalpha, firsts)), map(_ARTICLES.__contains__, words)
+        )
         i = 0
-        while i < n:
+        for s in compress(range(n), startable):
+            if s < i:
+                continue  # inside the name found last
+            i = s
             tok = toks[i]
-            # a name starts with a capital, or with "al-" before one ("al-Qamishli")
-            if (not tok.cap or not tok.text[0].isalpha()) and not (
-                tok.text in _ARABIC_ARTICLES
-                and i + 1 < n
-                and text[tok.end : toks[i + 1].start] == "-"
-                and toks[i + 1].cap
+            if not tok.cap and not (
+                i + 1 < n and text[tok.end : toks[i + 1].start] == "-" and toks[i + 1].cap
             ):
-                i += 1
-                continue
+                continue  # "al" not before "-Name"
             # very common words do not start names ("In March", "On Monday"); "The Hague" may
-            low = tok.text.casefold()
+            low = lows[i]
             if low in self.t.function_words:
-                i += 1
                 continue
             # the longest run of joinable tokens starting at i
             j_max = i
@@ -542,11 +561,10 @@ class Recognizer:
                     best = _Span(i, j, tok.start, toks[j].end, m, key, "gazetteer")
                     break
             # pattern phrases: "X County", "X Air Base", "Main Street", "Lake Erie", "West Africa"
-            ext = self._pattern(text, toks, i, j_max, best)
+            ext = self._pattern(text, toks, i, j_max, best, pattern_words)
             if ext is not None and (best is None or ext.j > best.j):
                 best = ext
             if best is None:
-                i += 1
                 continue
             # "U.S." / "Ky." / "W.Va.": the abbreviation's own full stop (not "UK." ending a sentence)
             last = toks[best.j]
@@ -574,18 +592,33 @@ class Recognizer:
                 return _Span(i, k, toks[i].start, toks[k].end, m, key, "gazetteer")
         return None
 
-    def _pattern(self, text: str, toks: list[_Tok], i: int, j_max: int, best: _Span | None) -> _Span | None:
-        """Place phrases built from a name and a designator, facility, street or feature word."""
+    def _pattern(
+        self,
+        text: str,
+        toks: list[_Tok],
+        i: int,
+        j_max: int,
+        best: _Span | None,
+        pattern_words: list[bool] | None = None,
+    ) -> _Span | None:
+        """Place phrases built from a name and a designator, facility, street or feature word.
+
+        ``pattern_words[k]`` says whether token k is the first word of a pattern phrase (computed
+        here when not given).
+        """
         t = self.t
+        # fast exit: no pattern word in reach (most capitalised words)
+        reach = slice(i, min(j_max, i + 7) + 1)
+        if pattern_words is None:
+            if not any(x.text.casefold() in t.pattern_words for x in toks[reach]):
+                return None
+        elif not any(pattern_words[reach]):
+            return None
         if best is not None and any(m.candidate.kind in ("facility", "airport") for m in best.matches):
             return None
         first = toks[i].text.casefold()
         if first in _NAME_OPENERS and i < j_max:
             return None  # the pattern is tried again from the next word
-        # fast exit: no pattern word in reach
-        lows = [x.text.casefold() for x in toks[i : min(j_max, i + 7) + 1]]
-        if not any(w in t.pattern_words for w in lows):
-            return None
         # prefix features: "Lake Erie", "Fort Hood", "Gulf of Aden"
         for width in (2, 1):
             k = i + width - 1
