@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from itertools import accumulate, compress, repeat
-from operator import and_, contains, itemgetter, or_
+from operator import and_, contains, gt, itemgetter, or_
 from typing import TYPE_CHECKING, NamedTuple
 
 from geobrief.model import Mention
@@ -250,6 +250,7 @@ _NEW_TUPLE = tuple.__new__
 _FIRST = itemgetter(0)
 _TEXT = itemgetter(2)  # _Tok.text
 _CAP = itemgetter(3)  # _Tok.cap
+_UPPER = itemgetter(4)  # _Tok.upper
 
 
 def tokenize(text: str) -> list[_Tok]:
@@ -704,10 +705,13 @@ class Recognizer:
         t = self.t
         people: set[str] = set()
         n = len(toks)
-        for idx, tok in enumerate(toks[:-1]):
+        # every rule below needs a capital here or a capitalised (not all-capital) word next: only
+        # such positions are visited (most words are not)
+        caps = list(map(_CAP, toks))
+        lead = map(gt, caps[1:], map(_UPPER, toks[1:]))
+        for idx in compress(range(n - 1), map(or_, caps, lead)):
+            tok = toks[idx]
             nxt = toks[idx + 1]
-            if not tok.cap and (not nxt.cap or nxt.upper):
-                continue  # (most words: every rule below needs a capital here or next)
             gap = text[tok.end : nxt.start]
             low = tok.text.casefold()
             # '"...," Hartl said': a single name between a closing quote and a verb of saying
@@ -1115,10 +1119,9 @@ class Recognizer:
         out: dict[int, _Span] = {}
         n = len(toks)
         heads = t.suffix_heads
-        for idx, tok in enumerate(toks):
+        for idx in compress(range(n), map(heads.__contains__, map(_TEXT, toks))):
+            tok = toks[idx]
             low = tok.text
-            if low not in heads:
-                continue
             listed = low in t.place_nouns or low in _LISTING_FACILITIES
             if listed:
                 # "the village of X", "the villages of X and Y", "the oilfields at X, Y and Z"
