@@ -42,8 +42,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from itertools import accumulate, compress, repeat
-from operator import and_, contains, gt, itemgetter, or_
-from typing import TYPE_CHECKING, NamedTuple
+from operator import and_, attrgetter, contains, gt, itemgetter, or_
+from typing import TYPE_CHECKING
 
 from geobrief.model import Mention
 from geobrief.text import name_key, sentence_at, sentence_spans
@@ -217,15 +217,18 @@ class _Tables:
     compass: frozenset[str]  # "West Africa", "Northern Europe": a direction before a big place
 
 
-class _Tok(NamedTuple):
-    """A word token: offsets, text and its shape (a tuple, so a text's tokens are made in bulk)."""
+class _Tok:
+    """A word token: offsets, text and its shape."""
 
-    start: int
-    end: int
-    text: str
-    cap: bool  # starts with an upper-case letter
-    upper: bool  # all capitals, two characters or more ("NATO", "U.S")
-    abbrev: bool  # inner dots ("U.S", "W.Va")
+    __slots__ = ("start", "end", "text", "cap", "upper", "abbrev")
+
+    def __init__(self, start: int, end: int, text: str, cap: bool, upper: bool, abbrev: bool) -> None:
+        self.start = start
+        self.end = end
+        self.text = text
+        self.cap = cap  # starts with an upper-case letter
+        self.upper = upper  # all capitals, two characters or more ("NATO", "U.S")
+        self.abbrev = abbrev  # inner dots ("U.S", "W.Va")
 
 
 @dataclass(slots=True)
@@ -246,11 +249,10 @@ class _Span:
 _TOKEN_SPLIT = re.compile(
     r"([^\W_]+(?:(?:['’]|\.(?=[^\W_]))[^\W_]+)*?)((?:['’][sS])?)(?![^\W_]|['’][^\W_]|\.[^\W_])"
 )
-_NEW_TUPLE = tuple.__new__
 _FIRST = itemgetter(0)
-_TEXT = itemgetter(2)  # _Tok.text
-_CAP = itemgetter(3)  # _Tok.cap
-_UPPER = itemgetter(4)  # _Tok.upper
+_TEXT = attrgetter("text")
+_CAP = attrgetter("cap")
+_UPPER = attrgetter("upper")
 
 
 def tokenize(text: str) -> list[_Tok]:
@@ -264,8 +266,7 @@ def tokenize(text: str) -> list[_Tok]:
     caps = map(str.isupper, map(_FIRST, words))
     uppers = map(and_, map(str.isupper, words), map((1).__lt__, map(len, words)))
     abbrevs = map(contains, words, repeat("."))
-    rows = zip(offsets[1:-1:3], offsets[2::3], words, caps, uppers, abbrevs, strict=True)
-    return list(map(_NEW_TUPLE, repeat(_Tok), rows))
+    return list(map(_Tok, offsets[1:-1:3], offsets[2::3], words, caps, uppers, abbrevs))
 
 
 def importance(matches: Iterable[Match]) -> int:
