@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from itertools import accumulate, compress, repeat
-from operator import and_, attrgetter, contains, gt, itemgetter, or_
+from operator import and_, attrgetter, contains, itemgetter, or_
 from typing import TYPE_CHECKING
 
 from geobrief.model import Mention
@@ -252,7 +252,6 @@ _TOKEN_SPLIT = re.compile(
 _FIRST = itemgetter(0)
 _TEXT = attrgetter("text")
 _CAP = attrgetter("cap")
-_UPPER = attrgetter("upper")
 
 
 def tokenize(text: str) -> list[_Tok]:
@@ -490,9 +489,6 @@ class Recognizer:
         n = len(toks)
         out: list[_Span] = []
         words = list(map(_TEXT, toks))
-        lows = list(map(str.casefold, words))
-        # which words are the first word of a pattern phrase (for _pattern's fast exit)
-        pattern_words = list(map(self.t.pattern_words.__contains__, lows))
         # a name starts with a capital, or with "al-" before one ("al-Qamishli"): only such tokens
         # are tried, the others (two thirds of a text) are never looked at
         firsts = list(map(_FIRST, words))
@@ -510,7 +506,7 @@ class Recognizer:
             ):
                 continue  # "al" not before "-Name"
             # very common words do not start names ("In March", "On Monday"); "The Hague" may
-            low = lows[i]
+            low = tok.text.casefold()
             if low in self.t.function_words:
                 continue
             # the longest run of joinable tokens starting at i
@@ -563,7 +559,7 @@ class Recognizer:
                     best = _Span(i, j, tok.start, toks[j].end, m, key, "gazetteer")
                     break
             # pattern phrases: "X County", "X Air Base", "Main Street", "Lake Erie", "West Africa"
-            ext = self._pattern(text, toks, i, j_max, best, pattern_words)
+            ext = self._pattern(text, toks, i, j_max, best)
             if ext is not None and (best is None or ext.j > best.j):
                 best = ext
             if best is None:
@@ -594,27 +590,12 @@ class Recognizer:
                 return _Span(i, k, toks[i].start, toks[k].end, m, key, "gazetteer")
         return None
 
-    def _pattern(
-        self,
-        text: str,
-        toks: list[_Tok],
-        i: int,
-        j_max: int,
-        best: _Span | None,
-        pattern_words: list[bool] | None = None,
-    ) -> _Span | None:
-        """Place phrases built from a name and a designator, facility, street or feature word.
-
-        ``pattern_words[k]`` says whether token k is the first word of a pattern phrase (computed
-        here when not given).
-        """
+    def _pattern(self, text: str, toks: list[_Tok], i: int, j_max: int, best: _Span | None) -> _Span | None:
+        """Place phrases built from a name and a designator, facility, street or feature word."""
         t = self.t
         # fast exit: no pattern word in reach (most capitalised words)
-        reach = slice(i, min(j_max, i + 7) + 1)
-        if pattern_words is None:
-            if not any(x.text.casefold() in t.pattern_words for x in toks[reach]):
-                return None
-        elif not any(pattern_words[reach]):
+        reach = toks[i : min(j_max, i + 7) + 1]
+        if not any(map(t.pattern_words.__contains__, map(str.casefold, map(_TEXT, reach)))):
             return None
         if best is not None and any(m.candidate.kind in ("facility", "airport") for m in best.matches):
             return None
@@ -706,13 +687,10 @@ class Recognizer:
         t = self.t
         people: set[str] = set()
         n = len(toks)
-        # every rule below needs a capital here or a capitalised (not all-capital) word next: only
-        # such positions are visited (most words are not)
-        caps = list(map(_CAP, toks))
-        lead = map(gt, caps[1:], map(_UPPER, toks[1:]))
-        for idx in compress(range(n - 1), map(or_, caps, lead)):
-            tok = toks[idx]
+        for idx, tok in enumerate(toks[:-1]):
             nxt = toks[idx + 1]
+            if not tok.cap and (not nxt.cap or nxt.upper):
+                continue  # (most words: every rule below needs a capital here or next)
             gap = text[tok.end : nxt.start]
             low = tok.text.casefold()
             # '"...," Hartl said': a single name between a closing quote and a verb of saying
@@ -1120,9 +1098,10 @@ class Recognizer:
         out: dict[int, _Span] = {}
         n = len(toks)
         heads = t.suffix_heads
-        for idx in compress(range(n), map(heads.__contains__, map(_TEXT, toks))):
-            tok = toks[idx]
+        for idx, tok in enumerate(toks):
             low = tok.text
+            if low not in heads:
+                continue
             listed = low in t.place_nouns or low in _LISTING_FACILITIES
             if listed:
                 # "the village of X", "the villages of X and Y", "the oilfields at X, Y and Z"
