@@ -41,6 +41,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import accumulate, compress, repeat
+from operator import and_, attrgetter, contains, itemgetter, or_
 from typing import TYPE_CHECKING
 
 from geobrief.model import Mention
@@ -49,8 +51,6 @@ from geobrief.text import name_key, sentence_at, sentence_spans
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from geobrief.gazetteer import Gazetteer, Match
 
-# A word: letters/digits, inner apostrophes, inner dots ("U.S", "W.Va").
-_TOKEN = re.compile(r"[^\W_]+(?:(?:['’]|\.(?=[^\W_]))[^\W_]+)*")
 # What may stand between two words of one name.
 _JOINERS = frozenset({" ", "-", "‐", "–", "—", ". ", "-\u200b"})
 # Lower-case words that may stand inside a multi-word name ("Bay of Bengal").
@@ -81,6 +81,7 @@ _ARABIC_ARTICLES = (
     "er",
     "et",
 )
+_ARTICLES = frozenset(_ARABIC_ARTICLES)
 _MAJOR_KINDS = frozenset({"continent", "country", "admin1"})
 # Street words written as abbreviations: their full stop belongs to the name ("Orchard St.").
 _STREET_ABBREVIATIONS = frozenset({"st", "rd", "ave", "blvd"})
@@ -254,13 +255,13 @@ class _Tok:
 
     __slots__ = ("start", "end", "text", "cap", "upper", "abbrev")
 
-    def __init__(self, start: int, end: int, text: str) -> None:
+    def __init__(self, start: int, end: int, text: str, cap: bool, upper: bool, abbrev: bool) -> None:
         self.start = start
         self.end = end
         self.text = text
-        self.cap = text[0].isupper()  # starts with an upper-case letter
-        self.upper = len(text) >= 2 and text.isupper()  # all capitals ("NATO", "U.S")
-        self.abbrev = "." in text  # "U.S", "W.Va": inner dots
+        self.cap = cap  # starts with an upper-case letter
+        self.upper = upper  # all capitals, two characters or more ("NATO", "U.S")
+        self.abbrev = abbrev  # inner dots ("U.S", "W.Va")
 
 
 @dataclass(slots=True)
@@ -274,18 +275,30 @@ class _Span:
     how: str  # "gazetteer", or the pattern: "designator", "facility", "street", "natural", "pattern"
 
 
+# A word: letters/digits, inner apostrophes, inner dots ("U.S", "W.Va"); a final possessive "'s" in a
+# group of its own (the word stops where it could not go on, so it is the longest such run).
+# ``split`` gives (gap, word, "'s" or "") triples whose lengths add up to the offsets, without a
+# Python loop.
+_TOKEN_SPLIT = re.compile(
+    r"([^\W_]+(?:(?:['’]|\.(?=[^\W_]))[^\W_]+)*?)((?:['’][sS])?)(?![^\W_]|['’][^\W_]|\.[^\W_])"
+)
+_FIRST = itemgetter(0)
+_TEXT = attrgetter("text")
+_CAP = attrgetter("cap")
+
+
 def tokenize(text: str) -> list[_Tok]:
     """Word tokens of *text*, possessive "'s" split off."""
-    toks: list[_Tok] = []
-    append = toks.append
-    for m in _TOKEN.finditer(text):
-        word = m.group()
-        s, e = m.span()
-        if word[-1] in "sS" and len(word) > 2 and word[-2] in "'’":
-            word = word[:-2]
-            e -= 2
-        append(_Tok(s, e, word))
-    return toks
+    parts = _TOKEN_SPLIT.split(text)
+    words = parts[1::3]
+    if not words:
+        return []
+    offsets = [0, *accumulate(map(len, parts))]
+    # every token's shape at C speed: a few hundred tokens per article, most of them never looked at
+    caps = map(str.isupper, map(_FIRST, words))
+    uppers = map(and_, map(str.isupper, words), map((1).__lt__, map(len, words)))
+    abbrevs = map(contains, words, repeat("."))
+    return list(map(_Tok, offsets[1:-1:3], offsets[2::3], words, caps, uppers, abbrevs))
 
 
 def importance(matches: Iterable[Match]) -> int:
@@ -508,22 +521,26 @@ class Recognizer:
         """Greedy left-to-right longest gazetteer / pattern matches."""
         n = len(toks)
         out: list[_Span] = []
+        words = list(map(_TEXT, toks))
+        # a name starts with a capital, or with "al-" before one ("al-Qamishli"): only such tokens
+        # are tried, the others (two thirds of a text) are never looked at
+        firsts = list(map(_FIRST, words))
+        startable = map(
+            or_, map(and_, map(_CAP, toks), map(str.isalpha, firsts)), map(_ARTICLES.__contains__, words)
+        )
         i = 0
-        while i < n:
+        for s in compress(range(n), startable):
+            if s < i:
+                continue  # inside the name found last
+            i = s
             tok = toks[i]
-            # a name starts with a capital, or with "al-" before one ("al-Qamishli")
-            if (not tok.cap or not tok.text[0].isalpha()) and not (
-                tok.text in _ARABIC_ARTICLES
-                and i + 1 < n
-                and text[tok.end : toks[i + 1].start] == "-"
-                and toks[i + 1].cap
+            if not tok.cap and not (
+                i + 1 < n and text[tok.end : toks[i + 1].start] == "-" and toks[i + 1].cap
             ):
-                i += 1
-                continue
+                continue  # "al" not before "-Name"
             # very common words do not start names ("In March", "On Monday"); "The Hague" may
             low = tok.text.casefold()
             if low in self.t.function_words:
-                i += 1
                 continue
             # the longest run of joinable tokens starting at i
             j_max = i
@@ -579,7 +596,6 @@ class Recognizer:
             if ext is not None and (best is None or ext.j > best.j):
                 best = ext
             if best is None:
-                i += 1
                 continue
             # "U.S." / "Ky." / "W.Va.": the abbreviation's own full stop (not "UK." ending a sentence)
             last = toks[best.j]
@@ -610,15 +626,15 @@ class Recognizer:
     def _pattern(self, text: str, toks: list[_Tok], i: int, j_max: int, best: _Span | None) -> _Span | None:
         """Place phrases built from a name and a designator, facility, street or feature word."""
         t = self.t
+        # fast exit: no pattern word in reach (most capitalised words)
+        reach = toks[i : min(j_max, i + 7) + 1]
+        if not any(map(t.pattern_words.__contains__, map(str.casefold, map(_TEXT, reach)))):
+            return None
         if best is not None and any(m.candidate.kind in ("facility", "airport") for m in best.matches):
             return None
         first = toks[i].text.casefold()
         if first in _NAME_OPENERS and i < j_max:
             return None  # the pattern is tried again from the next word
-        # fast exit: no pattern word in reach
-        lows = [x.text.casefold() for x in toks[i : min(j_max, i + 7) + 1]]
-        if not any(w in t.pattern_words for w in lows):
-            return None
         # prefix features: "Lake Erie", "Fort Hood", "Gulf of Aden"
         for width in (2, 1):
             k = i + width - 1

@@ -49,6 +49,7 @@ from __future__ import annotations
 import math
 import operator
 import re
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -173,6 +174,27 @@ _MATCH_FEATURES = {
     "abbrev": FEATURES.index("match_abbrev"),
     "demonym": FEATURES.index("match_demonym"),
 }
+# The features of a candidate that depend on it alone (log10 population, kind, capital, seat), in
+# the order of FEATURES, and the match kind's one-hot part (see _features and _feat)
+_STATIC_FEATURES = slice(FEATURES.index("log_pop"), FEATURES.index("seat") + 1)
+_MATCH_PART = slice(FEATURES.index("match_alias"), FEATURES.index("match_demonym") + 1)
+_MATCH_ONEHOT = {
+    kind: tuple(1.0 if i == index else 0.0 for i in range(_MATCH_PART.start, _MATCH_PART.stop))
+    for kind, index in _MATCH_FEATURES.items()
+}
+_NO_MATCH = (0.0,) * (_MATCH_PART.stop - _MATCH_PART.start)
+assert (
+    FEATURES.index("hand_prob") + 1 == _STATIC_FEATURES.start and _STATIC_FEATURES.stop == _MATCH_PART.start
+)
+assert FEATURES[_MATCH_PART.stop : _MATCH_PART.stop + 7] == (
+    "common_word_minor",
+    "well_known",
+    "focus_distance",
+    "country_share",
+    "namesakes_minor",
+    "gazetteer_rank",
+    "dateline_distance",
+)
 _LN_MAX_KM = math.log1p(20039.0)
 #: Candidates this far behind the best by the hand-weighted score get no features (and cannot win).
 FEATURE_WINDOW = 8.0
@@ -261,7 +283,6 @@ def _features(
         fx, fy, fz = fx + v[0], fy + v[1], fz + v[2]
     named = sum(1 for t in tops if t is not None)
     out: list[list[list[float]]] = []
-    n_feat = len(FEATURES)
     for g, cs in enumerate(gcands):
         rows: list[list[float]] = []
         if not cs:
@@ -283,44 +304,41 @@ def _features(
         best = max(s for *_, s in parts[g])
         for k, m in enumerate(cs):
             c = m.candidate
+            f = _feat(c)
             sup, town, lst, near, score = parts[g][k]
             if score - best < -FEATURE_WINDOW:
                 rows.append(_FAR)  # hopelessly behind: not worth its features
                 continue
-            x = [0.0] * n_feat
-            x[0] = priors[g][k]
-            x[1] = pair_bonus[g][k]
-            x[2], x[3], x[4], x[5] = sup, town, lst, near
-            x[6] = score - best
-            x[7] = probs[g][k]
-            x[8] = math.log10(c.population + 1) if c.population > 0 else 0.0
-            kf = _KIND_FEATURES.get(c.kind)
-            if kf is not None:
-                x[kf] = 1.0
-            x[16] = 1.0 if c.feature_code == "PPLC" else 0.0
-            x[17] = 1.0 if c.feature_code in ("PPLA", "PPLA2") else 0.0
-            mf = _MATCH_FEATURES.get(m.match)
-            if mf is not None:
-                x[mf] = 1.0
-            known = _well_known(c)
-            x[21] = 1.0 if is_common and not known else 0.0
-            x[22] = 1.0 if known else 0.0
-            x[23] = (
+            known = f[10]
+            x = [
+                priors[g][k],
+                pair_bonus[g][k],
+                sup,
+                town,
+                lst,
+                near,
+                score - best,
+                probs[g][k],
+                *f[9],  # population, kind, capital, seat: the candidate's own, computed once
+                *_MATCH_ONEHOT.get(m.match, _NO_MATCH),
+                1.0 if is_common and not known else 0.0,
+                1.0 if known else 0.0,
                 math.log1p(haversine_km(c.lat, c.lon, focus[0], focus[1])) / _LN_MAX_KM
                 if focus is not None
-                else 0.5
-            )
-            same = country_count.get(c.country_code, 0) - (
-                1 if own is not None and own[3] == c.country_code else 0
-            )
-            x[24] = same / others if others > 0 else 0.0
-            x[25] = 0.0 if known else many
-            x[26] = math.log1p(k)
-            x[27] = (
+                else 0.5,
+                (
+                    country_count.get(c.country_code, 0)
+                    - (1 if own is not None and own[3] == c.country_code else 0)
+                )
+                / others
+                if others > 0
+                else 0.0,
+                0.0 if known else many,
+                math.log1p(k),
                 math.log1p(haversine_km(c.lat, c.lon, dl_point[0], dl_point[1])) / _LN_MAX_KM
                 if dl_point is not None and g != dateline
-                else 0.5
-            )
+                else 0.5,
+            ]
             rows.append(x)
         out.append(rows)
     return out
@@ -355,6 +373,7 @@ class Resolver:
         self.gazetteer = gazetteer
         self.max_alternatives = max_alternatives
         self.approximate = approximate
+        self._matches: dict[str, tuple[Match, ...]] = {}  # surface form -> matches (names recur)
         if isinstance(ranker, str):
             from geobrief.ranker import load_weights
 
@@ -371,6 +390,15 @@ class Resolver:
         and without a designator or facility word ("Laurel County" ->
         "Laurel", "Hmeimim Air Base" -> "Hmeimim").  See also :meth:`part_of`.
         """
+        got = self._matches.get(surface)
+        if got is None:
+            got = self._matches_uncached(surface)
+            if len(self._matches) >= 100_000:
+                self._matches.clear()
+            self._matches[surface] = got
+        return got
+
+    def _matches_uncached(self, surface: str) -> tuple[Match, ...]:
         gaz = self.gazetteer
         key = name_key(surface)
         if not key:
@@ -419,22 +447,7 @@ class Resolver:
     @staticmethod
     def prior(m: Match) -> float:
         """Context-free importance of a candidate (log10-population scale)."""
-        c = m.candidate
-        pop = math.log10(c.population + 1) if c.population > 0 else 0.0
-        base = _KIND_BASE.get(c.kind, 0.0)
-        if c.kind == "city":
-            s = max(pop, 2.5)
-            if c.feature_code == "PPLC":
-                s += 1.0
-            elif c.feature_code in ("PPLA", "PPLA2"):
-                s += 0.3
-        elif c.kind in ("admin2",):
-            s = base + 0.3 * pop
-        elif c.kind == "admin1" and 0 < pop < _ADMIN1_FULL_POP:
-            s = max(base - _ADMIN1_POP_SLOPE * (_ADMIN1_FULL_POP - pop), _ADMIN1_FLOOR)
-        else:
-            s = max(base, pop)
-        return s - _MATCH_PENALTY.get(m.match, 0.0)
+        return _prior_base(m.candidate) - _MATCH_PENALTY.get(m.match, 0.0)
 
     def resolve(self, text: str, mentions: Sequence[Mention]) -> list[Resolution]:
         """Resolve each mention of one article.
@@ -456,7 +469,11 @@ class Resolver:
             return []
         t = self.table(text, mentions)
         weights = self.weights
-        scores = t.hand if weights is None else [[_dot(weights, x) for x in xs] for xs in t.features]
+        if weights is None:
+            scores = t.hand
+        else:
+            far = _dot(weights, _FAR)  # (the same for every hopeless candidate)
+            scores = [[far if x is _FAR else _dot(weights, x) for x in xs] for xs in t.features]
         return self._choose(text, t, mentions, scores, weights)
 
     def table(self, text: str, mentions: Sequence[Mention]) -> CandidateTable:
@@ -579,7 +596,11 @@ class Resolver:
                 ):
                     pair_bonus[gb][k] = max(pair_bonus[gb][k], 2.0)
 
-        priors = [[self.prior(m) for m in cs] for cs in gcands]
+        feats = [[_feat(m.candidate) for m in cs] for cs in gcands]
+        priors = [
+            [f[11] - _MATCH_PENALTY.get(m.match, 0.0) for f, m in zip(fs, cs, strict=True)]
+            for fs, cs in zip(feats, gcands, strict=True)
+        ]
         for g, cs in enumerate(gcands):
             # "Tartus" is the city, "Tartus province" the area named after it
             area_word = self._area_word_after(text, mentions[gmembers[g][0]])
@@ -668,7 +689,6 @@ class Resolver:
                     if m.match == "alias" and _RANK.get(m.candidate.kind, 0) <= named_rank:
                         p = priors[g][k]
                         priors[g][k] -= 1.5 if p >= known else min(1.5, known + _ALIAS_MARGIN - p)
-        feats = [[_feat(m.candidate) for m in cs] for cs in gcands]
         # names whose likeliest readings are all towns of comparable importance ("London": England or
         # Ontario): there a named country decides more than where a country or state competes
         # ("Georgia"), and more than it could for a hamlet against a world city
@@ -688,7 +708,7 @@ class Resolver:
             queries: list[tuple[int, int]] = []
             rows: list[tuple[list[float], list[float], list[float]]] = []
             for g in range(ng):
-                sup = [ctx.support(g, feats[g][k], gcands[g][k]) for k in range(len(gcands[g]))]
+                sup = ctx.supports(g, feats[g], gcands[g])
                 sc = [priors[g][k] + pair_bonus[g][k] + sup[k] for k in range(len(gcands[g]))]
                 town = [0.0] * len(sc)
                 for k in comparable[g]:
@@ -1196,21 +1216,84 @@ def _core_name(key: str) -> str:
     return core if core != key else ""
 
 
+def _prior_base(c: Candidate) -> float:
+    """:meth:`Resolver.prior` before the match kind's penalty: kind, population, capital or seat."""
+    pop = math.log10(c.population + 1) if c.population > 0 else 0.0
+    base = _KIND_BASE.get(c.kind, 0.0)
+    if c.kind == "city":
+        s = max(pop, 2.5)
+        if c.feature_code == "PPLC":
+            s += 1.0
+        elif c.feature_code in ("PPLA", "PPLA2"):
+            s += 0.3
+    elif c.kind in ("admin2",):
+        s = base + 0.3 * pop
+    elif c.kind == "admin1" and 0 < pop < _ADMIN1_FULL_POP:
+        s = max(base - _ADMIN1_POP_SLOPE * (_ADMIN1_FULL_POP - pop), _ADMIN1_FLOOR)
+    else:
+        s = max(base, pop)
+    return s
+
+
 def _well_known(c: Candidate) -> bool:
     """A continent, country, first-level area or city of 100,000 people or more."""
     return c.kind in _MAJOR or (c.kind == "city" and c.population >= 100_000)
 
 
-def _feat(c: Candidate) -> tuple[str, tuple[str, str], float, float, float]:
-    """(country, (country, admin1 key), lat radians, lon radians, cos lat) of a candidate."""
-    a1 = name_key(c.name) if c.kind == "admin1" else name_key(c.admin1) if c.admin1 else ""
+#: Per-candidate static tuples (see :func:`_feat`), by candidate id: a name recurs across articles.
+_FEAT_CACHE: dict[str, tuple] = {}
+_FEAT_CACHE_MAX = 200_000
+
+
+def _feat(c: Candidate) -> tuple:
+    """What the resolver needs of a candidate that depends on it alone, computed once per candidate.
+
+    (country, (country, admin1 key), lat radians, lon radians, cos lat, kind, id, short-range
+    weight as a point of spatial coherence, the candidate itself, its static ranking features
+    (log10 population, kind one-hot, capital, seat), whether it is well known, its importance
+    prior before the match kind's penalty).
+    """
+    got = _FEAT_CACHE.get(c.id)
+    if got is not None and got[8] is c:
+        return got
+    kind = c.kind
+    a1 = name_key(c.name) if kind == "admin1" else name_key(c.admin1) if c.admin1 else ""
     lat = math.radians(c.lat)
-    return (c.country_code, (c.country_code, a1), lat, math.radians(c.lon), math.cos(lat))
+    local = _LOCAL_WEIGHT_AREA if kind in ("admin2", "landmark") else _LOCAL_WEIGHT
+    static = [0.0] * (_STATIC_FEATURES.stop - _STATIC_FEATURES.start)
+    static[0] = math.log10(c.population + 1) if c.population > 0 else 0.0
+    kf = _KIND_FEATURES.get(kind)
+    if kf is not None:
+        static[kf - _STATIC_FEATURES.start] = 1.0
+    static[-2] = 1.0 if c.feature_code == "PPLC" else 0.0
+    static[-1] = 1.0 if c.feature_code in ("PPLA", "PPLA2") else 0.0
+    got = (
+        c.country_code,
+        (c.country_code, a1),
+        lat,
+        math.radians(c.lon),
+        math.cos(lat),
+        kind,
+        c.id,
+        local,
+        c,
+        tuple(static),
+        _well_known(c),
+        _prior_base(c),
+    )
+    if len(_FEAT_CACHE) >= _FEAT_CACHE_MAX:
+        _FEAT_CACHE.clear()
+    _FEAT_CACHE[c.id] = got
+    return got
 
 
 def _level(kind: str) -> str:
     """The level a list's names share: continent, country, admin1, admin2, city or other."""
     return kind if kind in _LEVELS else "other"
+
+
+def _minus_p(point: tuple) -> float:
+    return -point[0]
 
 
 def _softmax(scores: list[float]) -> list[float]:
@@ -1270,37 +1353,33 @@ class _Context:
             defaultdict(float),
             defaultdict(float),
         )
-        for g, cs in enumerate(gcands):
-            cm: dict[str, float] = defaultdict(float)
-            am: dict[tuple[str, str], float] = defaultdict(float)
-            nc: dict[str, float] = defaultdict(float)
-            na: dict[tuple[str, str], float] = defaultdict(float)
+        for g, (fs, ps) in enumerate(zip(feats, probs, strict=True)):
+            cm: dict[str, float] = {}
+            am: dict[tuple[str, str], float] = {}
+            nc: dict[str, float] = {}
+            na: dict[tuple[str, str], float] = {}
             pts: list[tuple[float, float, float, float, str, float]] = []
-            nac: dict[str, float] = defaultdict(float)
-            for k, m in enumerate(cs):
-                p = probs[g][k]
+            nac: dict[str, float] = {}
+            for f, p in zip(fs, ps, strict=True):
                 if p < 0.002:
-                    continue
-                cc, a1, lat, lon, cl = feats[g][k]
-                kind = m.candidate.kind
-                cm[cc] += p
+                    continue  # (most readings of a name with many namesakes)
+                cc, a1, lat, lon, cl, kind, cid, local = f[:8]
+                cm[cc] = cm.get(cc, 0.0) + p
                 if a1[1]:
-                    am[a1] += p
+                    am[a1] = am.get(a1, 0.0) + p
                 if kind == "country":
-                    nc[cc] += p
+                    nc[cc] = nc.get(cc, 0.0) + p
                 elif kind == "admin1":
-                    na[a1] += p
-                    nac[cc] += p
-                if kind not in ("continent", "country"):
-                    local = _LOCAL_WEIGHT_AREA if kind in ("admin2", "landmark") else _LOCAL_WEIGHT
-                    pts.append((p, lat, lon, cl, m.candidate.id, local))
+                    na[a1] = na.get(a1, 0.0) + p
+                    nac[cc] = nac.get(cc, 0.0) + p
+                if kind != "continent" and kind != "country":
+                    pts.append((p, lat, lon, cl, cid, local))
             # each name offers its likeliest readings as points (for spatial coherence)
-            pts.sort(key=lambda x: -x[0])
-            ctx.points.extend(
-                (g, p, lat, lon, cl, cid, w)
-                for p, lat, lon, cl, cid, w in pts[:_POINTS_PER_NAME]
-                if p >= 0.002
-            )
+            if pts:
+                pts.sort(key=_minus_p)
+                ctx.points.extend(
+                    (g, p, lat, lon, cl, cid, w) for p, lat, lon, cl, cid, w in pts[:_POINTS_PER_NAME]
+                )
             for own, total in zip((cm, am, nc, na), totals, strict=True):
                 for key, v in own.items():
                     total[key] += v
@@ -1316,49 +1395,57 @@ class _Context:
         ctx.named_country_total = sum(ctx.named_country_own)
         return ctx
 
+    def supports(self, g: int, feats: list[tuple], cands: tuple[Match, ...]) -> list[float]:
+        """Context score of each candidate of group *g* from every other group.
+
+        ``feats`` are the candidates' :func:`_feat` tuples, ``cands`` their matches.
+        """
+        others = self.ng - 1
+        if others <= 0:
+            return [0.0] * len(cands)
+        tc, ta, tnc, tna = self.totals
+        cm, ncg = self.country_mass[g], self.named_country[g]
+        am, nag = self.admin1_mass[g], self.named_admin1[g]
+        by_country: dict[str, tuple[float, float]] = {}
+        out: list[float] = []
+        append = out.append
+        for feat, m in zip(feats, cands, strict=True):
+            cc, a1, kind = feat[0], feat[1], feat[5]
+            got = by_country.get(cc)
+            if got is None:
+                country = tc.get(cc, 0.0) - cm.get(cc, 0.0)
+                named_c = tnc.get(cc, 0.0) - ncg.get(cc, 0.0)
+                got = by_country[cc] = (3.0 * country / others + min(country, 3.0) * 0.3, named_c)
+            s, named_c = got
+            if kind == "country":
+                if m.match == "alias":
+                    append(s)
+                    continue
+                foreign = self.named_country_total - self.named_country_own[g] - named_c
+                append(s + min(max(foreign, 0.0), 3.0) * _SIBLING_COUNTRY_WEIGHT)
+                continue
+            if kind == "continent":
+                append(s)
+                continue
+            s += min(named_c, 1.0) * _NAMED_COUNTRY_WEIGHT
+            if named_c >= 0.5 and m.match == "name" and m.candidate.feature_code == "PPLC":
+                foreign = sum(tnc.values()) - sum(ncg.values()) - named_c
+                s += min(max(foreign, 0.0), 3.0) * _CAPITAL_WEIGHT
+            admin1 = named_a = 0.0
+            if a1[1]:
+                admin1 = ta.get(a1, 0.0) - am.get(a1, 0.0)
+                named_a = tna.get(a1, 0.0) - nag.get(a1, 0.0)
+            if kind == "admin1":
+                siblings = self.admin1_by_country_total.get(cc, 0.0) - self.admin1_by_country[g].get(cc, 0.0)
+                append(s + min(admin1, 3.0) * 0.9 + min(siblings, 3.0) * 0.5)
+                continue
+            share = min(1.0, _FOCUS_SHARE * admin1 / others)
+            append(s + (min(named_a, 1.0) * 2.0 + min(admin1, 3.0) * 0.5) * share)
+        return out
+
     def named(self, g: int, cc: str) -> float:
         """Mass of the other names on country *cc* itself being named (at most 1)."""
         return min(max(self.totals[2].get(cc, 0.0) - self.named_country[g].get(cc, 0.0), 0.0), 1.0)
-
-    def support(self, g: int, feat: tuple, m: Match) -> float:
-        """Context score of match *m* of group *g* from every other group."""
-        c = m.candidate
-        others = self.ng - 1
-        if others <= 0:
-            return 0.0
-        cc, a1, lat, lon, cl = feat
-        tc, ta, tnc, tna = self.totals
-        country = tc.get(cc, 0.0) - self.country_mass[g].get(cc, 0.0)
-        named_c = tnc.get(cc, 0.0) - self.named_country[g].get(cc, 0.0)
-        s = 3.0 * country / others + min(country, 3.0) * 0.3
-        if c.kind == "country":
-            if m.match == "alias":
-                return s
-            # other countries named make a country reading of its own name likelier
-            # ("Benin, Niger, Togo"); not of an old alias ("Gold Coast", once Ghana)
-            foreign = self.named_country_total - self.named_country_own[g] - named_c
-            return s + min(max(foreign, 0.0), 3.0) * _SIBLING_COUNTRY_WEIGHT
-        if c.kind == "continent":
-            return s
-        s += min(named_c, 1.0) * _NAMED_COUNTRY_WEIGHT
-        if c.feature_code == "PPLC" and m.match == "name" and named_c >= 0.5:
-            # in international news a capital stands for its government ("Washington said"),
-            # when its country is part of the story
-            foreign = sum(tnc.values()) - sum(self.named_country[g].values()) - named_c
-            s += min(max(foreign, 0.0), 3.0) * _CAPITAL_WEIGHT
-        admin1 = named_a = 0.0
-        if a1[1]:
-            admin1 = ta.get(a1, 0.0) - self.admin1_mass[g].get(a1, 0.0)
-            named_a = tna.get(a1, 0.0) - self.named_admin1[g].get(a1, 0.0)
-        if c.kind == "admin1":
-            # a first-level area is supported by places inside it, and by sibling areas
-            # ("Nevada, New Mexico, Oregon": a list of states)
-            siblings = self.admin1_by_country_total.get(cc, 0.0) - self.admin1_by_country[g].get(cc, 0.0)
-            return s + min(admin1, 3.0) * 0.9 + min(siblings, 3.0) * 0.5
-        # an area counts as much as the story dwells on it: named once among thirty places of the
-        # world it does not pull a world city to a suburb of its name
-        share = min(1.0, _FOCUS_SHARE * admin1 / others)
-        return s + (min(named_a, 1.0) * 2.0 + min(admin1, 3.0) * 0.5) * share
 
     def nearness_batch(
         self, queries: list[tuple[int, int]], feats: list[list[tuple]], gcands: list[tuple[Match, ...]]
@@ -1374,7 +1461,7 @@ class _Context:
             return [0.0] * len(queries)
         if len(queries) * len(self.points) <= _NEAR_LOOP_PAIRS and self.ng <= _NEAR_WINDOW:
             # a short article: the plain loop costs less than setting up the arrays
-            return [self.nearness(g, feats[g][k], gcands[g][k].candidate) for g, k in queries]
+            return self._nearness_loop(queries, feats)
         import numpy as np
 
         pts = self.points
@@ -1419,11 +1506,51 @@ class _Context:
             out.extend(sum(row) for row in best.tolist())  # Python's own sum, as the loop does
         return [min(near, _NEAR_CAP) * _SPATIAL_WEIGHT for near in out]
 
+    def _nearness_loop(self, queries: list[tuple[int, int]], feats: list[list[tuple]]) -> list[float]:
+        """:meth:`nearness` of each query (group, candidate index) in one plain loop.
+
+        The same arithmetic in the same order; each point's weight is computed once, and each
+        query looks only at the points in its latitude band (the points sorted by latitude; the
+        band a little wider than the exact test, which is still made).
+        """
+        by_lat = sorted(
+            (plat, h, 0.3 + 0.7 * p, plon, pcl, cid, local)
+            for h, p, plat, plon, pcl, cid, local in self.points
+        )
+        lats = [pt[0] for pt in by_lat]
+        exp = math.exp
+        sqrt = math.sqrt
+        wide = _NEAR_LAT * 1.001 + 1e-9
+        out: list[float] = []
+        for g, k in queries:
+            feat = feats[g][k]
+            if feat[5] in _NO_NEARNESS:
+                out.append(0.0)
+                continue
+            lat, lon, cl, own = feat[2], feat[3], feat[4], feat[6]
+            best: dict[int, float] = {}
+            for plat, h, w, plon, pcl, cid, local in by_lat[
+                bisect_left(lats, lat - wide) : bisect_right(lats, lat + wide)
+            ]:
+                y = lat - plat
+                if y > _NEAR_LAT or y < -_NEAR_LAT or h == g or cid == own:
+                    continue
+                x = (lon - plon) * 0.5 * (cl + pcl)
+                d = _KM_PER_RAD * sqrt(x * x + y * y)
+                if d < 1000.0:
+                    v = w * (exp(-d / 200.0) + local * exp(-d / _LOCAL_KM))
+                    if v > best.get(h, 0.0):
+                        best[h] = v
+            # each other name's best, summed in the order of the names (as :meth:`nearness` does)
+            near = sum([best[h] for h in sorted(best)]) if len(best) > 1 else sum(best.values())
+            out.append(min(near, _NEAR_CAP) * _SPATIAL_WEIGHT)
+        return out
+
     def nearness(self, g: int, feat: tuple, c: Candidate) -> float:
         """Spatial coherence: probability-weighted closeness of the other names' places."""
         if c.kind in ("continent", "country", "admin1"):
             return 0.0
-        _, _, lat, lon, cl = feat
+        lat, lon, cl = feat[2], feat[3], feat[4]
         # per other name, its closest plausible reading (likely readings count more):
         # "Paris and Henry County" pulls both to Tennessee even when each alone is ambiguous
         best: dict[int, float] = {}
