@@ -55,6 +55,10 @@ class StoreError(GeobriefError):
     """A store folder that cannot be read or written."""
 
 
+class SlowWorkersWarning(UserWarning):
+    """A ``dask.distributed`` cluster whose workers will run geobrief's tasks slowly."""
+
+
 def _require() -> None:
     for module, package in (("dask", "dask"), ("pyarrow", "pyarrow")):
         try:
@@ -658,9 +662,13 @@ def compute(tasks: Sequence[Any], scheduler: str | None = None, jobs: int | None
     if scheduler == "synchronous":
         return dask.compute(*tasks, scheduler="synchronous")
     if scheduler:
+        import warnings
+
         from distributed import Client
 
         with Client(scheduler) as client:
+            for advice in worker_advice(client):
+                warnings.warn(advice, SlowWorkersWarning, stacklevel=2)
             return dask.compute(*tasks, scheduler=client)
     n = min(jobs or usable_cores(), max(1, len(tasks)))
     if n == 1:
@@ -669,6 +677,44 @@ def compute(tasks: Sequence[Any], scheduler: str | None = None, jobs: int | None
     # a time (its default), so a batch of up to 6 partitions ran in a single process whatever
     # --jobs said. A partition runs for seconds; sending tasks one by one costs nothing.
     return dask.compute(*tasks, scheduler="processes", num_workers=n, chunksize=1)
+
+
+def _malloc_setting() -> str | None:
+    return os.environ.get("MALLOC_TRIM_THRESHOLD_")
+
+
+def worker_advice(client: Any) -> list[str]:
+    """What would make a cluster's workers run geobrief's tasks faster (nothing: all is well).
+
+    Parameters
+    ----------
+    client : distributed.Client
+        Connected to the cluster.
+
+    Returns
+    -------
+    list of str
+        One sentence per problem: workers with several threads (geobrief's tasks hold
+        the GIL, so they take turns), and workers started with ``MALLOC_TRIM_THRESHOLD_``
+        (Dask's default; the duplicate signatures then take 2-3x their CPU).
+    """
+    advice = []
+    threads = client.nthreads()
+    if any(n > 1 for n in threads.values()):
+        advice.append(
+            f"{sum(n > 1 for n in threads.values())} of {len(threads)} Dask workers run several "
+            "threads; geobrief's tasks hold the GIL, so start one-thread workers "
+            "(dask worker ... --nworkers N --nthreads 1)"
+        )
+    malloc = client.run(_malloc_setting)
+    if any(v is not None for v in malloc.values()):
+        advice.append(
+            f"{sum(v is not None for v in malloc.values())} of {len(malloc)} Dask workers run with "
+            "MALLOC_TRIM_THRESHOLD_ set (Dask's default), which makes geobrief's duplicate "
+            "signatures 2-3x slower; set distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_ "
+            "to null in the workers' Dask configuration (docs/scale.md)"
+        )
+    return advice
 
 
 def local_cluster(workers: int, **kwargs: Any) -> Any:

@@ -315,6 +315,23 @@ def test_ids_on_disk_give_the_same_plan_and_replaced_count(tmp_path, monkeypatch
 
 
 @pytest.mark.slow
+def test_workers_with_threads_or_dask_malloc_setting_are_pointed_out(cluster):
+    from distributed import Client, LocalCluster
+
+    from geobrief.store import worker_advice
+
+    with Client(cluster) as client:
+        assert worker_advice(client) == []  # local_cluster: nothing to advise
+    with (
+        LocalCluster(n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None) as plain,
+        Client(plain) as client,
+    ):
+        advice = worker_advice(client)
+    assert len(advice) == 2
+    assert "--nthreads 1" in advice[0] and "MALLOC_TRIM_THRESHOLD_" in advice[1]
+
+
+@pytest.mark.slow
 def test_local_worker_processes_share_a_small_batch():
     import os
     import time
