@@ -82,6 +82,11 @@ class IdSet:
         if len(self._memory) >= self._limit:
             self._spill()
 
+    def update(self, items: Iterable[str]) -> None:
+        """Add every item of *items*."""
+        for item in items:
+            self.add(item)
+
     def __len__(self) -> int:
         return len(self._memory) + self._on_disk
 

@@ -14,8 +14,9 @@ from geobrief.io import read_inputs
 def test_members_moved_to_disk_are_still_members():
     items = [f"https://news.example/{i}" for i in range(25)]
     with IdSet(memory_limit=4) as ids:
-        for item in items + items[::3]:  # repeats, some of them already on disk
+        for item in items:
             ids.add(item)
+        ids.update(items[::3])  # repeats, some of them already on disk
         assert ids.on_disk
         assert len(ids) == 25
         assert all(item in ids for item in items)
