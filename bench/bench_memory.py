@@ -3,6 +3,7 @@
 Usage::
 
     python bench/bench_memory.py [--articles 1000 10000 100000] [--jobs 1 2] [--store] [--trace 60]
+                                 [--chars 400]
 
 For each N, writes a temporary JSONL of N articles (the evaluation corpora read at
 run time from ``../shared/eval/``, repeated with their own ids), then runs::
@@ -16,6 +17,11 @@ the process tree (sampled from ``/proc`` every 0.1 s; workers share the
 memory-mapped gazetteer's pages, so the sum counts them once per process), with
 the load average before the run.  ``extract``'s memory should stay flat whatever
 N (issue 12: at most 200 MB from 1,000 to 100,000 articles).
+
+``--chars C`` cuts every text to its first C characters (at a word boundary): the same
+number of articles, ids and records at a fraction of the analysis, for a long run on a
+busy machine; what a run keeps per article (ids, caches, the progress line's places)
+is the same, what one article's analysis holds for a moment is smaller.
 """
 
 from __future__ import annotations
@@ -37,9 +43,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_parallel import corpus_texts  # noqa: E402  (the same corpora as the --jobs benchmark)
 
 
-def write_feed(path: Path, n: int) -> None:
-    """A JSONL of *n* articles: the corpora's texts repeated, each with its own id."""
+def write_feed(path: Path, n: int, chars: int | None = None) -> None:
+    """A JSONL of *n* articles: the corpora's texts repeated (cut to *chars*), each with its own id."""
     texts = corpus_texts()
+    if chars:
+        texts = [t if len(t) <= chars else t[:chars].rsplit(" ", 1)[0] for t in texts]
     with open(path, "w", encoding="utf-8") as f:
         for i in range(n):
             f.write(json.dumps({"id": f"a{i}", "text": texts[i % len(texts)]}) + "\n")
@@ -126,6 +134,7 @@ def main() -> None:
     ap.add_argument("--articles", type=int, nargs="+", default=[1000, 10000, 100000])
     ap.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--store", action="store_true", help="measure 'extract --store DIR' instead")
+    ap.add_argument("--chars", type=int, help="cut every text to its first CHARS characters")
     ap.add_argument(
         "--trace",
         type=float,
@@ -137,13 +146,14 @@ def main() -> None:
     for n in args.articles:
         with tempfile.TemporaryDirectory() as tmp:
             feed = Path(tmp) / "feed.jsonl"
-            write_feed(feed, n)
+            write_feed(feed, n, args.chars)
             for jobs in args.jobs:
                 cmd = [sys.executable, "-m", "geobrief", "extract", str(feed), "-j", str(jobs)]
                 cmd += ["--store", str(Path(tmp) / f"store{jobs}")] if args.store else ["--jsonl"]
                 load = os.getloadavg()[0]
                 r = measure(cmd, args.trace, Path(tmp) / "out.jsonl")
                 what = "extract --store" if args.store else "extract --jsonl"
+                what += f" (texts cut to {args.chars} characters)" if args.chars else ""
                 print(
                     f"{what} {n} articles -j {jobs}: {r['wall']:.1f} s ({n / r['wall']:.0f}/s), "
                     f"CPU {r['cpu']:.1f} s, peak RSS largest process {r['largest']:.0f} MB, "

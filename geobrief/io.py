@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from geobrief.errors import InputError
+from geobrief.idset import IdSet
 from geobrief.model import Article, Failure
 from geobrief.text import clean_field, clean_text, printable
 
@@ -87,18 +88,19 @@ def iter_inputs(
     Article or Failure
         Cleaned articles with unique ids, and the inputs that could not be read.
     """
-    seen_ids: set[str] = set()
-    for path in _expand(inputs):
-        if isinstance(path, Failure):
-            yield path
-            continue
-        try:
-            for item in read_file(path, max_bytes=max_bytes):
-                yield item if isinstance(item, Failure) else _unique(item, seen_ids)
-        except InputError as exc:
-            yield failure(exc.source, exc.reason)
-        except Exception as exc:  # any fault of one file costs that file only
-            yield failure(str(path), f"cannot read ({describe_error(exc)})")
+    # every id seen so far, in bounded memory: a stream of millions of articles stays flat
+    with IdSet() as seen_ids:
+        for path in _expand(inputs):
+            if isinstance(path, Failure):
+                yield path
+                continue
+            try:
+                for item in read_file(path, max_bytes=max_bytes):
+                    yield item if isinstance(item, Failure) else _unique(item, seen_ids)
+            except InputError as exc:
+                yield failure(exc.source, exc.reason)
+            except Exception as exc:  # any fault of one file costs that file only
+                yield failure(str(path), f"cannot read ({describe_error(exc)})")
 
 
 def failure(source: str, reason: str) -> Failure:
@@ -220,7 +222,7 @@ def _file_kind(mode: int) -> str:
     return "a special file"
 
 
-def _unique(article: Article, seen: set[str]) -> Article:
+def _unique(article: Article, seen: IdSet | set[str]) -> Article:
     """Make the id unique within one run, deterministically."""
     base = article.id
     new_id, n = base, 2

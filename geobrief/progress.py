@@ -11,6 +11,8 @@ import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, TextIO
 
+from geobrief.idset import IdSet
+
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from geobrief.pipeline import ArticleAnalysis
 
@@ -52,7 +54,9 @@ class Progress:
         self.start = time.monotonic()
         self.last = 0.0
         self.done = 0
-        self.places: set[str] = set()
+        # distinct places for the line, in bounded memory (a stream's approximate places,
+        # name@town, keep coming); not kept at all when no line is shown
+        self.places = IdSet()
         self.shown = False
 
     def __call__(self, analysis: ArticleAnalysis) -> None:
@@ -62,7 +66,8 @@ class Progress:
     def add(self, place_ids: Iterable[str]) -> None:
         """Count one analysed article by the ids of its resolved places; redraw the line if due."""
         self.done += 1
-        self.places.update(place_ids)
+        if self.on:
+            self.places.update(place_ids)
         now = time.monotonic()
         if self.on and now - self.start >= self.after and now - self.last >= self.every:
             self.last = now
@@ -81,3 +86,4 @@ class Progress:
         if self.shown:
             self.stream.write("\r\x1b[K")
             self.stream.flush()
+        self.places.close()

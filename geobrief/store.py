@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from geobrief.errors import GeobriefError, MissingDependencyError
+from geobrief.idset import IdSet
 from geobrief.model import Article, Briefing, Candidate, Claim, Evidence, Failure, Mention, Resolution
 
 STORE_VERSION = 1
@@ -52,6 +53,10 @@ PARTITION_SIZE = 1000
 
 class StoreError(GeobriefError):
     """A store folder that cannot be read or written."""
+
+
+class SlowWorkersWarning(UserWarning):
+    """A ``dask.distributed`` cluster whose workers will run geobrief's tasks slowly."""
 
 
 def _require() -> None:
@@ -390,7 +395,7 @@ def ingest_part(
 
 def plan_inputs(
     inputs: Iterable[str | Path], *, partition_size: int = PARTITION_SIZE, max_bytes: int | None = None
-) -> tuple[list[InputPart], set[str], list[Failure]]:
+) -> tuple[list[InputPart], IdSet, list[Failure]]:
     """Split files and folders into partitions that tasks read themselves.
 
     The inputs are read once here, record by record and without keeping any text:
@@ -402,9 +407,10 @@ def plan_inputs(
 
     Returns
     -------
-    parts, ids, failures : list of InputPart, set of str, list of Failure
-        The partitions in input order, the batch's article ids, and the inputs or
-        records that could not be read.
+    parts, ids, failures : list of InputPart, IdSet, list of Failure
+        The partitions in input order, the batch's article ids (a set-like
+        :class:`~geobrief.idset.IdSet`, on disk past 100,000 ids), and the inputs
+        or records that could not be read.
     """
     from geobrief.errors import InputError
     from geobrief.io import (
@@ -423,7 +429,7 @@ def plan_inputs(
     limit = max_bytes or DEFAULT_MAX_BYTES
     parts: list[InputPart] = []
     failures: list[Failure] = []
-    seen: set[str] = set()
+    seen = IdSet()  # every id of the batch, in bounded memory (past 100,000 ids, on disk)
     sources: list[Source] = []
     renames: dict[str, str] = {}
     count = 0
@@ -584,7 +590,7 @@ def ingest_files(
     partition_size: int = PARTITION_SIZE,
     pipeline_options: Mapping[str, str] | None = None,
     max_bytes: int | None = None,
-    plan: tuple[list[InputPart], set[str], list[Failure]] | None = None,
+    plan: tuple[list[InputPart], IdSet, list[Failure]] | None = None,
 ) -> IngestReport:
     """Add the articles of files and folders to the store at *root*; each task reads its own part.
 
@@ -634,20 +640,126 @@ def ingest_files(
     return _run_batch(Path(root), tasks, len(parts), ids, scheduler, jobs, failures)
 
 
+def compute(tasks: Sequence[Any], scheduler: str | None = None, jobs: int | None = None) -> tuple[Any, ...]:
+    """Run a batch's Dask tasks where :func:`ingest` says, one task at a time per worker.
+
+    Parameters
+    ----------
+    tasks : sequence of dask.delayed
+        One task per partition.
+    scheduler, jobs
+        As for :func:`ingest`.
+
+    Returns
+    -------
+    tuple
+        The tasks' results, in order.
+    """
+    import dask
+
+    from geobrief.parallel import usable_cores
+
+    if scheduler == "synchronous":
+        return dask.compute(*tasks, scheduler="synchronous")
+    if scheduler:
+        import warnings
+
+        from distributed import Client
+
+        with Client(scheduler) as client:
+            for advice in worker_advice(client):
+                warnings.warn(advice, SlowWorkersWarning, stacklevel=2)
+            return dask.compute(*tasks, scheduler=client)
+    n = min(jobs or usable_cores(), max(1, len(tasks)))
+    if n == 1:
+        return dask.compute(*tasks, scheduler="synchronous")
+    # chunksize=1: Dask's process pool otherwise hands up to 6 ready tasks to one worker at
+    # a time (its default), so a batch of up to 6 partitions ran in a single process whatever
+    # --jobs said. A partition runs for seconds; sending tasks one by one costs nothing.
+    return dask.compute(*tasks, scheduler="processes", num_workers=n, chunksize=1)
+
+
+def _malloc_setting() -> str | None:
+    return os.environ.get("MALLOC_TRIM_THRESHOLD_")
+
+
+def worker_advice(client: Any) -> list[str]:
+    """What would make a cluster's workers run geobrief's tasks faster (nothing: all is well).
+
+    Parameters
+    ----------
+    client : distributed.Client
+        Connected to the cluster.
+
+    Returns
+    -------
+    list of str
+        One sentence per problem: workers with several threads (geobrief's tasks hold
+        the GIL, so they take turns), and workers started with ``MALLOC_TRIM_THRESHOLD_``
+        (Dask's default; the duplicate signatures then take 2-3x their CPU).
+    """
+    advice = []
+    threads = client.nthreads()
+    if any(n > 1 for n in threads.values()):
+        advice.append(
+            f"{sum(n > 1 for n in threads.values())} of {len(threads)} Dask workers run several "
+            "threads; geobrief's tasks hold the GIL, so start one-thread workers "
+            "(dask worker ... --nworkers N --nthreads 1)"
+        )
+    malloc = client.run(_malloc_setting)
+    if any(v is not None for v in malloc.values()):
+        advice.append(
+            f"{sum(v is not None for v in malloc.values())} of {len(malloc)} Dask workers run with "
+            "MALLOC_TRIM_THRESHOLD_ set (Dask's default), which makes geobrief's duplicate "
+            "signatures 2-3x slower; set distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_ "
+            "to null in the workers' Dask configuration (docs/scale.md)"
+        )
+    return advice
+
+
+def local_cluster(workers: int, **kwargs: Any) -> Any:
+    """A ``dask.distributed`` ``LocalCluster`` set up for geobrief's tasks.
+
+    Worker processes of one thread each: the pipeline is pure Python and holds the
+    GIL, so threads of one worker would take turns. And the workers start without
+    the ``MALLOC_TRIM_THRESHOLD_`` that Dask's nanny sets by default
+    (``distributed.nanny.pre-spawn-environ``): setting it turns off glibc's adaptive
+    ``mmap`` threshold, so every NumPy temporary of the duplicate signature is a new
+    mapping, page-faulted in and unmapped again, and the signature takes 2.3-2.7x
+    its CPU time (see docs/scale.md). For a cluster started with ``dask worker``, set
+    the same in its Dask configuration (docs/scale.md shows how).
+
+    Parameters
+    ----------
+    workers : int
+        Worker processes.
+    **kwargs
+        Passed on to ``LocalCluster``.
+
+    Returns
+    -------
+    distributed.LocalCluster
+    """
+    import dask
+    from distributed import LocalCluster
+
+    options: dict[str, Any] = {"threads_per_worker": 1, "processes": True, "dashboard_address": None}
+    options.update(kwargs)
+    # read by each nanny when it is made, i.e. inside LocalCluster()
+    with dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}):
+        return LocalCluster(n_workers=workers, **options)
+
+
 def _run_batch(
     root: Path,
     make_tasks: Any,
     n_parts: int,
-    ids: set[str],
+    ids: IdSet | set[str],
     scheduler: str | None,
     jobs: int | None,
     failures: Sequence[Failure],
 ) -> IngestReport:
     """Run a batch's tasks into a temporary folder, then move the files in and record the batch."""
-    import dask
-
-    from geobrief.parallel import usable_cores
-
     root.mkdir(parents=True, exist_ok=True)
     manifest = _manifest(root)
     batch = f"b{len(manifest['batches']) + 1:06d}"
@@ -657,22 +769,11 @@ def _run_batch(
         (tmp / t).mkdir(parents=True, exist_ok=True)
     tasks = make_tasks(str(tmp), batch)
     try:
-        if scheduler == "synchronous":
-            counts = dask.compute(*tasks, scheduler="synchronous")
-        elif scheduler:
-            from distributed import Client
-
-            with Client(scheduler) as client:
-                counts = dask.compute(*tasks, scheduler=client)
-        else:
-            n = min(jobs or usable_cores(), max(1, n_parts))
-            counts = dask.compute(*tasks, scheduler="processes" if n > 1 else "synchronous", num_workers=n)
+        counts = compute(tasks, scheduler, jobs)
     except Exception:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    earlier = set()
-    if manifest["batches"]:
-        earlier = set(_read_ids(root, [b["batch"] for b in manifest["batches"]]))
+    replaced = _count_replaced(root, [b["batch"] for b in manifest["batches"]], ids)
     for t in TABLES:
         (root / t).mkdir(exist_ok=True)
         for f in sorted((tmp / t).iterdir()):
@@ -688,7 +789,6 @@ def _run_batch(
         }
     )
     _save_manifest(root, manifest)
-    replaced = len(earlier & ids)
     return IngestReport(
         batch, n_parts, totals["articles"], totals["mentions"], totals["claims"], replaced, tuple(failures)
     )
@@ -699,13 +799,23 @@ def _files(root: Path, table: str, batches: Iterable[str]) -> list[str]:
     return [str(p) for b in batches for p in sorted((root / table).glob(f"part-{b}-*.parquet"))]
 
 
-def _read_ids(root: Path, batches: Sequence[str]) -> list[str]:
+def _count_replaced(root: Path, batches: Sequence[str], ids: IdSet | set[str]) -> int:
+    """How many of *ids* the earlier *batches* hold, reading their ids in slices.
+
+    Neither the store's ids nor the batch's are held in memory at once, so the count
+    costs the same memory for a store of a thousand articles or of millions.
+    """
     import pyarrow.dataset as ds
 
     files = _files(root, "articles", batches)
     if not files:
-        return []
-    return ds.dataset(files, format="parquet").to_table(columns=["id"]).column("id").to_pylist()
+        return 0
+    with IdSet() as found:  # an id re-ingested twice before is still one id replaced
+        for chunk in ds.dataset(files, format="parquet").to_batches(columns=["id"], batch_size=65_536):
+            for aid in chunk.column(0).to_pylist():
+                if aid in ids:
+                    found.add(aid)
+        return len(found)
 
 
 def latest_batches(root: str | Path) -> dict[str, str]:

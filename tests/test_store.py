@@ -31,11 +31,24 @@ from geobrief.store import (  # noqa: E402
 
 @pytest.fixture(scope="module")
 def cluster():
-    from distributed import LocalCluster
+    from geobrief.store import local_cluster
 
     # two worker processes, one thread each: as a real cluster (each opens the gazetteer once)
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as c:
+    with local_cluster(2) as c:
         yield c
+
+
+@pytest.mark.slow
+def test_local_cluster_workers_have_one_thread_and_glibc_default_malloc(cluster):
+    import os
+
+    from distributed import Client
+
+    with Client(cluster) as client:
+        assert sorted(client.nthreads().values()) == [1, 1]
+        # Dask's default MALLOC_TRIM_THRESHOLD_ makes the duplicate signature 2-3x slower
+        envs = client.run(lambda: os.environ.get("MALLOC_TRIM_THRESHOLD_"))
+    assert list(envs.values()) == [None, None]
 
 
 @pytest.fixture(scope="module")
@@ -284,3 +297,53 @@ def test_an_input_changed_after_planning_fails_the_batch_and_adds_nothing(tmp_pa
     assert not list((tmp_path / "store").glob("*/*.parquet"))
     manifest = tmp_path / "store" / MANIFEST
     assert not manifest.exists() or json.loads(manifest.read_text())["batches"] == []
+
+
+def test_ids_on_disk_give_the_same_plan_and_replaced_count(tmp_path, monkeypatch):
+    from geobrief import idset
+
+    inputs = _inputs(tmp_path)
+    ingest_files(inputs, tmp_path / "a", scheduler="synchronous", partition_size=4)
+    again = ingest_files(inputs, tmp_path / "a", scheduler="synchronous", partition_size=4)
+    monkeypatch.setattr(idset, "MEMORY_LIMIT", 2)  # every set of ids moves to disk
+    ingest_files(inputs, tmp_path / "b", scheduler="synchronous", partition_size=4)
+    report = ingest_files(inputs, tmp_path / "b", scheduler="synchronous", partition_size=4)
+    assert report.replaced == again.replaced == 14  # every article of the batch, counted once
+    _same_tables(tmp_path / "a", tmp_path / "b")
+    parts, ids, _ = plan_inputs(inputs, partition_size=4)
+    assert ids.on_disk and len(ids) == 14 and "s001-2" in ids
+
+
+@pytest.mark.slow
+def test_workers_with_threads_or_dask_malloc_setting_are_pointed_out(cluster):
+    from distributed import Client, LocalCluster
+
+    from geobrief.store import worker_advice
+
+    with Client(cluster) as client:
+        assert worker_advice(client) == []  # local_cluster: nothing to advise
+    with (
+        LocalCluster(n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None) as plain,
+        Client(plain) as client,
+    ):
+        advice = worker_advice(client)
+    assert len(advice) == 2
+    assert "--nthreads 1" in advice[0] and "MALLOC_TRIM_THRESHOLD_" in advice[1]
+
+
+@pytest.mark.slow
+def test_local_worker_processes_share_a_small_batch():
+    import os
+    import time
+
+    import dask
+
+    from geobrief.store import compute
+
+    def pid_after(seconds):
+        time.sleep(seconds)
+        return os.getpid()
+
+    # four partitions, two processes: each takes some (Dask's pool used to give all to one)
+    pids = compute([dask.delayed(pid_after)(0.5) for _ in range(4)], jobs=2)
+    assert len(pids) == 4 and len(set(pids)) == 2 and os.getpid() not in pids
