@@ -136,26 +136,36 @@ def _theme(text: str, fire: bool = False, starts: Any = _SCAN) -> str | None:
 
 
 @lru_cache(maxsize=2)
-def _cue_phrases(lex: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """Every cue of the lexicon in a case-folded text ("’" read as "'"), its words apart by any
-    white space: where a token can start, and anywhere.
+def _cue_body(lex: Lexicon) -> tuple[str, bool]:
+    """The lexicon's cues as one trie regex, their words apart by any white space (see
+    :func:`_cue_phrases`), and whether a token start and end can be asserted around them."""
+    cues = {" ".join(cue) for entry in lex.entries for cue in entry.cues}
+    body = _trie(cues).replace("\\ ", "\\s*") or "(?!)"
+    # a cue opening with a sign ("'s") may follow a letter; a number may run into letters
+    bounded = all(c[:1].isalnum() and not re.match(r"\d", c.rsplit(" ", 1)[-1]) for c in cues)
+    return body, bounded
+
+
+@lru_cache(maxsize=2)
+def _cue_phrases(lex: Lexicon) -> re.Pattern[str]:
+    """Every cue of the lexicon in a case-folded text ("’" read as "'") where a token can start and
+    end, its words apart by any white space.
 
     A cue the lexicon finds is whole tokens in a row with only white space between them, and a
     token's lower case is its text case-folded, so the cue is in the sentence's case folding.  A
     token starts after white space, punctuation or a number ("2012floods"), or right after a place
     name (:func:`_has_cue` blanks the names out), never right after a letter, and a word's token
-    ends before a character that is none of these; the second pattern is for texts whose case
-    folding is not one character per character.
+    ends before a character that is none of these.  Compiled on first use (it is a large pattern);
+    :func:`_cue_anywhere` serves texts whose case folding is not one character per character.
     """
-    cues = {" ".join(cue) for entry in lex.entries for cue in entry.cues}
-    body = _trie(cues).replace("\\ ", "\\s*") or "(?!)"
-    anywhere = re.compile(body)
-    if not all(c[:1].isalnum() for c in cues):
-        return anywhere, anywhere  # a cue opening with a sign ("'s") may follow a letter
-    # a token that does not start with a digit ends before a character that is no letter or digit
-    # (or before a place name, blanked out); a number may run into letters ("2012floods")
-    end = "" if any(re.match(r"\d", c.rsplit(" ", 1)[-1]) for c in cues) else r"(?!\w)"
-    return re.compile(rf"(?<![^\W\d])(?:{body}){end}"), anywhere
+    body, bounded = _cue_body(lex)
+    return re.compile(rf"(?<![^\W\d])(?:{body})(?!\w)") if bounded else _cue_anywhere(lex)
+
+
+@lru_cache(maxsize=2)
+def _cue_anywhere(lex: Lexicon) -> re.Pattern[str]:
+    """:func:`_cue_phrases` at any position (compiled only when a text needs it)."""
+    return re.compile(_cue_body(lex)[0])
 
 
 def _has_cue(
@@ -178,7 +188,6 @@ def _has_cue(
     *found* for the sentence to reuse, a match across a name of *group* being none, wildfire cues
     only in a wildfire story (*fire*); ``self`` cues in the names of *group*.
     """
-    at_start, anywhere = _cue_phrases(lex)
     folded = stext.casefold().replace("’", "'")
     named = [(r.mention.start - s_start, r.mention.end - s_start) for r in group]
     if len(folded) == len(stext) and (
@@ -187,9 +196,9 @@ def _has_cue(
         # one character per character: blank the names out (a token after a name starts after a blank)
         for a, b in named + [(r.mention.start - s_start, r.mention.end - s_start) for r in restated]:
             folded = folded[:a] + "\0" * (b - a) + folded[b:]
-        rx = at_start
+        rx = _cue_phrases(lex)
     else:  # a character folds to several or unusually ("ſ"): any position may start a token
-        rx = anywhere
+        rx = _cue_anywhere(lex)
     if rx.search(folded) is not None or starts is None:
         return True
     gate = claim_gate()
