@@ -34,6 +34,7 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from geobrief.claims import precompiled
 from geobrief.claims.anaphora import _anaphors, _restatements, _story_places, adjectival
 from geobrief.claims.gate import _SPECIAL_FOLDS, _trie, leading_literals, required_literals
 from geobrief.claims.modality import PRESUPPOSED, _frames, _modality
@@ -140,13 +141,16 @@ def _cue_body(lex: Lexicon) -> tuple[str, bool]:
     """The lexicon's cues as one trie regex, their words apart by any white space (see
     :func:`_cue_phrases`), and whether a token start and end can be asserted around them."""
     cues = {" ".join(cue) for entry in lex.entries for cue in entry.cues}
-    body = _trie(cues).replace("\\ ", "\\s*") or "(?!)"
+    # the trie's text, slow to make in Python, is kept in the start-up cache
+    trie = precompiled.remember("trie", tuple(sorted(cues)), 0, lambda: _trie(cues))
+    body = trie.replace("\\ ", "\\s*") or "(?!)"
     # a cue opening with a sign ("'s") may follow a letter; a number may run into letters
     bounded = all(c[:1].isalnum() and not re.match(r"\d", c.rsplit(" ", 1)[-1]) for c in cues)
     return body, bounded
 
 
 @lru_cache(maxsize=2)
+@precompiled.flushing
 def _cue_phrases(lex: Lexicon) -> re.Pattern[str]:
     """Every cue of the lexicon in a case-folded text ("’" read as "'") where a token can start and
     end, its words apart by any white space.
@@ -159,13 +163,14 @@ def _cue_phrases(lex: Lexicon) -> re.Pattern[str]:
     :func:`_cue_anywhere` serves texts whose case folding is not one character per character.
     """
     body, bounded = _cue_body(lex)
-    return re.compile(rf"(?<![^\W\d])(?:{body})(?!\w)") if bounded else _cue_anywhere(lex)
+    return precompiled.compile(rf"(?<![^\W\d])(?:{body})(?!\w)") if bounded else _cue_anywhere(lex)
 
 
 @lru_cache(maxsize=2)
+@precompiled.flushing
 def _cue_anywhere(lex: Lexicon) -> re.Pattern[str]:
     """:func:`_cue_phrases` at any position (compiled only when a text needs it)."""
-    return re.compile(_cue_body(lex)[0])
+    return precompiled.compile(_cue_body(lex)[0])
 
 
 def _has_cue(
