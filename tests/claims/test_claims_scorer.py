@@ -133,3 +133,14 @@ def test_training_is_deterministic(tmp_path):
     train([gold], out=b, folds=2)
     assert a.read_text() == b.read_text()
     assert json.loads(a.read_text())["weights"]
+
+
+def test_the_article_s_main_event_and_a_pair_it_repeats_raise_it():
+    assert _p(**{"ev_share__hi": 1.0}) > _p(**{"ev_share__lo": 1.0})
+    assert _p(**{"pair_n__3-4": 1.0}) > _p(**{"pair_n__1": 1.0})
+
+
+def test_a_place_carried_from_the_sentence_before_is_less_likely_the_site():
+    assert _p(carried=1.0) < _p()
+    # the more places it could be, the less likely each
+    assert _p(carried=1.0, carried_places__3=1.0) < _p(carried=1.0, carried_places__1=1.0)
