@@ -618,6 +618,15 @@ def snapshot(
                         left.append(r.request.url)
                     isolate(r)
 
+                def refuse_if_left() -> None:
+                    away = [u for u in left if u.split("#", 1)[0] != page_url]
+                    if away or page.url.split("#", 1)[0] != page_url:
+                        # Never a picture of anything but the briefing (its navigation was blocked).
+                        where = away[0] if away else page.url
+                        raise RenderError(
+                            f"{source} tried to leave itself for {where[:120]}; blocked, and no snapshot written"
+                        )
+
                 # On the context: pop-ups, workers and frames are isolated too.
                 context.route("**/*", route)
                 page.goto(page_url, wait_until="load")
@@ -626,21 +635,20 @@ def snapshot(
                         f"{source} loads its scripts from the network ({blocked_code[0]}), which a "
                         "snapshot never reaches: build it without --cdn to snapshot it"
                     )
-                if page.query_selector(".folium-map"):
-                    page.wait_for_selector('.gb-map[data-gb-loaded="1"]', timeout=60_000)
-                    # A big (packed) page inflates its article texts just after drawing the map.
-                    page.wait_for_selector('.gb-map[data-gb-texts="1"]', state="attached", timeout=60_000)
-                    if place is not None or zoom is not None or passage:
-                        prepare_view(page, place=place, zoom=zoom, passage=passage)
-                page.wait_for_timeout(200)  # let Leaflet finish painting
-                data = page.screenshot()
-                away = [u for u in left if u.split("#", 1)[0] != page_url]
-                if away or page.url.split("#", 1)[0] != page_url:
-                    # Never a picture of anything but the briefing (its navigation was blocked).
-                    where = away[0] if away else page.url
-                    raise RenderError(
-                        f"{source} tried to leave itself for {where[:120]}; blocked, and no snapshot written"
-                    )
+                try:
+                    if page.query_selector(".folium-map"):
+                        page.wait_for_selector('.gb-map[data-gb-loaded="1"]', timeout=60_000)
+                        # A big (packed) page inflates its article texts just after drawing the map.
+                        page.wait_for_selector('.gb-map[data-gb-texts="1"]', state="attached", timeout=60_000)
+                        if place is not None or zoom is not None or passage:
+                            prepare_view(page, place=place, zoom=zoom, passage=passage)
+                    page.wait_for_timeout(200)  # let Leaflet finish painting
+                    data = page.screenshot()
+                except PlaywrightError:
+                    # a page that tries to leave can destroy its own context under a query: say why
+                    refuse_if_left()
+                    raise
+                refuse_if_left()
                 if palette:
                     from geobrief.render.png import palette_png
 
