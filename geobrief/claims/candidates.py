@@ -475,14 +475,14 @@ def carried_candidates(
     place_counts = place_counts or {}
     toks = s.toks
     words = [t.low for t in toks]
-    raw = [s.text[t.start - s.start : t.end - s.start] for t in toks]
     first: dict[str, tuple[int, int, str]] = {}
     n_cues: dict[str, int] = {}
-    for h in lexicon().find(words, raw):
+    for h in lexicon().find(words, _Written(s)):
         first.setdefault(h.event, (h.start, h.end, h.entry.id))
         n_cues[h.event] = n_cues.get(h.event, 0) + 1
     n_places = len({r.place.id for r in s.mentions if r.place is not None})
     forces = any(w in _FORCES for w in words)
+    quoting = any(w in _QUOTES for w in words)
     out: list[ClaimCandidate] = []
     for event, (a, b, entry) in first.items():
         cue = " ".join(words[a:b])
@@ -506,7 +506,7 @@ def carried_candidates(
                 f["several_cues"] = 1.0
             if forces:
                 f[f"ev_forces:{event}"] = 1.0
-            if any(t.low in _QUOTES for t in toks):
+            if quoting:
                 f["carried_quote"] = 1.0
             out.append(ClaimCandidate(k, event, a, b, "", f))
     return out
@@ -521,15 +521,14 @@ def article_features(candidates: Sequence[tuple[Resolution, ClaimCandidate]]) ->
     """
     if not candidates:
         return
+    keys = [(r.place.id if r.place is not None else "", c.event) for r, c in candidates]
     pair_n: dict[tuple[str, str], int] = {}
     ev_n: dict[str, int] = {}
-    for r, c in candidates:
-        key = (r.place.id if r.place is not None else "", c.event)
+    for key in keys:
         pair_n[key] = pair_n.get(key, 0) + 1
-        ev_n[c.event] = ev_n.get(c.event, 0) + 1
+        ev_n[key[1]] = ev_n.get(key[1], 0) + 1
     total = len(candidates)
-    for r, c in candidates:
-        key = (r.place.id if r.place is not None else "", c.event)
+    for key, (_, c) in zip(keys, candidates, strict=True):
         n = pair_n[key]
         c.features["pair_n:" + ("1" if n == 1 else "2" if n == 2 else "3-4" if n <= 4 else "5+")] = 1.0
         share = ev_n[c.event] / total

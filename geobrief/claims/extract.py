@@ -83,8 +83,8 @@ def _since_clause(s: _Sentence, a: int) -> bool:
 #: A pair's best candidate in an article needs the scorer's threshold; its further evidence
 #: (another sentence saying the same of the same place) needs this probability, where the
 #: scorer is right about four times in five, unless the role linker links it: low-probability
-#: repeats mostly added a second, wrong modality to a pair already found (dev: modality .828 ->
-#: .855 at the same pair F1).
+#: repeats mostly added a second, wrong modality to a pair already found (dev, an ad-hoc run of
+#: session 4: modality .828 -> .855 at the same pair F1).
 FURTHER_EVIDENCE_PROBABILITY = 0.8
 
 #: At most this many places of the sentence before join an event sentence that names none.
@@ -362,7 +362,7 @@ def extract(
             # the scorer weighs apart (not in the rules mode, which reads each sentence alone)
             if mode == "rules" or not carry_source:
                 continue
-            group, restated, carried, n_named = _carried(carry_source), [], True, 0
+            group, restated, carried = _carried(carry_source), [], True
         # every candidate needs a cue: a sentence with none is left before its tokens are made
         starts = gate.within(text, gate_starts, gate_flat, s_start, s_end)  # as its tokens read it
         found: dict[int, list[Any]] = {}
