@@ -197,14 +197,8 @@ def test_cycle_check_finds_a_cycle():
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
 
 
-# A known cycle of lazy imports (inside functions) in code another branch
-# owns; the assertion below fails as soon as it is fixed (drop it here then)
-# or a new cycle appears.
-KNOWN = [["geobrief.claims", "geobrief.claims.conflicts"]]
-
-
-def test_import_graph_has_no_cycle_but_the_known_ones():
+def test_import_graph_has_no_cycle():
     graph = import_graph()
     assert "geobrief.render" in graph["geobrief.cli"]  # the graph sees lazy imports
     assert "geobrief.render" not in graph["geobrief.model"]
-    assert sorted(cycles(graph)) == KNOWN
+    assert cycles(graph) == []

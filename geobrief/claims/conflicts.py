@@ -36,6 +36,7 @@ from typing import Any
 
 from geobrief.claims import precompiled, rules
 from geobrief.claims.gate import Gate
+from geobrief.claims.merge import merge_claims
 from geobrief.claims.timex import find_times
 from geobrief.model import Article, Claim, Evidence, Resolution
 from geobrief.text import sentence_spans
@@ -400,8 +401,6 @@ def attach_denials(
 
 def _regroup(claims: Sequence[Claim], added: dict[int, list[Evidence]]) -> list[Claim]:
     """Merge the article's claims of each (place, event) that gained a denial into one claim."""
-    from geobrief.claims import merge_claims
-
     touched = {(claims[k].place_id, claims[k].event) for k in added}
     out: list[Claim] = []
     done: set[tuple[str, str]] = set()
